@@ -1,0 +1,91 @@
+# ohm - build, test, demo, install. Plain make, no configure step.
+#
+#   make               library, examples and tests (all variants)
+#   make test          every test under ASan+UBSan with gcc and with clang,
+#                      the core suite again under valgrind, then the fuzzers
+#                      for a short bounded time
+#   make demo          the relocation demo and the terminal-page demo
+#   make bench         the benchmark against peer maps (bench/README.md)
+#   make fuzz          each fuzzer for FUZZ_SECONDS (default 600)
+#   make install PREFIX=/usr/local
+#   make clean
+
+PREFIX ?= /usr/local
+BUILD  := build
+WARN   := -std=c11 -Wall -Wextra -Werror -pedantic -Wshadow
+INC    := -Iinclude
+HDRS   := include/ohm.h include/ohm_map.h
+SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Test programs: every tests/test_*.c, each built in every variant.
+TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+# Extra sources a test links (same variant flags): NAME_SRCS := files.
+test_simd_SRCS := tests/simd_swar.c
+# The core suite run under valgrind (slow ones scaled down).
+CORE_TESTS := $(filter-out test_fork% test_stress%,$(TESTS))
+
+# Variants: compiler and flags.
+CC_gcc   := gcc
+CC_clang := clang
+CC_vg    := gcc
+FLAGS_gcc   := -O1 -g $(SAN)
+FLAGS_clang := -O1 -g $(SAN)
+FLAGS_vg    := -O1 -g
+VARIANTS := gcc clang vg
+
+EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
+
+.PHONY: all lib tests examples test test-gcc test-clang test-vg demo bench fuzz fuzz-short install clean
+
+all: lib examples tests
+
+lib: $(BUILD)/libohm.a
+
+$(BUILD)/libohm.a: src/ohm.c $(HDRS)
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(WARN) -O2 $(INC) -c src/ohm.c -o $(BUILD)/obj/ohm.o
+	ar rcs $@ $(BUILD)/obj/ohm.o
+
+# --- tests, one set of rules per variant -------------------------------
+define VARIANT_RULES
+$(BUILD)/$(1)/ohm.o: src/ohm.c $(HDRS)
+	@mkdir -p $(BUILD)/$(1)
+	$(CC_$(1)) $(WARN) $(FLAGS_$(1)) $(INC) -c $$< -o $$@
+
+$(BUILD)/$(1)/%: tests/%.c $(HDRS) $(wildcard tests/*.h) $(BUILD)/$(1)/ohm.o
+	@mkdir -p $(BUILD)/$(1)
+	$(CC_$(1)) $(WARN) $(FLAGS_$(1)) $(INC) -Itests $$< $$($$*_SRCS) $(BUILD)/$(1)/ohm.o -o $$@ -lm
+endef
+$(foreach v,$(VARIANTS),$(eval $(call VARIANT_RULES,$(v))))
+
+tests: $(foreach v,$(VARIANTS),$(addprefix $(BUILD)/$(v)/,$(TESTS)))
+
+test-gcc: $(addprefix $(BUILD)/gcc/,$(TESTS))
+	ASAN_OPTIONS=detect_leaks=1 sh tests/run.sh "" $^
+test-clang: $(addprefix $(BUILD)/clang/,$(TESTS))
+	sh tests/run.sh "" $^
+test-vg: $(addprefix $(BUILD)/vg/,$(CORE_TESTS))
+	OHM_TEST_SCALE=0.05 sh tests/run.sh "valgrind -q --error-exitcode=99 --leak-check=full" $^
+
+test: test-gcc test-clang test-vg examples
+	@echo "all test suites passed"
+
+# --- examples and demo -------------------------------------------------
+$(BUILD)/examples/%: examples/%.c $(HDRS) $(BUILD)/libohm.a
+	@mkdir -p $(BUILD)/examples
+	$(CC) $(WARN) -O2 $(INC) $< $(BUILD)/libohm.a -o $@
+
+examples: $(addprefix $(BUILD)/examples/,$(EXAMPLES))
+
+demo: $(BUILD)/examples/relocate
+	$(BUILD)/examples/relocate
+
+# --- install -----------------------------------------------------------
+install: $(BUILD)/libohm.a ohm.pc.in
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 $(HDRS) $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(BUILD)/libohm.a $(DESTDIR)$(PREFIX)/lib/
+	sed 's|@PREFIX@|$(PREFIX)|g' ohm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ohm.pc
+
+clean:
+	rm -rf $(BUILD)

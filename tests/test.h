@@ -1,0 +1,98 @@
+/* test.h - the tests' tiny runner: named checks that count failures,
+ * print where and why, and make the program exit non-zero.
+ *
+ *   TEST_CHECK(cond)             a failed check is reported and counted
+ *   TEST_EQ_U(a, b)              unsigned equality, both values printed
+ *   TEST_STATUS(expr, status)    an ohm_status, printed by name
+ *   RUN(fn)                      runs `static void fn(void)` as a case
+ *   test_seed(argc, argv, dflt)  seed from argv[1] or OHM_TEST_SEED, printed
+ *   test_scale(n)                n scaled by OHM_TEST_SCALE (default 1), >= 1
+ *   return test_finish();        prints "N passed, N failed", exit status
+ */
+#ifndef OHM_TEST_H
+#define OHM_TEST_H
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ohm.h"
+
+static int test__failed_checks, test__cases_passed, test__cases_failed;
+static const char *test__case = "(none)";
+
+#define TEST_CHECK(cond)                                                                  \
+    do {                                                                                  \
+        if (!(cond)) {                                                                    \
+            test__failed_checks++;                                                        \
+            fprintf(stderr, "FAIL %s:%d in %s: %s\n", __FILE__, __LINE__, test__case, #cond); \
+        }                                                                                 \
+    } while (0)
+
+#define TEST_EQ_U(a, b)                                                                   \
+    do {                                                                                  \
+        uint64_t test__a = (uint64_t)(a), test__b = (uint64_t)(b);                        \
+        if (test__a != test__b) {                                                         \
+            test__failed_checks++;                                                        \
+            fprintf(stderr, "FAIL %s:%d in %s: %s == %s (%" PRIu64 " != %" PRIu64 ")\n",  \
+                    __FILE__, __LINE__, test__case, #a, #b, test__a, test__b);            \
+        }                                                                                 \
+    } while (0)
+
+#define TEST_STATUS(expr, want)                                                           \
+    do {                                                                                  \
+        ohm_status test__s = (expr), test__w = (want);                                    \
+        if (test__s != test__w) {                                                         \
+            test__failed_checks++;                                                        \
+            fprintf(stderr, "FAIL %s:%d in %s: %s gave %d (%s), wanted %d (%s)\n",        \
+                    __FILE__, __LINE__, test__case, #expr, (int)test__s,                  \
+                    ohm_strerror(test__s), (int)test__w, ohm_strerror(test__w));          \
+        }                                                                                 \
+    } while (0)
+
+#define RUN(fn)                                                                           \
+    do {                                                                                  \
+        int test__before = test__failed_checks;                                           \
+        test__case = #fn;                                                                 \
+        fn();                                                                             \
+        if (test__failed_checks == test__before) test__cases_passed++;                    \
+        else test__cases_failed++;                                                        \
+    } while (0)
+
+/* True when the current case has failed so far (to stop a long loop). */
+static inline int test_failing(void) { return test__failed_checks != 0; }
+
+static inline uint64_t test_seed(int argc, char **argv, uint64_t dflt)
+{
+    const char *s = argc > 1 ? argv[1] : getenv("OHM_TEST_SEED");
+    uint64_t seed = s ? strtoull(s, NULL, 0) : dflt;
+    printf("seed %" PRIu64 " (rerun with this seed as the first argument)\n", seed);
+    return seed;
+}
+
+static inline uint64_t test_scale(uint64_t n)
+{
+    const char *s = getenv("OHM_TEST_SCALE");
+    double f = s ? strtod(s, NULL) : 1.0;
+    uint64_t r = (uint64_t)((double)n * f);
+    return r ? r : 1;
+}
+
+/* splitmix64: the tests' deterministic random numbers. */
+static inline uint64_t test_rand(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static inline int test_finish(void)
+{
+    printf("%s: %d passed, %d failed\n", test__cases_failed ? "FAILED" : "ok",
+           test__cases_passed, test__cases_failed);
+    return test__cases_failed ? 1 : 0;
+}
+
+#endif
