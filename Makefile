@@ -67,8 +67,22 @@ test-clang: $(addprefix $(BUILD)/clang/,$(TESTS))
 test-vg: $(addprefix $(BUILD)/vg/,$(CORE_TESTS))
 	OHM_TEST_SCALE=0.05 sh tests/run.sh "valgrind -q --error-exitcode=99 --leak-check=full" $^
 
-test: test-gcc test-clang test-vg examples
+# Suites that live beside their code, run when present.
+EXTRA_TESTS := $(if $(wildcard fuzz/run.sh),fuzz-short) $(if $(wildcard examples/page/Makefile),page-test)
+
+test: test-gcc test-clang test-vg examples $(EXTRA_TESTS)
 	@echo "all test suites passed"
+
+# --- fuzzing (fuzz/README.md) ------------------------------------------
+FUZZ_SECONDS ?= 600
+fuzz:
+	sh fuzz/run.sh $(FUZZ_SECONDS)
+fuzz-short:
+	sh fuzz/run.sh 30
+
+# --- the terminal-page example (examples/page/README.md) ---------------
+page-test:
+	$(MAKE) -C examples/page test
 
 # --- examples and demo -------------------------------------------------
 $(BUILD)/examples/%: examples/%.c $(HDRS) $(BUILD)/libohm.a
@@ -79,6 +93,10 @@ examples: $(addprefix $(BUILD)/examples/,$(EXAMPLES))
 
 demo: $(BUILD)/examples/relocate
 	$(BUILD)/examples/relocate
+	$(if $(wildcard examples/page/Makefile),$(MAKE) -s -C examples/page demo)
+
+bench:
+	bash bench/run.sh
 
 # --- install -----------------------------------------------------------
 install: $(BUILD)/libohm.a ohm.pc.in
