@@ -114,14 +114,15 @@ typedef struct ohm_header {
     uint8_t mirror;       /* metadata bytes mirrored after the last: 16 */
     uint8_t flags;        /* OHM_FLAG_SET */
     uint64_t seed;        /* hash seed; part of the block so it moves too */
+    uint64_t keys_start;  /* offset of key slot 0 */
+    uint64_t vals_start;  /* offset of value slot 0 (end of keys for a set) */
+    uint64_t meta_start;  /* offset of slot 0's metadata byte */
+    uint64_t total_size;  /* bytes of the whole block */
+    /* --- above: what every operation reads, in the first 64 bytes --- */
     uint32_t key_size, key_align; /* sizeof and _Alignof the key type */
     uint32_t val_size, val_align; /* of the value type; 0 and 1 for a set */
     uint32_t type_tag;    /* OHM_TYPE_TAG of the instantiation, default 0 */
     uint32_t reserved;    /* zero */
-    uint64_t meta_start;  /* offset of slot 0's metadata byte */
-    uint64_t keys_start;  /* offset of key slot 0 */
-    uint64_t vals_start;  /* offset of value slot 0 (end of keys for a set) */
-    uint64_t total_size;  /* bytes of the whole block */
     uint64_t user;        /* the owner's word; ohm never reads it (e.g. the
                              map's offset inside a larger block) */
 } ohm_header;
