@@ -35,7 +35,7 @@ VARIANTS := gcc clang vg
 
 EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 
-.PHONY: all lib tests examples test test-gcc test-clang test-vg demo bench fuzz fuzz-short install clean
+.PHONY: all lib tests examples test test-gcc test-clang test-vg test-examples test-install demo bench fuzz fuzz-short install clean
 
 all: lib examples tests
 
@@ -70,7 +70,19 @@ test-vg: $(addprefix $(BUILD)/vg/,$(CORE_TESTS))
 # Suites that live beside their code, run when present.
 EXTRA_TESTS := $(if $(wildcard fuzz/run.sh),fuzz-short) $(if $(wildcard examples/page/Makefile),page-test)
 
-test: test-gcc test-clang test-vg examples $(EXTRA_TESTS)
+# Every example runs without arguments and exits 0 when what it shows held.
+test-examples: examples
+	sh tests/run.sh "" $(addprefix $(BUILD)/examples/,$(EXAMPLES))
+
+# make install into a scratch prefix, then build the README example the
+# way a user would: through pkg-config.
+test-install:
+	rm -rf $(BUILD)/prefix
+	$(MAKE) -s install PREFIX=$(CURDIR)/$(BUILD)/prefix
+	PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/prefix/lib/pkgconfig sh -c '$(CC) $(WARN) examples/basic.c $$(pkg-config --cflags --libs ohm) -o $(BUILD)/basic-installed'
+	$(BUILD)/basic-installed
+
+test: test-gcc test-clang test-vg test-examples test-install $(EXTRA_TESTS)
 	@echo "all test suites passed"
 
 # --- fuzzing (fuzz/README.md) ------------------------------------------
