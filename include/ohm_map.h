@@ -440,7 +440,7 @@ static inline bool OHM__F(_contains)(const OHM__N *m, OHM__K key)
  * maximum load. A present key is found even when the map is full. */
 static inline ohm_status OHM__F(_get_or_put)(OHM__N *m, OHM__K key, OHM__ENTRY *out)
 {
-    uint32_t s;
+    uint32_t s = OHM__NONE; /* set by __claim unless OHM_FULL; gcc -O1 cannot see it */
     ohm_status st = OHM__F(__claim)(m, OHM__HASH(m, key), &key, NULL, NULL, NULL, false, &s);
     if (st == OHM_OK) OHM__F(__keys)(m)[s] = key;
     if (out) *out = OHM__F(__entry_at)(m, st == OHM_FULL ? OHM__NONE : s);
@@ -638,7 +638,7 @@ static inline OHM__ENTRY OHM__F(_get_adapted)(const OHM__N *m, uint64_t hash, co
 static inline ohm_status OHM__F(_get_or_put_adapted)(OHM__N *m, uint64_t hash, const void *probe,
                                                      OHM__EQ_FN eq, void *ctx, OHM__ENTRY *out)
 {
-    uint32_t s;
+    uint32_t s = OHM__NONE;
     ohm_status st = OHM__F(__claim)(m, hash, NULL, eq, probe, ctx, false, &s);
     if (out) *out = OHM__F(__entry_at)(m, st == OHM_FULL ? OHM__NONE : s);
     return st;
