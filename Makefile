@@ -54,7 +54,7 @@ $(BUILD)/$(1)/ohm.o: src/ohm.c $(HDRS)
 
 $(BUILD)/$(1)/%: tests/%.c $(HDRS) $(wildcard tests/*.h) $(BUILD)/$(1)/ohm.o
 	@mkdir -p $(BUILD)/$(1)
-	$(CC_$(1)) $(WARN) $(FLAGS_$(1)) $(INC) -Itests $$< $$($$*_SRCS) $(BUILD)/$(1)/ohm.o -o $$@ -lm
+	$(CC_$(1)) $(WARN) $(FLAGS_$(1)) $(INC) -Itests $$< $$($$*_SRCS) $(BUILD)/$(1)/ohm.o -o $$@ -lm -pthread
 endef
 $(foreach v,$(VARIANTS),$(eval $(call VARIANT_RULES,$(v))))
 
@@ -99,7 +99,7 @@ page-test:
 # --- examples and demo -------------------------------------------------
 $(BUILD)/examples/%: examples/%.c $(HDRS) $(BUILD)/libohm.a
 	@mkdir -p $(BUILD)/examples
-	$(CC) $(WARN) -O2 $(INC) $< $(BUILD)/libohm.a -o $@
+	$(CC) $(WARN) -O2 $(INC) $< $(BUILD)/libohm.a -o $@ -pthread
 
 examples: $(addprefix $(BUILD)/examples/,$(EXAMPLES))
 
