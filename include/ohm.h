@@ -74,11 +74,21 @@ typedef struct ohm_layout {
 
 /* The layout of a block with `capacity` raw slots for keys and values of the
  * given sizes and alignments (alignments are powers of two; a set passes
- * val_size 0, val_align 1). Computed in 64-bit arithmetic: any request whose
- * size does not fit in size_t, or whose capacity is not 0 or a power of two
- * up to 2^31, gets total_size == 0. */
+ * val_size 0, val_align 1). `interleaved` puts each value beside its key
+ * (one array of key-value slots, see OHM_SLOT_SIZE) instead of in an array
+ * of its own. Computed in 64-bit arithmetic: any request whose size does
+ * not fit in size_t, or whose capacity is not 0 or a power of two up to
+ * 2^31, gets total_size == 0. */
 ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
-                          size_t val_size, size_t val_align);
+                          size_t val_size, size_t val_align, bool interleaved);
+
+/* Interleaved slots: the value's offset in a slot, and the slot's size
+ * (the key, padding to the value's alignment, the value, padding to the
+ * larger alignment). */
+#define OHM__ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
+#define OHM__MAXOF(a, b) ((a) > (b) ? (a) : (b))
+#define OHM_SLOT_VAL_OFFSET(ks, va) OHM__ALIGN_UP((ks), (va))
+#define OHM_SLOT_SIZE(ks, ka, vs, va) OHM__ALIGN_UP(OHM_SLOT_VAL_OFFSET((ks), (va)) + (vs), OHM__MAXOF((ka), (va)))
 
 /* The smallest power-of-two capacity whose maximum load
  * floor(capacity * max_load / 100) holds `entries`; 0 for 0 entries;
@@ -98,7 +108,8 @@ static inline uint32_t ohm_max_entries(uint32_t capacity, unsigned max_load)
 #define OHM_MAGIC 0x424d484fu /* bytes "OHMB"; byte-swapped it reads "BMHO" */
 #define OHM_FORMAT_VERSION 1u
 #define OHM_BYTE_ORDER_MARK 0x0102u /* reads 0x0201 on the other byte order */
-#define OHM_FLAG_SET 1u             /* the block has no values array */
+#define OHM_FLAG_SET 1u             /* the block has no values */
+#define OHM_FLAG_INTERLEAVED 2u     /* each value sits beside its key */
 
 /* The first bytes of every block. All offsets are from the block start;
  * nothing in a block is a pointer. Layout fixed by docs/FORMAT.md. */
@@ -112,7 +123,7 @@ typedef struct ohm_header {
     uint8_t max_load;     /* percent, 1..100 */
     uint8_t fp_bits;      /* fingerprint bits in a metadata byte: 7 */
     uint8_t mirror;       /* metadata bytes mirrored after the last: 16 */
-    uint8_t flags;        /* OHM_FLAG_SET */
+    uint8_t flags;        /* OHM_FLAG_SET, OHM_FLAG_INTERLEAVED */
     uint64_t seed;        /* hash seed; part of the block so it moves too */
     uint64_t keys_start;  /* offset of key slot 0 */
     uint64_t vals_start;  /* offset of value slot 0 (end of keys for a set) */
@@ -428,20 +439,30 @@ static uint64_t ohm__align_up(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a
 static bool ohm__pow2(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
 ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
-                          size_t val_size, size_t val_align)
+                          size_t val_size, size_t val_align, bool interleaved)
 {
     ohm_layout bad = {0, 0, 0, 0, 0};
     if (capacity != 0 && (!ohm__pow2(capacity) || capacity > OHM_MAX_CAPACITY)) return bad;
     if (!ohm__pow2(key_align) || !ohm__pow2(val_align) || key_align > 4096 || val_align > 4096)
         return bad;
-    /* Every term is below 2^31 * 2^32, so 64-bit sums cannot wrap. */
+    if (key_size > UINT32_MAX || val_size > UINT32_MAX) return bad;
+    /* Every term is below 2^31 * 2^33, so 64-bit sums cannot wrap. */
     uint64_t cap = capacity;
     uint64_t meta = sizeof(ohm_header);
     uint64_t meta_len = cap == 0 ? 0 : cap + OHM_GROUP_MIRROR;
-    uint64_t keys = ohm__align_up(meta + meta_len, key_align);
-    if (key_size > UINT32_MAX || val_size > UINT32_MAX) return bad;
-    uint64_t vals = ohm__align_up(keys + cap * key_size, val_align);
-    uint64_t end = vals + cap * val_size;
+    uint64_t keys, vals, end;
+    if (interleaved) {
+        uint64_t slot_align = key_align > val_align ? key_align : val_align;
+        uint64_t slot = OHM_SLOT_SIZE((uint64_t)key_size, (uint64_t)key_align,
+                                      (uint64_t)val_size, (uint64_t)val_align);
+        keys = ohm__align_up(meta + meta_len, slot_align);
+        vals = keys + OHM_SLOT_VAL_OFFSET((uint64_t)key_size, (uint64_t)val_align);
+        end = keys + cap * slot;
+    } else {
+        keys = ohm__align_up(meta + meta_len, key_align);
+        vals = ohm__align_up(keys + cap * key_size, val_align);
+        end = vals + cap * val_size;
+    }
     if (end > SIZE_MAX) return bad;
     ohm_layout l;
     l.total_size = (size_t)end;
@@ -513,8 +534,8 @@ ohm_status ohm_header_check(const void *buf, size_t len, size_t base_align,
         return OHM_BAD_TYPE;
     if (h.capacity != 0 && (!ohm__pow2(h.capacity) || h.capacity > OHM_MAX_CAPACITY))
         return OHM_BAD_CAPACITY;
-    ohm_layout l = ohm_layout_for(h.capacity, sig->key_size, sig->key_align,
-                                  sig->val_size, sig->val_align);
+    ohm_layout l = ohm_layout_for(h.capacity, sig->key_size, sig->key_align, sig->val_size,
+                                  sig->val_align, (sig->flags & OHM_FLAG_INTERLEAVED) != 0);
     if (l.total_size == 0) return OHM_BAD_CAPACITY;
     if (h.meta_start != l.meta_start || h.keys_start != l.keys_start ||
         h.vals_start != l.vals_start || h.total_size != l.total_size)

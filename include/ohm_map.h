@@ -35,6 +35,9 @@
  *   OHM_MAX_LOAD         default maximum load in percent, 1..100 [100]
  *   OHM_TYPE_TAG         uint32_t stored in and checked against blocks, to
  *                        tell apart instantiations with equal sizes [0]
+ *   OHM_INTERLEAVE       1: each value beside its key; 0: keys and values
+ *                        in arrays of their own [1 when that adds no
+ *                        padding]
  *
  * Pointer stability: insertion never moves entries. Removal (backward
  * shift) may move other entries of the same cluster: every key or value
@@ -87,12 +90,26 @@
 #define OHM__MAP_ONLY(...) __VA_ARGS__
 #define OHM__VAL_SIZE sizeof(OHM_VALUE)
 #define OHM__VAL_ALIGN _Alignof(OHM_VALUE)
-#define OHM__FLAGS 0u
+/* Values beside their keys when that adds no padding: a hit then reads one
+ * slot line instead of a key line and a value line (docs/PERFORMANCE.md). */
+#ifndef OHM_INTERLEAVE
+#define OHM_INTERLEAVE                                                                        \
+    (OHM_SLOT_SIZE(sizeof(OHM_KEY), _Alignof(OHM_KEY), sizeof(OHM_VALUE), _Alignof(OHM_VALUE)) == \
+     sizeof(OHM_KEY) + sizeof(OHM_VALUE))
+#endif
+#define OHM__FLAGS ((OHM_INTERLEAVE) ? OHM_FLAG_INTERLEAVED : 0u)
+#define OHM__KSTRIDE                                                                          \
+    ((OHM_INTERLEAVE) ? OHM_SLOT_SIZE(sizeof(OHM_KEY), _Alignof(OHM_KEY), sizeof(OHM_VALUE),  \
+                                      _Alignof(OHM_VALUE))                                    \
+                      : sizeof(OHM_KEY))
+#define OHM__VSTRIDE ((OHM_INTERLEAVE) ? OHM__KSTRIDE : sizeof(OHM_VALUE))
 #else
 #define OHM__MAP_ONLY(...)
 #define OHM__VAL_SIZE 0u
 #define OHM__VAL_ALIGN 1u
+#define OHM_INTERLEAVE 0
 #define OHM__FLAGS OHM_FLAG_SET
+#define OHM__KSTRIDE sizeof(OHM_KEY)
 #endif
 
 #ifdef OHM_DEBUG_CHECKS
@@ -150,14 +167,24 @@ static inline uint8_t *OHM__F(__meta)(const OHM__N *m)
 {
     return (uint8_t *)(uintptr_t)m + sizeof(ohm_header);
 }
-static inline OHM__K *OHM__F(__keys)(const OHM__N *m)
+/* Slot s's key and value. Keys (and values) are OHM__KSTRIDE (and
+ * OHM__VSTRIDE) bytes apart: their own arrays, or interleaved slots. */
+static inline char *OHM__F(__key_base)(const OHM__N *m)
 {
-    return (OHM__K *)(void *)((char *)(uintptr_t)m + m->hdr.keys_start);
+    return (char *)(uintptr_t)m + m->hdr.keys_start;
+}
+static inline OHM__K *OHM__F(__key_in)(char *key_base, uint32_t s)
+{
+    return (OHM__K *)(void *)(key_base + (size_t)s * OHM__KSTRIDE);
+}
+static inline OHM__K *OHM__F(__key)(const OHM__N *m, uint32_t s)
+{
+    return OHM__F(__key_in)(OHM__F(__key_base)(m), s);
 }
 #ifdef OHM_VALUE
-static inline OHM__V *OHM__F(__vals)(const OHM__N *m)
+static inline OHM__V *OHM__F(__val)(const OHM__N *m, uint32_t s)
 {
-    return (OHM__V *)(void *)((char *)(uintptr_t)m + m->hdr.vals_start);
+    return (OHM__V *)(void *)((char *)(uintptr_t)m + m->hdr.vals_start + (size_t)s * OHM__VSTRIDE);
 }
 #endif
 
@@ -205,7 +232,7 @@ static inline uint32_t OHM__F(__probe)(const OHM__N *m, uint64_t hash, const OHM
     uint32_t mask = cap - 1, pos = (uint32_t)hash & mask;
     uint8_t tag = ohm__tag(hash);
     const uint8_t *meta = OHM__F(__meta)(m);
-    const OHM__K *keys = OHM__F(__keys)(m);
+    char *kb = OHM__F(__key_base)(m);
     /* Reading a group at pos never passes the mirror, and `seen` bounds a
      * full table's probe to one lap. */
     for (uint32_t seen = 0; seen < cap; seen += OHM__GROUP) {
@@ -215,7 +242,8 @@ static inline uint32_t OHM__F(__probe)(const OHM__N *m, uint64_t hash, const OHM
             if (empty) match &= ohm__bits_below_first(empty);
             for (; match; match = ohm__bits_drop_first(match)) {
                 uint32_t s = (pos + ohm__bits_first(match)) & mask;
-                if (eq ? eq(probe, &keys[s], ctx) : OHM__EQ(m, keys[s], *key)) return s;
+                const OHM__K *k = OHM__F(__key_in)(kb, s);
+                if (eq ? eq(probe, k, ctx) : OHM__EQ(m, *k, *key)) return s;
             }
         }
         if (empty) {
@@ -247,19 +275,29 @@ static inline ohm_status OHM__F(__claim)(OHM__N *m, uint64_t hash, const OHM__K 
     return OHM_OK;
 }
 
+/* The slot whose key `key_ptr` points at, or OHM__NONE when it is not a
+ * key slot of this map (compared as integers: it may point anywhere). */
+static inline uint32_t OHM__F(__slot_of)(const OHM__N *m, const OHM__K *key_ptr)
+{
+    uintptr_t base = (uintptr_t)OHM__F(__key_base)(m), p = (uintptr_t)key_ptr;
+    uintptr_t span = (uintptr_t)m->hdr.capacity * OHM__KSTRIDE;
+    if (p < base || p - base >= span || (p - base) % OHM__KSTRIDE != 0) return OHM__NONE;
+    return (uint32_t)((p - base) / OHM__KSTRIDE);
+}
+
 static inline OHM__ENTRY OHM__F(__entry_at)(const OHM__N *m, uint32_t s)
 {
     OHM__ENTRY e;
-    e.key = s == OHM__NONE ? NULL : &OHM__F(__keys)(m)[s];
-    OHM__MAP_ONLY(e.value = s == OHM__NONE ? NULL : &OHM__F(__vals)(m)[s];)
+    e.key = s == OHM__NONE ? NULL : OHM__F(__key)(m, s);
+    OHM__MAP_ONLY(e.value = s == OHM__NONE ? NULL : OHM__F(__val)(m, s);)
     return e;
 }
 
 static inline OHM__KV OHM__F(__kv_at)(const OHM__N *m, uint32_t s)
 {
     OHM__KV kv;
-    kv.key = OHM__F(__keys)(m)[s];
-    OHM__MAP_ONLY(kv.value = OHM__F(__vals)(m)[s];)
+    kv.key = *OHM__F(__key)(m, s);
+    OHM__MAP_ONLY(kv.value = *OHM__F(__val)(m, s);)
     return kv;
 }
 
@@ -271,18 +309,17 @@ static inline void OHM__F(__erase_slot)(OHM__N *m, uint32_t i)
 {
     uint32_t mask = m->hdr.capacity - 1;
     uint8_t *meta = OHM__F(__meta)(m);
-    OHM__K *keys = OHM__F(__keys)(m);
-    OHM__MAP_ONLY(OHM__V *vals = OHM__F(__vals)(m);)
+    char *kb = OHM__F(__key_base)(m);
     uint32_t j = i;
     /* A valid table ends at a free slot (at worst the hole itself, one lap
      * after the last move): two laps bound even a damaged one. */
     for (uint64_t step = 0; step < 2 * ((uint64_t)mask + 1); step++) {
         j = (j + 1) & mask;
         if (meta[j] == 0 || j == i) break;
-        uint32_t home = (uint32_t)OHM__HASH(m, keys[j]) & mask;
+        uint32_t home = (uint32_t)OHM__HASH(m, *OHM__F(__key_in)(kb, j)) & mask;
         if (((j - home) & mask) >= ((j - i) & mask)) {
-            keys[i] = keys[j];
-            OHM__MAP_ONLY(vals[i] = vals[j];)
+            *OHM__F(__key_in)(kb, i) = *OHM__F(__key_in)(kb, j);
+            OHM__MAP_ONLY(*OHM__F(__val)(m, i) = *OHM__F(__val)(m, j);)
             OHM__F(__set_meta)(m, i, meta[j]);
             i = j;
         }
@@ -300,7 +337,7 @@ static inline void OHM__F(__erase_slot)(OHM__N *m, uint32_t i)
 static inline ohm_layout OHM__F(_layout_for_capacity)(uint32_t capacity)
 {
     return ohm_layout_for(capacity, sizeof(OHM__K), _Alignof(OHM__K), OHM__VAL_SIZE,
-                          OHM__VAL_ALIGN);
+                          OHM__VAL_ALIGN, OHM_INTERLEAVE);
 }
 
 /* The smallest block whose maximum load (`max_load` percent) holds
@@ -442,7 +479,7 @@ static inline ohm_status OHM__F(_get_or_put)(OHM__N *m, OHM__K key, OHM__ENTRY *
 {
     uint32_t s = OHM__NONE; /* set by __claim unless OHM_FULL; gcc -O1 cannot see it */
     ohm_status st = OHM__F(__claim)(m, OHM__HASH(m, key), &key, NULL, NULL, NULL, false, &s);
-    if (st == OHM_OK) OHM__F(__keys)(m)[s] = key;
+    if (st == OHM_OK) *OHM__F(__key)(m, s) = key;
     if (out) *out = OHM__F(__entry_at)(m, st == OHM_FULL ? OHM__NONE : s);
     OHM__DEBUG_CHECK(m);
     return st;
@@ -496,8 +533,8 @@ static inline ohm_status OHM__F(_put_new)(OHM__N *m, OHM__K key OHM__MAP_ONLY(, 
     uint32_t s;
     ohm_status st = OHM__F(__claim)(m, OHM__HASH(m, key), &key, NULL, NULL, NULL, true, &s);
     if (st == OHM_OK) {
-        OHM__F(__keys)(m)[s] = key;
-        OHM__MAP_ONLY(OHM__F(__vals)(m)[s] = value;)
+        *OHM__F(__key)(m, s) = key;
+        OHM__MAP_ONLY(*OHM__F(__val)(m, s) = value;)
     }
     OHM__DEBUG_CHECK(m);
     return st;
@@ -567,11 +604,8 @@ static inline bool OHM__F(_remove)(OHM__N *m, OHM__K key)
  * map aborts in debug builds and changes nothing in release builds. */
 static inline void OHM__F(_remove_at)(OHM__N *m, OHM__K *key_ptr)
 {
-    uintptr_t base = (uintptr_t)OHM__F(__keys)(m), p = (uintptr_t)key_ptr;
-    uintptr_t span = (uintptr_t)m->hdr.capacity * sizeof(OHM__K);
-    bool ok = p >= base && p - base < span && (p - base) % sizeof(OHM__K) == 0;
-    uint32_t s = ok ? (uint32_t)((p - base) / sizeof(OHM__K)) : 0;
-    ok = ok && OHM__F(__meta)(m)[s] != 0;
+    uint32_t s = OHM__F(__slot_of)(m, key_ptr);
+    bool ok = s != OHM__NONE && OHM__F(__meta)(m)[s] != 0;
     OHM_ASSERT(ok, "remove_at: the pointer is not a used key slot of this map");
     if (!ok) return;
     OHM__F(__erase_slot)(m, s);
@@ -670,7 +704,7 @@ static inline ohm_status OHM__F(_check)(const OHM__N *m)
     if (cap == 0) return m->hdr.count == 0 ? OHM_OK : OHM_CORRUPT;
     uint32_t mask = cap - 1;
     const uint8_t *meta = OHM__F(__meta)(m);
-    const OHM__K *keys = OHM__F(__keys)(m);
+    char *kb = OHM__F(__key_base)(m);
     for (uint32_t k = 0; k < OHM_GROUP_MIRROR; k++)
         if (meta[cap + k] != meta[k & mask]) return OHM_CORRUPT;
     /* Start the walk just after a free slot so that every run of used
@@ -691,14 +725,15 @@ static inline ohm_status OHM__F(_check)(const OHM__N *m)
         }
         if (!(meta[i] & 0x80)) return OHM_CORRUPT;
         used++;
-        uint64_t h = OHM__HASH(m, keys[i]);
+        const OHM__K *key = OHM__F(__key_in)(kb, i);
+        uint64_t h = OHM__HASH(m, *key);
         if (ohm__tag(h) != meta[i]) return OHM_CORRUPT;
         uint32_t dist = (i - ((uint32_t)h & mask)) & mask;
         if (has_free && dist > run) return OHM_CORRUPT; /* crosses a free slot */
         run++;
         /* The first equal key on this key's probe path must be itself. */
         for (uint32_t d = 0, s = (uint32_t)h & mask; d < dist; d++, s = (s + 1) & mask)
-            if (meta[s] == meta[i] && OHM__EQ(m, keys[s], keys[i])) return OHM_CORRUPT;
+            if (meta[s] == meta[i] && OHM__EQ(m, *OHM__F(__key_in)(kb, s), *key)) return OHM_CORRUPT;
     }
     if (used != m->hdr.count || used > m->hdr.max_entries) return OHM_CORRUPT;
     return OHM_OK;
@@ -742,8 +777,8 @@ static inline ohm_status OHM__F(_rehash)(const OHM__N *src, OHM__N *dst)
         ohm_status st = OHM__F(__claim)(dst, OHM__HASH(dst, *e.key), e.key, NULL, NULL, NULL, true, &s);
         OHM_ASSERT(st == OHM_OK, "rehash: the count did not match the entries");
         if (st != OHM_OK) break;
-        OHM__F(__keys)(dst)[s] = *e.key;
-        OHM__MAP_ONLY(OHM__F(__vals)(dst)[s] = *e.value;)
+        *OHM__F(__key)(dst, s) = *e.key;
+        OHM__MAP_ONLY(*OHM__F(__val)(dst, s) = *e.value;)
     }
     OHM__DEBUG_CHECK(dst);
     return OHM_OK;
@@ -762,6 +797,9 @@ static inline ohm_status OHM__F(_rehash)(const OHM__N *src, OHM__N *dst)
 #undef OHM_EQ_EX
 #undef OHM_MAX_LOAD
 #undef OHM_TYPE_TAG
+#undef OHM_INTERLEAVE
+#undef OHM__KSTRIDE
+#undef OHM__VSTRIDE
 #undef OHM__HASH
 #undef OHM__EQ
 #undef OHM__MAP_ONLY

@@ -34,9 +34,8 @@ static void *block_for(ohm_layout l, size_t align)
 /* The slot a set key sits in, from the pointer N_get_key gives. */
 static uint32_t slot_of(const u64set *m, uint64_t key)
 {
-    const uint64_t *keys = OHM_AT(const uint64_t, m, m->hdr.keys_start);
     const uint64_t *p = u64set_get_key(m, key);
-    return p ? (uint32_t)(p - keys) : UINT32_MAX;
+    return p ? u64set__slot_of(m, p) : UINT32_MAX;
 }
 
 static uint64_t value_of(uint64_t k) { return k * 0x100000001b3u + 7; }
@@ -73,8 +72,7 @@ static void default_seed_is_zero(void)
     /* With the default seed a key's home slot is ohm_hash_u64(key, 0). */
     uint32_t mask = u64map_capacity(ma) - 1;
     for (uint64_t k = 0; k < 100; k++) {
-        const uint64_t *keys = OHM_AT(const uint64_t, ma, ma->hdr.keys_start);
-        uint32_t s = (uint32_t)(u64map_get_entry(ma, k * 977).key - keys);
+        uint32_t s = u64map__slot_of(ma, u64map_get_entry(ma, k * 977).key);
         uint32_t home = (uint32_t)ohm_hash_u64(k * 977, 0) & mask;
         TEST_CHECK(((s - home) & mask) < u64map_count(ma)); /* at or after home */
     }
