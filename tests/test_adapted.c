@@ -391,9 +391,8 @@ static void removal_shifts_offsets(void)
            (unsigned)strset_capacity(m), 100.0 * strset_count(m) / strset_capacity(m));
 
     /* Where every key sits now, to count the moves removals cause. */
-    const uint32_t *keys = OHM_AT(const uint32_t, m, m->hdr.keys_start);
     static uint32_t slot_before[N];
-    for (uint32_t i = 0; i < N; i++) slot_before[i] = (uint32_t)(strset_get_key(m, offs[i]) - keys);
+    for (uint32_t i = 0; i < N; i++) slot_before[i] = strset__slot_of(m, strset_get_key(m, offs[i]));
 
     unsigned removed = 0, checks_ok = 0, checks = 0;
     for (uint32_t i = 0; i < N; i += 3) {
@@ -415,7 +414,7 @@ static void removal_shifts_offsets(void)
             continue;
         }
         found += off == offs[i];
-        moved += (uint32_t)(strset_get_key(m, offs[i]) - keys) != slot_before[i];
+        moved += strset__slot_of(m, strset_get_key(m, offs[i])) != slot_before[i];
     }
     printf("  removed %u; %u of the remaining entries were shifted back\n", removed, moved);
     TEST_EQ_U(found, N - removed);
