@@ -30,10 +30,22 @@ typedef struct words {
     uint64_t set_off;                          /* the set's block */
 } words;
 
+/* The set's hash and equality need the owner block to read the strings.
+ * Declared here, called by the template with the map (a const pointer to
+ * a type not yet defined), defined after it, where wordset_user exists. */
+static uint64_t key_hash(const void *set, uint32_t key, uint64_t seed);
+static bool key_eq(const void *set, uint32_t a, uint32_t b);
+
+#define OHM_NAME wordset
+#define OHM_KEY uint32_t
+#define OHM_HASH_EX(m, key, seed) key_hash((m), (key), (seed))
+#define OHM_EQ_EX(m, a, b) key_eq((m), (a), (b))
+#include "ohm_map.h"
+
 /* The owner of a set: the set's user word is its offset in the owner. */
 static const words *owner_of(const void *set)
 {
-    return (const words *)(const void *)((const char *)set - ((const ohm_header *)set)->user);
+    return (const words *)(const void *)((const char *)set - wordset_user((const wordset *)set));
 }
 
 /* A record's length and bytes. */
@@ -57,12 +69,6 @@ static bool key_eq(const void *set, uint32_t a, uint32_t b)
     return a == b || (rec_len(w, a) == rec_len(w, b) &&
                       memcmp(rec_bytes(w, a), rec_bytes(w, b), rec_len(w, a)) == 0);
 }
-
-#define OHM_NAME wordset
-#define OHM_KEY uint32_t
-#define OHM_HASH_EX(m, key, seed) key_hash((m), (key), (seed))
-#define OHM_EQ_EX(m, a, b) key_eq((m), (a), (b))
-#include "ohm_map.h"
 
 /* A probe: the caller's bytes, not a record. */
 typedef struct probe {

@@ -53,11 +53,25 @@ static str_ref strtab_str(const strtab *t, uint64_t off)
     return r;
 }
 
+/* The set's hash and equality read the strings, so they need the owner
+ * block. They are declared before the template (which calls them with the
+ * map, as a const pointer to a type it has not defined yet) and defined
+ * after it, where they can use strset_user. */
+static uint64_t str_key_hash(const void *map, uint32_t key, uint64_t seed);
+static bool str_key_eq(const void *map, uint32_t a, uint32_t b);
+
+#define OHM_NAME strset
+#define OHM_KEY uint32_t
+#define OHM_HASH_EX(m, key, seed) str_key_hash((m), (key), (seed))
+#define OHM_EQ_EX(m, a, b) str_key_eq((m), (a), (b))
+#define OHM_TYPE_TAG 0x53545231u /* "STR1": keys are record offsets */
+#include "ohm_map.h"
+
 /* The owner of a map: the map's user word is its offset in the owner. */
 static const strtab *owner_of(const void *map)
 {
-    uint64_t set_off = ((const ohm_header *)map)->user;
-    return (const strtab *)(const void *)((const char *)map - set_off);
+    const strset *m = map;
+    return (const strtab *)(const void *)((const char *)map - strset_user(m));
 }
 
 static uint64_t str_key_hash(const void *map, uint32_t key, uint64_t seed)
@@ -73,13 +87,6 @@ static bool str_key_eq(const void *map, uint32_t a, uint32_t b)
     str_ref x = strtab_str(t, a), y = strtab_str(t, b);
     return x.ok && y.ok && x.n == y.n && memcmp(x.s, y.s, x.n) == 0;
 }
-
-#define OHM_NAME strset
-#define OHM_KEY uint32_t
-#define OHM_HASH_EX(m, key, seed) str_key_hash((m), (key), (seed))
-#define OHM_EQ_EX(m, a, b) str_key_eq((m), (a), (b))
-#define OHM_TYPE_TAG 0x53545231u /* "STR1": keys are record offsets */
-#include "ohm_map.h"
 
 /* ------------------------------------------------------------------------
  * The owner's operations, all by (pointer, length) probes.
