@@ -184,12 +184,17 @@ static inline uint64_t ohm_fold_mul(uint64_t a, uint64_t b)
 }
 
 /* The default hash of integer keys (any integer type, widened to 64 bits).
- * One folded multiply: sequential keys and keys that differ only in their
- * high bits spread over both the home slot (low bits) and the fingerprint
- * (top 7 bits). */
+ * Seed 0 (the default): one folded multiply, which spreads sequential keys
+ * and keys that differ only in their high bits over both the home slot (low
+ * bits) and the fingerprint (top 7 bits). Any other seed: a second round
+ * with the seed mixed in again, so that keys crafted to collide under one
+ * seed do not stay clustered under another (a single xor before the
+ * multiply leaves the crafted set's structure partly intact). */
 static inline uint64_t ohm_hash_u64(uint64_t key, uint64_t seed)
 {
-    return ohm_fold_mul(key ^ seed ^ 0x243f6a8885a308d3u, 0x9e3779b97f4a7c15u);
+    const uint64_t c = 0x243f6a8885a308d3u, k1 = 0x9e3779b97f4a7c15u, k2 = 0xd6e8feb86659fd93u;
+    if (seed == 0) return ohm_fold_mul(key ^ c, k1);
+    return ohm_fold_mul(ohm_fold_mul(key ^ seed ^ c, k1) ^ seed, k2);
 }
 
 /* The default hash of byte strings: `len` bytes at `p` (p may be NULL when
