@@ -159,6 +159,10 @@ typedef struct OHM__ITER {
  * adapted calls. */
 typedef bool (*OHM__EQ_FN)(const void *probe, const OHM__K *key, void *ctx);
 
+/* The invariant checker (defined with the block checks at the end), which
+ * OHM_DEBUG_CHECKS builds run after every mutation. */
+static inline ohm_status OHM__F(_check)(const OHM__N *m);
+
 /* ========================================================================
  * Small helpers (private)
  * ====================================================================== */
