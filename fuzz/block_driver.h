@@ -1,0 +1,596 @@
+/* block_driver.h - what fuzz_block.c does with the input bytes for one map
+ * type. fuzz_block.c includes it once per instantiation, with these
+ * parameters (undefined again at the end of this file):
+ *
+ *   FZB_N              prefix of the ohm instantiation under test
+ *   FZB_K              its key type
+ *   FZB_SET            defined when the instantiation is a set (values are
+ *                      uint32_t otherwise)
+ *   FZB_HASH(k, seed)  the hash the map computes for key k
+ *   FZB_TAG            its OHM_TYPE_TAG
+ *   FZB_INTERLEAVE     its OHM_INTERLEAVE, or -1 when it keeps the default
+ *
+ * The harness's own knowledge of the format (fz_expect_attach and the naive
+ * checker below) is written from docs/FORMAT.md, not taken from ohm.
+ */
+
+#define FZB_F(suffix) FZ_CAT(FZB_N, suffix)
+#ifdef FZB_SET
+#define FZB_VARG(v)
+#define FZB_IF_MAP(...)
+#define FZB_VAL_SIZE 0u
+#define FZB_VAL_ALIGN 1u
+#else
+#define FZB_VARG(v) , v
+#define FZB_IF_MAP(...) __VA_ARGS__
+#define FZB_VAL_SIZE sizeof(uint32_t)
+#define FZB_VAL_ALIGN _Alignof(uint32_t)
+#endif
+
+/* What the harness expects of a block of this type. */
+static fz_sig FZB_F(_fzb_sig)(void)
+{
+    return fz_sig_of(sizeof(FZB_K), _Alignof(FZB_K), FZB_VAL_SIZE, FZB_VAL_ALIGN, FZB_TAG,
+                     FZB_INTERLEAVE);
+}
+
+/* Slot i's key in a block whose header passed attach. */
+static FZB_K *FZB_F(_fzb_keyp)(const unsigned char *buf, uint32_t i)
+{
+    ohm_header h;
+    memcpy(&h, buf, sizeof h);
+    size_t off = (size_t)h.keys_start + (size_t)i * FZB_F(_fzb_sig)().key_stride;
+    return (FZB_K *)(void *)(uintptr_t)(buf + off);
+}
+
+static int FZB_F(_fzb_cmp)(const void *a, const void *b)
+{
+    FZB_K x = *(const FZB_K *)a, y = *(const FZB_K *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The invariants of docs/FORMAT.md, checked the slow and obvious way, for
+ * a block whose header passed attach. */
+static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
+{
+    ohm_header h;
+    memcpy(&h, buf, sizeof h);
+    uint32_t cap = h.capacity;
+    if (cap == 0) return h.count == 0;
+    const unsigned char *meta = buf + h.meta_start;
+    for (uint32_t k = 0; k < 16; k++)
+        if (meta[cap + k] != meta[k % cap]) return false;
+    uint32_t used = 0;
+    FZB_K *sorted = fz_alloc((size_t)cap * sizeof(FZB_K));
+    bool ok = true;
+    for (uint32_t i = 0; i < cap && ok; i++) {
+        if (meta[i] == 0) continue;
+        FZB_K key = *FZB_F(_fzb_keyp)(buf, i);
+        uint64_t hash = FZB_HASH(key, h.seed);
+        if (meta[i] != (0x80u | (hash >> 57))) ok = false;
+        for (uint32_t s = (uint32_t)hash & (cap - 1); ok && s != i; s = (s + 1) & (cap - 1))
+            if (meta[s] == 0) ok = false; /* a free slot between home and entry */
+        sorted[used++] = key;
+    }
+    if (ok && used != h.count) ok = false;
+    if (ok && used > 1) {
+        qsort(sorted, used, sizeof(FZB_K), FZB_F(_fzb_cmp));
+        for (uint32_t i = 1; i < used; i++)
+            if (sorted[i] == sorted[i - 1]) ok = false;
+    }
+    free(sorted);
+    return ok;
+}
+
+/* attach and validate must both answer `want` and write nothing. */
+static void FZB_F(_fzb_expect)(unsigned char *buf, size_t len, ohm_status want)
+{
+    unsigned char *before = fz_alloc(len);
+    memcpy(before, buf, len);
+    FZB_N *m = (FZB_N *)(void *)before; /* anything but NULL */
+    fz_sig sig = FZB_F(_fzb_sig)();
+    ohm_status a = FZB_F(_attach)(buf, len, &m);
+    ohm_status v = FZB_F(_validate)(buf, len);
+    FZ_REQUIRE(memcmp(before, buf, len) == 0);
+    if (want == OHM_CORRUPT) {
+        FZ_REQUIRE(a == OHM_OK && m == (FZB_N *)(void *)buf);
+        FZ_REQUIRE(!FZB_F(_fzb_naive_ok)(buf));
+    } else {
+        FZ_REQUIRE(a == want && (want == OHM_OK ? m == (FZB_N *)(void *)buf : m == NULL));
+        FZ_REQUIRE(fz_expect_attach(buf, len, &sig) == want);
+    }
+    FZ_REQUIRE(v == want);
+    free(before);
+}
+
+/* Damage the header (a field of `h`, then written back), expect a status,
+ * restore the header from the input. */
+#define FZB_DAMAGE(want, ...)                                     \
+    do {                                                          \
+        ohm_header h;                                             \
+        memcpy(&h, buf, sizeof h);                                \
+        __VA_ARGS__;                                              \
+        memcpy(buf, &h, sizeof h);                                \
+        FZB_F(_fzb_expect)(buf, len, (want));                     \
+        memcpy(buf, orig, sizeof h);                              \
+    } while (0)
+
+static void FZB_F(_fzb_damage_header)(unsigned char *buf, size_t len, const unsigned char *orig)
+{
+    ohm_header g;
+    memcpy(&g, buf, sizeof g);
+    fz_sig sig = FZB_F(_fzb_sig)();
+    FZB_DAMAGE(OHM_BAD_MAGIC, h.magic ^= 1u);
+    FZB_DAMAGE(OHM_BAD_MAGIC, h.magic = 0);
+    FZB_DAMAGE(OHM_BAD_ENDIAN, fz_bswap_header(&h));
+    FZB_DAMAGE(OHM_BAD_ENDIAN, h.byte_order = 0x0201);
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 2);
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 0);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.key_size += 1);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.key_align *= 2);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.val_size ^= 4);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.val_align *= 2);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.flags ^= OHM_FLAG_SET);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.flags ^= 2u); /* the other placement */
+    FZB_DAMAGE(OHM_BAD_TYPE, h.flags ^= 0x80u);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.type_tag ^= 1u);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.max_load = 0);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.max_load = 101);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.fp_bits = 8);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.mirror = 8);
+    FZB_DAMAGE(OHM_BAD_TYPE, h.reserved = 1);
+    FZB_DAMAGE(OHM_BAD_CAPACITY, h.capacity = g.capacity < 4 ? 3u : g.capacity | 3u);
+    FZB_DAMAGE(OHM_BAD_CAPACITY, h.capacity = 0x80000001u);
+    FZB_DAMAGE(OHM_BAD_CAPACITY, h.capacity = UINT32_MAX);
+    if (g.capacity < OHM_MAX_CAPACITY) /* another capacity, offsets kept */
+        FZB_DAMAGE(OHM_BAD_OFFSETS, h.capacity = g.capacity ? g.capacity * 2 : 1);
+    FZB_DAMAGE(OHM_BAD_OFFSETS, h.meta_start += 8);
+    FZB_DAMAGE(OHM_BAD_OFFSETS, h.keys_start += sizeof(FZB_K));
+    FZB_DAMAGE(OHM_BAD_OFFSETS, h.vals_start += 1);
+    FZB_DAMAGE(OHM_BAD_OFFSETS, h.total_size += 1);
+    FZB_DAMAGE(OHM_BAD_OFFSETS, h.total_size -= 1);
+    FZB_DAMAGE(OHM_BAD_OFFSETS, h.keys_start = UINT64_MAX);
+    FZB_DAMAGE(OHM_BAD_OFFSETS, h.total_size = UINT64_MAX);
+    if (g.keys_start != g.meta_start) /* keys over the metadata */
+        FZB_DAMAGE(OHM_BAD_OFFSETS, h.keys_start = h.meta_start);
+    if (g.vals_start != g.keys_start) /* values over the keys */
+        FZB_DAMAGE(OHM_BAD_OFFSETS, h.vals_start = h.keys_start);
+    FZB_DAMAGE(OHM_BAD_COUNT, h.max_entries += 1);
+    if (g.max_entries > 0) FZB_DAMAGE(OHM_BAD_COUNT, h.max_entries -= 1; h.count = h.max_entries + 1);
+    if (g.max_entries < UINT32_MAX) FZB_DAMAGE(OHM_BAD_COUNT, h.count = h.max_entries + 1);
+    FZB_DAMAGE(OHM_BAD_COUNT, h.count = UINT32_MAX);
+    /* The largest capacity with offsets to match: longer than any input. */
+    FZB_DAMAGE(OHM_TOO_SHORT, {
+        fz_layout l = fz_layout_of(OHM_MAX_CAPACITY, &sig);
+        h.capacity = OHM_MAX_CAPACITY;
+        h.meta_start = l.meta_start;
+        h.keys_start = l.keys_start;
+        h.vals_start = l.vals_start;
+        h.total_size = l.total_size;
+        h.max_entries = (uint32_t)((uint64_t)OHM_MAX_CAPACITY * h.max_load / 100u);
+    });
+    /* Shorter lengths of the same buffer. */
+    FZB_F(_fzb_expect)(buf, (size_t)g.total_size - 1, OHM_TOO_SHORT);
+    FZB_F(_fzb_expect)(buf, sizeof(ohm_header) - 1, OHM_TOO_SHORT);
+    FZB_F(_fzb_expect)(buf, 0, OHM_TOO_SHORT);
+    FZ_REQUIRE(memcmp(buf, orig, len) == 0);
+}
+
+/* Damage the entries; attach still passes, validate must say OHM_CORRUPT. */
+static void FZB_F(_fzb_damage_entries)(unsigned char *buf, size_t len, const unsigned char *orig)
+{
+    ohm_header g;
+    memcpy(&g, buf, sizeof g);
+    uint32_t cap = g.capacity, mask = cap - 1;
+    unsigned char *meta = buf + g.meta_start;
+#define FZB_KEY(i) (*FZB_F(_fzb_keyp)(buf, (i)))
+    if (cap == 0) {
+        if (g.max_entries > 0) FZB_DAMAGE(OHM_CORRUPT, h.count = 1);
+        return;
+    }
+    /* Restores the metadata, the keys and the header after each damage. */
+#define FZB_RESTORE() memcpy(buf, orig, (size_t)g.total_size)
+    uint32_t used = UINT32_MAX, free_slot = UINT32_MAX;
+    for (uint32_t i = 0; i < cap; i++) {
+        if (meta[i] && used == UINT32_MAX) used = i;
+        if (!meta[i] && free_slot == UINT32_MAX) free_slot = i;
+    }
+    /* A mirror byte that disagrees. */
+    meta[cap + (g.count % 16u)] ^= 0x01;
+    FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+    FZB_RESTORE();
+    /* The count, one off either way. */
+    if (g.count < g.max_entries) FZB_DAMAGE(OHM_CORRUPT, h.count += 1);
+    if (g.count > 0) FZB_DAMAGE(OHM_CORRUPT, h.count -= 1);
+    /* A metadata byte that is neither free nor used. */
+    if (free_slot != UINT32_MAX) {
+        fz_set_meta(meta, cap, free_slot, 0x01);
+        FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+        FZB_RESTORE();
+    }
+    if (used != UINT32_MAX) {
+        /* A fingerprint that disagrees with the hash. */
+        fz_set_meta(meta, cap, used, (uint8_t)(meta[used] ^ 0x01));
+        FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+        FZB_RESTORE();
+        /* A used byte with its used bit cleared. */
+        fz_set_meta(meta, cap, used, (uint8_t)(meta[used] & 0x7f ? meta[used] & 0x7f : 0x7f));
+        FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+        FZB_RESTORE();
+    }
+    if (used != UINT32_MAX && free_slot != UINT32_MAX && g.count < g.max_entries) {
+        /* The key again, in the free slot that ends its cluster. */
+        uint32_t f = used;
+        while (meta[f]) f = (f + 1) & mask;
+        FZB_KEY(f) = FZB_KEY(used);
+        fz_set_meta(meta, cap, f, meta[used]);
+        FZB_DAMAGE(OHM_CORRUPT, h.count += 1);
+        FZB_RESTORE();
+        /* The key moved past that free slot: unreachable from its home. */
+        uint32_t home = (uint32_t)FZB_HASH(FZB_KEY(used), g.seed) & mask, t = (f + 1) & mask;
+        if (meta[t] == 0 && t != home && t != used) {
+            FZB_KEY(t) = FZB_KEY(used);
+            fz_set_meta(meta, cap, t, meta[used]);
+            fz_set_meta(meta, cap, used, 0);
+            FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+            FZB_RESTORE();
+        }
+    }
+#undef FZB_RESTORE
+#undef FZB_KEY
+    FZ_REQUIRE(memcmp(buf, orig, len) == 0);
+}
+
+/* The oracle of a valid block: its entries, in no order. */
+typedef struct FZB_F(_fzb_oracle) {
+    uint32_t n, max;
+    FZB_K *keys;
+    uint32_t *vals; /* unused for a set */
+} FZB_F(_fzb_oracle);
+
+static uint32_t FZB_F(_fzb_find)(const FZB_F(_fzb_oracle) *o, FZB_K k)
+{
+    for (uint32_t i = 0; i < o->n; i++)
+        if (o->keys[i] == k) return i;
+    return UINT32_MAX;
+}
+
+/* The map must hold exactly the oracle's entries. */
+static void FZB_F(_fzb_compare)(const FZB_N *m, const FZB_F(_fzb_oracle) *o)
+{
+    FZ_REQUIRE(FZB_F(_count)(m) == o->n);
+    FZB_K *a = fz_alloc(((size_t)o->n + 1) * sizeof(FZB_K));
+    FZB_K *b = fz_alloc(((size_t)o->n + 1) * sizeof(FZB_K));
+    uint32_t n = 0;
+    FZB_F(_iter) it = FZB_F(_iter_begin)(m);
+    FZB_F(_entry) e;
+    while (FZB_F(_iter_next)(&it, &e)) {
+        FZ_REQUIRE(n < o->n);
+        a[n++] = *e.key;
+    }
+    FZ_REQUIRE(n == o->n);
+    if (n) memcpy(b, o->keys, n * sizeof(FZB_K));
+    qsort(a, n, sizeof(FZB_K), FZB_F(_fzb_cmp));
+    qsort(b, n, sizeof(FZB_K), FZB_F(_fzb_cmp));
+    FZ_REQUIRE(n == 0 || memcmp(a, b, n * sizeof(FZB_K)) == 0);
+    for (uint32_t i = 0; i < o->n; i++) {
+        FZB_F(_entry) g = FZB_F(_get_entry)(m, o->keys[i]);
+        FZ_REQUIRE(g.key != NULL && *g.key == o->keys[i]);
+        FZB_IF_MAP(FZ_REQUIRE(*g.value == o->vals[i]);)
+    }
+    free(a);
+    free(b);
+}
+
+/* Every read call, on a block that passed validation. */
+static void FZB_F(_fzb_reads)(const FZB_N *m, const FZB_F(_fzb_oracle) *o)
+{
+    ohm_header h;
+    memcpy(&h, m, sizeof h);
+    fz_sig sig = FZB_F(_fzb_sig)();
+    uintptr_t keys = (uintptr_t)m + h.keys_start;
+    FZ_REQUIRE(FZB_F(_check)(m) == OHM_OK);
+    FZB_F(_iter) it = FZB_F(_iter_begin)(m);
+    FZB_F(_entry) e;
+    while (FZB_F(_iter_next)(&it, &e)) {
+        /* The entry's pointers are a used slot's. */
+        uintptr_t off = (uintptr_t)e.key - keys;
+        FZ_REQUIRE((uintptr_t)e.key >= keys && off % sig.key_stride == 0 &&
+                   off / sig.key_stride < h.capacity);
+        uint32_t slot = (uint32_t)(off / sig.key_stride);
+        FZ_REQUIRE(((const unsigned char *)m)[h.meta_start + slot] & 0x80u);
+        FZB_IF_MAP(FZ_REQUIRE((uintptr_t)e.value ==
+                              (uintptr_t)m + h.vals_start + slot * sig.val_stride);)
+        FZB_F(_entry) g = FZB_F(_get_entry)(m, *e.key);
+        FZ_REQUIRE(g.key == e.key && FZB_F(_get_key)(m, *e.key) == e.key);
+        FZB_IF_MAP(FZ_REQUIRE(g.value == e.value && FZB_F(_get)(m, *e.key) == e.value);)
+        FZ_REQUIRE(FZB_F(_contains)(m, *e.key));
+    }
+    /* Keys next to the stored ones, and a few fixed ones. */
+    for (uint32_t i = 0; i < o->n + 4 && i < 24; i++) {
+        FZB_K k = i < o->n ? (FZB_K)(o->keys[i] + 1) : (FZB_K)(i * 0x01000193u);
+        bool present = FZB_F(_fzb_find)(o, k) != UINT32_MAX;
+        FZ_REQUIRE(FZB_F(_contains)(m, k) == present);
+        FZ_REQUIRE((FZB_F(_get_key)(m, k) != NULL) == present);
+    }
+}
+
+/* Rehash the valid block into a fresh one of capacity `cap`. */
+static void FZB_F(_fzb_rehash)(const FZB_N *m, const FZB_F(_fzb_oracle) *o, uint32_t cap,
+                               unsigned load, uint64_t seed)
+{
+    ohm_layout l = FZB_F(_layout_for_capacity)(cap);
+    FZ_REQUIRE(l.total_size != 0);
+    unsigned char *d_raw = fz_alloc(l.total_size);
+    FZB_N *d = FZB_F(_init_ex)(d_raw, l, seed, load);
+    FZ_REQUIRE(d != NULL);
+    unsigned char *before = fz_alloc(l.total_size);
+    memcpy(before, d_raw, l.total_size);
+    size_t src_size = FZB_F(_block_size)(m);
+    unsigned char *src = fz_alloc(src_size);
+    memcpy(src, m, src_size);
+    ohm_status st = FZB_F(_rehash)(m, d);
+    FZ_REQUIRE(memcmp(src, m, src_size) == 0);
+    if (o->n <= ohm_max_entries(cap, load)) {
+        FZ_REQUIRE(st == OHM_OK);
+        FZ_REQUIRE(FZB_F(_validate)(d_raw, l.total_size) == OHM_OK);
+        FZB_F(_fzb_compare)(d, o);
+    } else {
+        FZ_REQUIRE(st == OHM_FULL);
+        FZ_REQUIRE(memcmp(before, d_raw, l.total_size) == 0);
+    }
+    free(src);
+    free(before);
+    free(d_raw);
+}
+
+/* A key for a write: one of the stored keys or new bytes from the input. */
+static FZB_K FZB_F(_fzb_key)(fz_in *in, const FZB_F(_fzb_oracle) *o)
+{
+    unsigned sel = fz_u8(in);
+    if ((sel & 1u) && o->n > 0) return o->keys[(sel >> 1) % o->n];
+    FZB_K k = 0;
+    for (size_t i = 0; i < sizeof(FZB_K); i++) k = (FZB_K)(k << 8 | fz_u8(in));
+    return k;
+}
+
+/* A key not in the map, for put_new. */
+static FZB_K FZB_F(_fzb_absent)(const FZB_F(_fzb_oracle) *o, FZB_K k)
+{
+    while (FZB_F(_fzb_find)(o, k) != UINT32_MAX) k = (FZB_K)(k * 5u + 1u);
+    return k;
+}
+
+static void FZB_F(_fzb_add)(FZB_F(_fzb_oracle) *o, FZB_K k, uint32_t v)
+{
+    o->keys[o->n] = k;
+    o->vals[o->n] = v;
+    o->n++;
+}
+
+static void FZB_F(_fzb_del)(FZB_F(_fzb_oracle) *o, uint32_t i)
+{
+    o->n--;
+    o->keys[i] = o->keys[o->n];
+    o->vals[i] = o->vals[o->n];
+}
+
+/* One write call; afterwards the whole input buffer must still validate
+ * and the bytes after the block must be untouched. */
+static void FZB_F(_fzb_write)(FZB_N *m, FZB_F(_fzb_oracle) *o, unsigned op, fz_in *in,
+                              uint32_t v)
+{
+    (void)v;
+    bool room = o->n < o->max;
+    switch (op % 8u) {
+    case 0: { /* put */
+        FZB_K k = FZB_F(_fzb_key)(in, o);
+        uint32_t i = FZB_F(_fzb_find)(o, k);
+        ohm_status want = i != UINT32_MAX ? OHM_FOUND : room ? OHM_OK : OHM_FULL;
+        FZ_REQUIRE(FZB_F(_put)(m, k FZB_VARG(v)) == want);
+        if (want == OHM_OK) FZB_F(_fzb_add)(o, k, v);
+        if (want == OHM_FOUND) o->vals[i] = v;
+        break;
+    }
+    case 1: { /* put_new of an absent key */
+        FZB_K k = FZB_F(_fzb_absent)(o, FZB_F(_fzb_key)(in, o));
+        FZ_REQUIRE(FZB_F(_put_new)(m, k FZB_VARG(v)) == (room ? OHM_OK : OHM_FULL));
+        if (room) FZB_F(_fzb_add)(o, k, v);
+        break;
+    }
+    case 2: { /* remove */
+        FZB_K k = FZB_F(_fzb_key)(in, o);
+        uint32_t i = FZB_F(_fzb_find)(o, k);
+        FZ_REQUIRE(FZB_F(_remove)(m, k) == (i != UINT32_MAX));
+        if (i != UINT32_MAX) FZB_F(_fzb_del)(o, i);
+        break;
+    }
+    case 3: { /* get_or_put */
+        FZB_K k = FZB_F(_fzb_key)(in, o);
+        uint32_t i = FZB_F(_fzb_find)(o, k);
+        ohm_status want = i != UINT32_MAX ? OHM_FOUND : room ? OHM_OK : OHM_FULL;
+        FZB_F(_entry) e;
+        FZ_REQUIRE(FZB_F(_get_or_put)(m, k, &e) == want);
+        FZ_REQUIRE(want == OHM_FULL ? e.key == NULL : *e.key == k);
+        FZB_IF_MAP(if (want == OHM_FOUND) FZ_REQUIRE(*e.value == o->vals[i]);)
+        if (want == OHM_OK) {
+            FZB_IF_MAP(*e.value = v;)
+            FZB_F(_fzb_add)(o, k, v);
+        }
+        break;
+    }
+    case 4: { /* fetch_remove */
+        FZB_K k = FZB_F(_fzb_key)(in, o);
+        uint32_t i = FZB_F(_fzb_find)(o, k);
+        FZB_F(_kv) out;
+        FZ_REQUIRE(FZB_F(_fetch_remove)(m, k, &out) == (i != UINT32_MAX));
+        if (i != UINT32_MAX) {
+            FZ_REQUIRE(out.key == k);
+            FZB_IF_MAP(FZ_REQUIRE(out.value == o->vals[i]);)
+            FZB_F(_fzb_del)(o, i);
+        }
+        break;
+    }
+    case 5: { /* fetch_put */
+        FZB_K k = FZB_F(_fzb_key)(in, o);
+        uint32_t i = FZB_F(_fzb_find)(o, k);
+        ohm_status want = i != UINT32_MAX ? OHM_FOUND : room ? OHM_OK : OHM_FULL;
+        FZB_F(_kv) old;
+        FZ_REQUIRE(FZB_F(_fetch_put)(m, k FZB_VARG(v), &old) == want);
+        if (want == OHM_FOUND) {
+            FZ_REQUIRE(old.key == k);
+            FZB_IF_MAP(FZ_REQUIRE(old.value == o->vals[i]);)
+            o->vals[i] = v;
+        }
+        if (want == OHM_OK) FZB_F(_fzb_add)(o, k, v);
+        break;
+    }
+    case 6: { /* remove_at */
+        unsigned b = fz_u8(in);
+        if (o->n == 0) break;
+        FZB_F(_iter) it = FZB_F(_iter_begin)(m);
+        FZB_F(_entry) e;
+        for (uint32_t j = 0; j <= b % o->n; j++) FZ_REQUIRE(FZB_F(_iter_next)(&it, &e));
+        uint32_t i = FZB_F(_fzb_find)(o, *e.key);
+        FZ_REQUIRE(i != UINT32_MAX);
+        FZB_F(_remove_at)(m, e.key);
+        FZB_F(_fzb_del)(o, i);
+        break;
+    }
+    default: { /* clear (rarely), else get_or_put_value */
+        if (fz_u8(in) == 0) {
+            FZB_F(_clear)(m);
+            o->n = 0;
+            break;
+        }
+        FZB_K k = FZB_F(_fzb_key)(in, o);
+        uint32_t i = FZB_F(_fzb_find)(o, k);
+        ohm_status want = i != UINT32_MAX ? OHM_FOUND : room ? OHM_OK : OHM_FULL;
+        FZB_F(_entry) e;
+        FZ_REQUIRE(FZB_F(_get_or_put_value)(m, k FZB_VARG(v), &e) == want);
+        if (want == OHM_OK) FZB_F(_fzb_add)(o, k, v);
+        FZB_IF_MAP(if (want != OHM_FULL) FZ_REQUIRE(*e.value == o->vals[FZB_F(_fzb_find)(o, k)]);)
+        (void)e;
+        break;
+    }
+    }
+}
+
+static void FZB_F(_fzb_run)(unsigned char *buf, size_t len, const unsigned char *orig)
+{
+    fz_sig sig = FZB_F(_fzb_sig)();
+    FZ_REQUIRE(FZB_F(_base_align)() == sig.base_align);
+    FZ_REQUIRE((uintptr_t)buf % sig.base_align == 0); /* malloc's alignment */
+
+    /* Attach: the status the format gives, and nothing written. */
+    FZB_N *m = (FZB_N *)(void *)orig;
+    ohm_status st = FZB_F(_attach)(buf, len, &m);
+    FZ_REQUIRE(memcmp(buf, orig, len) == 0);
+    FZ_REQUIRE(st == fz_expect_attach(buf, len, &sig));
+    FZ_REQUIRE(st == OHM_OK ? m == (FZB_N *)(void *)buf : m == NULL);
+    FZ_REQUIRE(FZB_F(_attach)(buf, len, NULL) == st);
+
+    /* Validate: the same status, or the invariant walk's answer. */
+    ohm_status vs = FZB_F(_validate)(buf, len);
+    FZ_REQUIRE(memcmp(buf, orig, len) == 0);
+    if (st != OHM_OK) {
+        FZ_REQUIRE(vs == st);
+        return;
+    }
+    bool naive = FZB_F(_fzb_naive_ok)(buf);
+    FZ_REQUIRE(vs == (naive ? OHM_OK : OHM_CORRUPT));
+    FZ_REQUIRE(FZB_F(_check)(m) == vs);
+    FZB_F(_fzb_damage_header)(buf, len, orig);
+    if (vs != OHM_OK) return;
+    FZB_F(_fzb_damage_entries)(buf, len, orig);
+
+    /* A valid block: the oracle is what iteration gives. */
+    ohm_header h;
+    memcpy(&h, buf, sizeof h);
+    FZB_F(_fzb_oracle) o;
+    o.n = 0;
+    o.max = h.max_entries;
+    o.keys = fz_alloc(((size_t)h.capacity + 1) * sizeof(FZB_K));
+    o.vals = fz_alloc(((size_t)h.capacity + 1) * sizeof(uint32_t));
+    FZB_F(_iter) it = FZB_F(_iter_begin)(m);
+    FZB_F(_entry) e;
+    while (FZB_F(_iter_next)(&it, &e)) {
+        FZ_REQUIRE(o.n < h.count);
+        o.keys[o.n] = *e.key;
+        o.vals[o.n] = 0;
+        FZB_IF_MAP(o.vals[o.n] = *e.value;)
+        o.n++;
+    }
+    FZ_REQUIRE(o.n == h.count);
+    FZB_F(_fzb_reads)(m, &o);
+    FZB_F(_fzb_compare)(m, &o);
+
+    /* Rehash into fresh blocks: bigger, the same, just enough, too small. */
+    fz_in tail = {orig + h.total_size, len - (size_t)h.total_size};
+    unsigned load = fz_rehash_loads[(h.seed ^ h.count) % 8u];
+    uint64_t seed = h.seed * 31u + 7u;
+    if (h.capacity <= 1024) FZB_F(_fzb_rehash)(m, &o, h.capacity ? h.capacity * 2 : 1, load, seed);
+    FZB_F(_fzb_rehash)(m, &o, h.capacity, h.max_load, h.seed);
+    uint32_t need = ohm_capacity_for(o.n, load);
+    FZB_F(_fzb_rehash)(m, &o, need, load, seed);
+    if (need > 0) FZB_F(_fzb_rehash)(m, &o, need / 2, load, seed);
+
+    /* Writes: a fixed sequence, then the operations in the bytes after the
+     * block. */
+    uint32_t v = 0x9e3779b9u;
+    if (o.n > 0) {
+        FZB_K k = o.keys[0];
+        FZ_REQUIRE(FZB_F(_remove)(m, k));
+        FZB_F(_fzb_del)(&o, 0);
+        FZ_REQUIRE(!FZB_F(_remove)(m, k));
+        FZ_REQUIRE(FZB_F(_put)(m, k FZB_VARG(v)) == OHM_OK);
+        FZB_F(_fzb_add)(&o, k, v);
+    }
+    for (uint32_t j = 0; j < 2; j++) {
+        FZB_K k = FZB_F(_fzb_absent)(&o, (FZB_K)(j * 0x01000193u + 0x811c9dc5u));
+        bool room = o.n < o.max;
+        if (j == 0) {
+            FZ_REQUIRE(FZB_F(_put_new)(m, k FZB_VARG(v)) == (room ? OHM_OK : OHM_FULL));
+        } else {
+            FZB_F(_entry) g;
+            FZ_REQUIRE(FZB_F(_get_or_put)(m, k, &g) == (room ? OHM_OK : OHM_FULL));
+            FZB_IF_MAP(if (room) *g.value = v;)
+        }
+        if (room) FZB_F(_fzb_add)(&o, k, v);
+        FZ_REQUIRE(FZB_F(_validate)(buf, len) == OHM_OK);
+    }
+    for (unsigned step = 0; tail.n > 0 && step < 256; step++) {
+        FZB_F(_fzb_write)(m, &o, fz_u8(&tail), &tail, v + step);
+        FZ_REQUIRE(FZB_F(_validate)(buf, len) == OHM_OK);
+        FZ_REQUIRE(FZB_F(_count)(m) == o.n);
+        FZ_REQUIRE(memcmp(buf + h.total_size, orig + h.total_size, len - (size_t)h.total_size) == 0);
+    }
+    FZB_F(_fzb_compare)(m, &o);
+    FZB_F(_fzb_reads)(m, &o);
+
+    /* Clear: an empty, valid map that takes entries again. */
+    FZB_F(_clear)(m);
+    o.n = 0;
+    FZ_REQUIRE(FZB_F(_validate)(buf, len) == OHM_OK);
+    FZB_F(_fzb_compare)(m, &o);
+    if (o.max > 0) {
+        FZ_REQUIRE(FZB_F(_put)(m, (FZB_K)v FZB_VARG(v)) == OHM_OK);
+        FZ_REQUIRE(FZB_F(_validate)(buf, len) == OHM_OK);
+    }
+    FZ_REQUIRE(memcmp(buf + h.total_size, orig + h.total_size, len - (size_t)h.total_size) == 0);
+    free(o.keys);
+    free(o.vals);
+}
+
+#undef FZB_DAMAGE
+#undef FZB_F
+#undef FZB_VARG
+#undef FZB_IF_MAP
+#undef FZB_VAL_SIZE
+#undef FZB_VAL_ALIGN
+#undef FZB_N
+#undef FZB_K
+#undef FZB_SET
+#undef FZB_HASH
+#undef FZB_TAG
+#undef FZB_INTERLEAVE

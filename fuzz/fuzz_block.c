@@ -1,0 +1,240 @@
+/* fuzz_block.c - libFuzzer target: untrusted blocks.
+ *
+ * The input bytes are a block (and, after its total_size, an operation
+ * stream). For each of three instantiations (block_types.h: u32 -> u32
+ * map with interleaved slots, u64 set, u32 -> u32 map with a colliding
+ * hash and separate key and value arrays) block_driver.h:
+ *
+ *  - gives the bytes to N_attach and N_validate: attach must return the
+ *    status docs/FORMAT.md's order of checks gives (fz_expect_attach below
+ *    is an independent reading of that table), validate the same or, once
+ *    the header passes, exactly what a naive checker of the invariants says;
+ *    neither may write a byte;
+ *  - on a header that passes, damages each field in turn and expects the
+ *    specific status (bad magic, byte-swapped, version, type, capacity,
+ *    offsets, count, short lengths), restoring it after;
+ *  - on a block that validates, damages the entries (mirror, count, a
+ *    non-used metadata byte, a fingerprint, a duplicate, an unreachable
+ *    entry) and expects OHM_CORRUPT; runs every read call; rehashes into
+ *    fresh blocks (bigger, the same, just enough, too small: OHM_FULL
+ *    leaves the destination byte-identical); then runs write calls (put,
+ *    put_new of absent keys, remove, get_or_put, fetch_*, remove_at,
+ *    get_or_put_value, clear) against an oracle, re-validating after each,
+ *    and checks that the bytes after total_size never change;
+ *  - finally attaches one byte off alignment: OHM_MISALIGNED.
+ *
+ * Bounds: the input is copied into a malloc'd buffer of exactly `size`
+ * bytes, so ASan reports any read or write outside [buf, buf + size),
+ * however short the overrun (ASan poisons the bytes after an allocation
+ * even inside its last 8-byte granule). malloc's alignment is that of
+ * max_align_t, which covers N_base_align() of these instantiations (8);
+ * the harness checks it. Padding the buffer to a larger aligned size would
+ * hide overruns into the padding, so it is not done.
+ */
+#define OHM_IMPLEMENTATION
+#include "ohm.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "block_types.h"
+
+/* The format, as docs/FORMAT.md states it. */
+#define FZ_HEADER_SIZE 96u
+_Static_assert(sizeof(ohm_header) == FZ_HEADER_SIZE, "docs/FORMAT.md: the header is 96 bytes");
+
+typedef struct fz_sig {
+    uint32_t key_size, key_align, val_size, val_align, type_tag;
+    uint8_t flags;      /* 1: a set; 2: interleaved slots */
+    size_t base_align;  /* max(8, key and value alignment) */
+    size_t key_stride;  /* bytes from one key (value) to the next */
+    size_t val_stride;
+} fz_sig;
+
+typedef struct fz_layout {
+    uint64_t meta_start, keys_start, vals_start, total_size;
+} fz_layout;
+
+static uint64_t fz_align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
+
+/* "Placement": interleaved slots, or separate key and value arrays. */
+static fz_layout fz_layout_of(uint32_t cap, const fz_sig *s)
+{
+    fz_layout l;
+    uint64_t meta_end = FZ_HEADER_SIZE + (cap ? (uint64_t)cap + 16u : 0u);
+    l.meta_start = FZ_HEADER_SIZE;
+    if (s->flags & 2u) {
+        uint64_t a = s->key_align > s->val_align ? s->key_align : s->val_align;
+        uint64_t koff = fz_align_up(s->key_size, s->val_align);
+        uint64_t slot = fz_align_up(koff + s->val_size, a);
+        l.keys_start = fz_align_up(meta_end, a);
+        l.vals_start = l.keys_start + koff;
+        l.total_size = l.keys_start + (uint64_t)cap * slot;
+    } else {
+        l.keys_start = fz_align_up(meta_end, s->key_align);
+        l.vals_start = fz_align_up(l.keys_start + (uint64_t)cap * s->key_size, s->val_align);
+        l.total_size = l.vals_start + (uint64_t)cap * s->val_size;
+    }
+    return l;
+}
+
+/* The signature of a type: interleaved exactly when a {key, value} slot
+ * needs no padding, unless the instantiation says (`interleave` 0 or 1;
+ * -1 for the default). */
+static fz_sig fz_sig_of(size_t ks, size_t ka, size_t vs, size_t va, uint32_t tag, int interleave)
+{
+    fz_sig s;
+    s.key_size = (uint32_t)ks;
+    s.key_align = (uint32_t)ka;
+    s.val_size = (uint32_t)vs;
+    s.val_align = (uint32_t)va;
+    s.type_tag = tag;
+    bool set = vs == 0;
+    size_t a = ka > va ? ka : va, slot = fz_align_up(fz_align_up(ks, va) + vs, a);
+    bool inter = !set && (interleave < 0 ? slot == ks + vs : interleave != 0);
+    s.flags = (uint8_t)((set ? 1u : 0u) | (inter ? 2u : 0u));
+    s.base_align = a > 8 ? a : 8;
+    s.key_stride = inter ? slot : ks;
+    s.val_stride = inter ? slot : vs;
+    return s;
+}
+
+/* The status of N_attach, by the table "Checking a block": the first
+ * failing check in its order. */
+static ohm_status fz_expect_attach(const unsigned char *buf, size_t len, const fz_sig *s)
+{
+    if ((uintptr_t)buf % s->base_align != 0) return OHM_MISALIGNED;
+    if (len < FZ_HEADER_SIZE) return OHM_TOO_SHORT;
+    ohm_header h;
+    memcpy(&h, buf, sizeof h);
+    if (h.magic != 0x424d484fu) return h.magic == 0x4f484d42u ? OHM_BAD_ENDIAN : OHM_BAD_MAGIC;
+    if (h.byte_order != 0x0102u) return OHM_BAD_ENDIAN;
+    if (h.version != 1) return OHM_BAD_VERSION;
+    if (h.key_size != s->key_size || h.key_align != s->key_align || h.val_size != s->val_size ||
+        h.val_align != s->val_align || h.flags != s->flags || h.type_tag != s->type_tag ||
+        h.max_load < 1 || h.max_load > 100 || h.fp_bits != 7 || h.mirror != 16 || h.reserved != 0)
+        return OHM_BAD_TYPE;
+    if (h.capacity & (h.capacity - 1)) return OHM_BAD_CAPACITY; /* 2^31 is the largest power */
+    fz_layout l = fz_layout_of(h.capacity, s);
+    if (h.meta_start != l.meta_start || h.keys_start != l.keys_start ||
+        h.vals_start != l.vals_start || h.total_size != l.total_size)
+        return OHM_BAD_OFFSETS;
+    if (h.total_size > len) return OHM_TOO_SHORT;
+    if (h.max_entries != (uint64_t)h.capacity * h.max_load / 100u || h.count > h.max_entries)
+        return OHM_BAD_COUNT;
+    return OHM_OK;
+}
+
+static uint16_t fz_bswap16(uint16_t x) { return (uint16_t)(x >> 8 | x << 8); }
+static uint32_t fz_bswap32(uint32_t x) { return (uint32_t)fz_bswap16((uint16_t)x) << 16 | fz_bswap16((uint16_t)(x >> 16)); }
+static uint64_t fz_bswap64(uint64_t x) { return (uint64_t)fz_bswap32((uint32_t)x) << 32 | fz_bswap32((uint32_t)(x >> 32)); }
+
+/* The header as a machine of the other byte order would have written it. */
+static void fz_bswap_header(ohm_header *h)
+{
+    h->magic = fz_bswap32(h->magic);
+    h->version = fz_bswap16(h->version);
+    h->byte_order = fz_bswap16(h->byte_order);
+    h->capacity = fz_bswap32(h->capacity);
+    h->count = fz_bswap32(h->count);
+    h->max_entries = fz_bswap32(h->max_entries);
+    h->seed = fz_bswap64(h->seed);
+    h->keys_start = fz_bswap64(h->keys_start);
+    h->vals_start = fz_bswap64(h->vals_start);
+    h->meta_start = fz_bswap64(h->meta_start);
+    h->total_size = fz_bswap64(h->total_size);
+    h->key_size = fz_bswap32(h->key_size);
+    h->key_align = fz_bswap32(h->key_align);
+    h->val_size = fz_bswap32(h->val_size);
+    h->val_align = fz_bswap32(h->val_align);
+    h->type_tag = fz_bswap32(h->type_tag);
+    h->reserved = fz_bswap32(h->reserved);
+    h->user = fz_bswap64(h->user);
+}
+
+/* Slot i's metadata byte and its mirror copies. */
+static void fz_set_meta(unsigned char *meta, uint32_t cap, uint32_t i, uint8_t v)
+{
+    meta[i] = v;
+    for (uint32_t k = 0; k < 16; k++)
+        if (k % cap == i) meta[cap + k] = v;
+}
+
+typedef struct fz_in {
+    const uint8_t *p;
+    size_t n;
+} fz_in;
+
+static unsigned fz_u8(fz_in *in)
+{
+    if (in->n == 0) return 0;
+    in->n--;
+    return *in->p++;
+}
+
+static void *fz_alloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    FZ_REQUIRE(p != NULL);
+    return p;
+}
+
+#define FZB_N bm
+#define FZB_K uint32_t
+#define FZB_HASH(k, seed) ohm_hash_u64((k), (seed))
+#define FZB_TAG 0u
+#define FZB_INTERLEAVE (-1)
+#include "block_driver.h"
+
+#define FZB_N bs
+#define FZB_K uint64_t
+#define FZB_SET
+#define FZB_HASH(k, seed) ohm_hash_u64((k), (seed))
+#define FZB_TAG 0u
+#define FZB_INTERLEAVE (-1)
+#include "block_driver.h"
+
+#define FZB_N bc
+#define FZB_K uint32_t
+#define FZB_HASH(k, seed) ((void)(seed), fz_collide_hash(k))
+#define FZB_TAG FZ_COLLIDE_TAG
+#define FZB_INTERLEAVE 0
+#include "block_driver.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* Exactly `size` bytes (malloc(0) is a valid zero-byte region under
+     * ASan; a libc that returns NULL for it gets one byte). */
+    unsigned char *buf = malloc(size);
+    if (buf == NULL) buf = fz_alloc(1);
+    if (size) memcpy(buf, data, size);
+    bm_fzb_run(buf, size, data);
+    if (size) memcpy(buf, data, size);
+    bs_fzb_run(buf, size, data);
+    if (size) memcpy(buf, data, size);
+    bc_fzb_run(buf, size, data);
+    free(buf);
+
+    /* One byte off the alignment: refused before anything is read. */
+    unsigned char *raw = fz_alloc(size + 1);
+    unsigned char *mis = raw + 1;
+    if (size) memcpy(mis, data, size);
+    bm *m1 = (bm *)(void *)raw;
+    bs *m2 = (bs *)(void *)raw;
+    bc *m3 = (bc *)(void *)raw;
+    FZ_REQUIRE(bm_attach(mis, size, &m1) == OHM_MISALIGNED && m1 == NULL);
+    FZ_REQUIRE(bs_attach(mis, size, &m2) == OHM_MISALIGNED && m2 == NULL);
+    FZ_REQUIRE(bc_attach(mis, size, &m3) == OHM_MISALIGNED && m3 == NULL);
+    FZ_REQUIRE(bm_validate(mis, size) == OHM_MISALIGNED);
+    FZ_REQUIRE(bs_validate(mis, size) == OHM_MISALIGNED);
+    FZ_REQUIRE(bc_validate(mis, size) == OHM_MISALIGNED);
+    FZ_REQUIRE(size == 0 || memcmp(mis, data, size) == 0);
+    free(raw);
+    return 0;
+}

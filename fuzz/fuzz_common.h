@@ -1,0 +1,95 @@
+/* fuzz_common.h - what the fuzz targets and the corpus generator share:
+ * the failure macro, the colliding hash, the key encoding of fuzz_ops and
+ * its operation codes (so that gen_corpus.c writes inputs that decode into
+ * meaningful operation streams).
+ */
+#ifndef FUZZ_COMMON_H
+#define FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* A broken expectation: say where, then abort() so libFuzzer records the
+ * input as a crash. */
+#define FZ_REQUIRE(cond)                                                              \
+    do {                                                                              \
+        if (!(cond)) {                                                                \
+            fprintf(stderr, "fuzz: %s:%d: expectation failed: %s\n", __FILE__, __LINE__, \
+                    #cond);                                                           \
+            abort();                                                                  \
+        }                                                                             \
+    } while (0)
+
+#define FZ_CAT2(a, b) a##b
+#define FZ_CAT(a, b) FZ_CAT2(a, b)
+
+/* The deliberately colliding hash. Four hash values in all: every key's
+ * home is the last or the second-to-last slot of any capacity (so probes
+ * wrap around), and there are only two fingerprints (so keys with equal
+ * fingerprints are compared). The instantiations that use it carry
+ * FZ_COLLIDE_TAG as their type tag. */
+#define FZ_COLLIDE_TAG 0x434f4c4cu /* "COLL" */
+static inline uint64_t fz_collide_hash(uint64_t k)
+{
+    return UINT64_MAX - (k & 1u) - ((k & 2u) ? (uint64_t)1 << 57 : 0u);
+}
+
+/* fuzz_ops keys: key index i (small) <-> key i * FZ_KEY_MUL. The multiplier
+ * is odd, so the map is a bijection on 32 and on 64 bits, and neighbouring
+ * indices differ in their high bits too. FZ_KEY_INV is its inverse mod 2^64
+ * (its low 32 bits are the inverse mod 2^32). */
+#define FZ_KEY_MUL 0x9e3779b97f4a7c15u
+#define FZ_KEY_INV 0xf1de83e19937733du
+
+/* fuzz_ops capacities: the config byte's low four bits and the rehash
+ * operation's parameter byte pick from these. */
+static const uint32_t fz_config_caps[16] = {0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512,
+                                            1, 2, 4, 8, 16};
+static const uint32_t fz_rehash_caps[12] = {0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+/* Maximum loads: the config byte's top two bits (0 is the template default,
+ * 100) and the rehash operation's second byte (mod 8). */
+static const unsigned fz_config_loads[4] = {0, 87, 50, 1};
+static const unsigned fz_rehash_loads[8] = {100, 75, 50, 90, 33, 1, 99, 60};
+
+/* fuzz_ops config byte: bits 0-3 capacity, bit 4 set, bit 5 colliding hash,
+ * bits 6-7 maximum load; the seed is derived from the whole byte. */
+#define FZ_CFG_SET 0x10u
+#define FZ_CFG_COLLIDE 0x20u
+
+/* fuzz_ops operation codes: an op byte is taken mod 32; the codes after
+ * FZ_OP_USER repeat the common ones so that random streams mostly insert,
+ * remove and look up. Parameter bytes follow each op byte: K is a 2-byte
+ * little-endian key index (mod the key space), B one byte. */
+enum fz_op {
+    FZ_OP_PUT,                 /* K */
+    FZ_OP_PUT_NEW,             /* K */
+    FZ_OP_GET,                 /* K */
+    FZ_OP_REMOVE,              /* K */
+    FZ_OP_FETCH_REMOVE,        /* K B (bit 0: pass NULL) */
+    FZ_OP_FETCH_PUT,           /* K B (bit 0: pass NULL) */
+    FZ_OP_GET_OR_PUT,          /* K */
+    FZ_OP_GET_OR_PUT_VALUE,    /* K */
+    FZ_OP_ASSUME,              /* K B (which *_assume_capacity call) */
+    FZ_OP_REMOVE_AT,           /* B (which entry, in iteration order) */
+    FZ_OP_ITER,                /* B (value update during iteration) */
+    FZ_OP_REHASH,              /* B (capacity) B (max load, seed, invalid cases) */
+    FZ_OP_RELOCATE,            /* B (where the copy goes) */
+    FZ_OP_GET_ADAPTED,         /* K */
+    FZ_OP_GET_OR_PUT_ADAPTED,  /* K */
+    FZ_OP_REMOVE_ADAPTED,      /* K */
+    FZ_OP_CLEAR,               /* B (clears only when 0) */
+    FZ_OP_RESERVE,             /* B B */
+    FZ_OP_USER,                /* B */
+    FZ_OP_COUNT
+};
+static inline int fz_op_decode(unsigned byte)
+{
+    static const uint8_t more[32 - FZ_OP_COUNT] = {
+        FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT_NEW, FZ_OP_REMOVE, FZ_OP_REMOVE,
+        FZ_OP_REMOVE, FZ_OP_GET, FZ_OP_GET, FZ_OP_GET_OR_PUT, FZ_OP_REMOVE_AT, FZ_OP_PUT};
+    unsigned op = byte % 32u;
+    return op < FZ_OP_COUNT ? (int)op : more[op - FZ_OP_COUNT];
+}
+
+#endif

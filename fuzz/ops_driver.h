@@ -1,0 +1,452 @@
+/* ops_driver.h - the operation driver of fuzz_ops.c for one map type.
+ * fuzz_ops.c includes it once per instantiation, with these parameters
+ * (undefined again at the end of this file):
+ *
+ *   FZ_N           prefix of the ohm instantiation under test
+ *   FZ_K           its key type (uint32_t or uint64_t)
+ *   FZ_SET         defined when the instantiation is a set
+ *   FZ_HASH(m, k)  the hash the map computes for key k (for adapted calls)
+ *
+ * It decodes the rest of the input into operations (fuzz_common.h lists
+ * them with their parameter bytes), applies each to the map and to the
+ * oracle (fz_oracle: a direct-indexed array over the key space), compares
+ * every result, and after every operation runs FZ_N_check, FZ_N_validate
+ * and a full comparison of the contents by iteration.
+ */
+
+#define FZ_F(suffix) FZ_CAT(FZ_N, suffix)
+#ifdef FZ_SET
+#define FZ_VARG(v)
+#define FZ_IF_MAP(...)
+#else
+#define FZ_VARG(v) , v
+#define FZ_IF_MAP(...) __VA_ARGS__
+#endif
+
+static FZ_K FZ_F(_fz_key)(uint32_t idx)
+{
+    return (FZ_K)((uint64_t)idx * FZ_KEY_MUL);
+}
+
+/* The key index of a key the map gave back; it must be one we put in. */
+static uint32_t FZ_F(_fz_idx)(FZ_K key, const fz_oracle *o)
+{
+    uint64_t i = sizeof(FZ_K) == 8 ? (uint64_t)key * FZ_KEY_INV
+                                   : (uint32_t)((uint32_t)key * (uint32_t)FZ_KEY_INV);
+    FZ_REQUIRE(i < o->ks);
+    return (uint32_t)i;
+}
+
+static bool FZ_F(_fz_eq)(const void *probe, const FZ_K *key, void *ctx)
+{
+    ++*(unsigned long *)ctx;
+    return FZ_F(_fz_key)(((const fz_probe *)probe)->idx) == *key;
+}
+
+/* Everything the map says must agree with the oracle. */
+static void FZ_F(_fz_verify)(const FZ_N *m, const fz_oracle *o)
+{
+    static uint8_t seen[FZ_KS_MAX];
+    FZ_REQUIRE(FZ_F(_check)(m) == OHM_OK);
+    FZ_REQUIRE(FZ_F(_validate)(m, FZ_F(_block_size)(m)) == OHM_OK);
+    FZ_REQUIRE(FZ_F(_count)(m) == o->count);
+    FZ_REQUIRE(FZ_F(_max_load)(m) == o->max);
+    FZ_REQUIRE(FZ_F(_user)(m) == o->user);
+    memset(seen, 0, o->ks);
+    FZ_F(_iter) it = FZ_F(_iter_begin)(m);
+    FZ_F(_entry) e;
+    uint32_t n = 0;
+    while (FZ_F(_iter_next)(&it, &e)) {
+        uint32_t i = FZ_F(_fz_idx)(*e.key, o);
+        FZ_REQUIRE(o->present[i] && !seen[i]);
+        seen[i] = 1;
+        FZ_IF_MAP(FZ_REQUIRE(*e.value == o->val[i]);)
+        FZ_REQUIRE(++n <= o->count);
+    }
+    FZ_REQUIRE(n == o->count);
+    FZ_REQUIRE(!FZ_F(_iter_next)(&it, NULL));
+}
+
+/* Lookups through every read call. */
+static void FZ_F(_fz_lookup)(const FZ_N *m, const fz_oracle *o, uint32_t i)
+{
+    FZ_K k = FZ_F(_fz_key)(i);
+    FZ_F(_entry) e = FZ_F(_get_entry)(m, k);
+    FZ_K *kp = FZ_F(_get_key)(m, k);
+    FZ_REQUIRE(FZ_F(_contains)(m, k) == (o->present[i] != 0));
+    FZ_REQUIRE(e.key == kp);
+    if (o->present[i]) {
+        FZ_REQUIRE(kp != NULL && *kp == k);
+        FZ_IF_MAP(FZ_REQUIRE(FZ_F(_get)(m, k) == e.value && *e.value == o->val[i]);)
+    } else {
+        FZ_REQUIRE(kp == NULL);
+        FZ_IF_MAP(FZ_REQUIRE(FZ_F(_get)(m, k) == NULL && e.value == NULL);)
+    }
+}
+
+static void FZ_F(_fz_add)(fz_oracle *o, uint32_t i, uint32_t v)
+{
+    FZ_REQUIRE(!o->present[i]);
+    o->present[i] = 1;
+    o->val[i] = v;
+    o->count++;
+}
+
+static void FZ_F(_fz_del)(fz_oracle *o, uint32_t i)
+{
+    FZ_REQUIRE(o->present[i]);
+    o->present[i] = 0;
+    o->count--;
+}
+
+/* What an insertion of key index i must answer. */
+static ohm_status FZ_F(_fz_expect_insert)(const fz_oracle *o, uint32_t i)
+{
+    return o->present[i] ? OHM_FOUND : o->count < o->max ? OHM_OK : OHM_FULL;
+}
+
+/* Rehash into a new block of another capacity, maximum load and seed (or
+ * exercise the OHM_INVALID cases first). On OHM_OK the map moves there. */
+static void FZ_F(_fz_rehash)(void **raw, FZ_N **mp, fz_oracle *o, unsigned b1, unsigned b2,
+                             uint64_t new_seed)
+{
+    FZ_N *m = *mp;
+    uint32_t ncap = fz_rehash_caps[b1 % 12u];
+    unsigned nload = fz_rehash_loads[b2 % 8u];
+    uint64_t nseed = (b2 & 8u) ? new_seed : FZ_F(_seed)(m);
+    ohm_layout nl = FZ_F(_layout_for_capacity)(ncap);
+    FZ_REQUIRE(nl.total_size != 0);
+    void *nraw = fz_alloc(nl.total_size);
+    FZ_N *d = FZ_F(_init_ex)(nraw, nl, nseed, nload);
+    FZ_REQUIRE(d == nraw && FZ_F(_count)(d) == 0 && FZ_F(_seed)(d) == nseed);
+    uint32_t nmax = ohm_max_entries(ncap, nload);
+    FZ_REQUIRE(FZ_F(_max_load)(d) == nmax);
+
+    size_t src_size = FZ_F(_block_size)(m);
+    unsigned char *src_before = fz_alloc(src_size);
+    memcpy(src_before, m, src_size);
+
+    if (b2 & 16u) {
+        /* The same block, and a destination that is not empty. */
+        FZ_REQUIRE(FZ_F(_rehash)(m, m) == OHM_INVALID);
+        if (nmax > 0) {
+            FZ_REQUIRE(FZ_F(_put)(d, FZ_F(_fz_key)(0) FZ_VARG(7u)) == OHM_OK);
+            unsigned char *d_before = fz_alloc(nl.total_size);
+            memcpy(d_before, d, nl.total_size);
+            FZ_REQUIRE(FZ_F(_rehash)(m, d) == OHM_INVALID);
+            FZ_REQUIRE(memcmp(d_before, d, nl.total_size) == 0);
+            free(d_before);
+            FZ_F(_clear)(d);
+        }
+        FZ_REQUIRE(memcmp(src_before, m, src_size) == 0);
+    }
+
+    unsigned char *dst_before = fz_alloc(nl.total_size);
+    memcpy(dst_before, d, nl.total_size);
+    ohm_status st = FZ_F(_rehash)(m, d);
+    FZ_REQUIRE(memcmp(src_before, m, src_size) == 0); /* the source is only read */
+    if (o->count <= nmax) {
+        FZ_REQUIRE(st == OHM_OK);
+        FZ_REQUIRE(FZ_F(_check)(d) == OHM_OK);
+        free(*raw);
+        *raw = nraw;
+        *mp = d;
+        o->max = nmax;
+        o->user = FZ_F(_user)(d);
+    } else {
+        FZ_REQUIRE(st == OHM_FULL);
+        FZ_REQUIRE(memcmp(dst_before, d, nl.total_size) == 0);
+        free(nraw);
+    }
+    free(dst_before);
+    free(src_before);
+}
+
+/* memcpy the block to another address (at an offset inside a new
+ * allocation, reached through N_at) and carry on there; the old copy is
+ * scribbled over and freed so that nothing can keep using it. */
+static void FZ_F(_fz_relocate)(void **raw, FZ_N **mp, unsigned b)
+{
+    size_t size = FZ_F(_block_size)(*mp);
+    size_t off = 8u * (b % 8u);
+    unsigned char *nraw = fz_alloc(off + size);
+    memcpy(nraw + off, *mp, size);
+    memset(*mp, 0xdd, size);
+    free(*raw);
+    *raw = nraw;
+    *mp = FZ_F(_at)(nraw, off);
+}
+
+static void FZ_F(_fz_run)(fz_in *in, uint32_t cap, unsigned load, uint64_t seed)
+{
+    fz_oracle *o = &fz_state;
+    memset(o, 0, sizeof *o);
+    o->ks = cap * 3u / 2u + 4u;
+    o->max = ohm_max_entries(cap, load ? load : 100u);
+    FZ_REQUIRE(o->ks <= FZ_KS_MAX);
+
+    ohm_layout l = FZ_F(_layout_for_capacity)(cap);
+    FZ_REQUIRE(l.total_size != 0 && l.capacity == cap);
+    void *raw = fz_alloc(l.total_size);
+    /* A refused init touches nothing. */
+    memset(raw, 0x5a, l.total_size);
+    FZ_REQUIRE(FZ_F(_init_ex)(raw, l, seed, 101) == NULL);
+    FZ_REQUIRE(((unsigned char *)raw)[0] == 0x5a &&
+               ((unsigned char *)raw)[l.total_size - 1] == 0x5a);
+    FZ_N *m = FZ_F(_init_ex)(raw, l, seed, load);
+    FZ_REQUIRE(m == raw);
+    FZ_REQUIRE(FZ_F(_capacity)(m) == cap && FZ_F(_seed)(m) == seed);
+    FZ_REQUIRE(FZ_F(_block_size)(m) == l.total_size);
+    FZ_F(_fz_verify)(m, o);
+
+    uint32_t step = 0;
+    unsigned long eq_calls = 0;
+    while (in->n > 0) {
+        int op = fz_op_decode(fz_u8(in));
+        step++;
+        uint32_t v = step * 2654435761u;
+        switch (op) {
+        case FZ_OP_PUT: {
+            uint32_t i = fz_key_index(in, o);
+            ohm_status want = FZ_F(_fz_expect_insert)(o, i);
+            FZ_REQUIRE(FZ_F(_put)(m, FZ_F(_fz_key)(i) FZ_VARG(v)) == want);
+            if (want == OHM_OK) FZ_F(_fz_add)(o, i, v);
+            if (want == OHM_FOUND) o->val[i] = v;
+            break;
+        }
+        case FZ_OP_PUT_NEW: {
+            uint32_t i = fz_key_index(in, o);
+            if (o->present[i]) { /* put_new's contract: only absent keys */
+                FZ_F(_fz_lookup)(m, o, i);
+                break;
+            }
+            ohm_status want = FZ_F(_fz_expect_insert)(o, i);
+            FZ_REQUIRE(FZ_F(_put_new)(m, FZ_F(_fz_key)(i) FZ_VARG(v)) == want);
+            if (want == OHM_OK) FZ_F(_fz_add)(o, i, v);
+            break;
+        }
+        case FZ_OP_GET:
+            FZ_F(_fz_lookup)(m, o, fz_key_index(in, o));
+            break;
+        case FZ_OP_REMOVE: {
+            uint32_t i = fz_key_index(in, o);
+            bool had = o->present[i];
+            FZ_REQUIRE(FZ_F(_remove)(m, FZ_F(_fz_key)(i)) == had);
+            if (had) FZ_F(_fz_del)(o, i);
+            break;
+        }
+        case FZ_OP_FETCH_REMOVE: {
+            uint32_t i = fz_key_index(in, o);
+            bool null_out = fz_u8(in) & 1u, had = o->present[i];
+            FZ_F(_kv) out;
+            memset(&out, 0, sizeof out);
+            FZ_REQUIRE(FZ_F(_fetch_remove)(m, FZ_F(_fz_key)(i), null_out ? NULL : &out) == had);
+            if (had && !null_out) {
+                FZ_REQUIRE(out.key == FZ_F(_fz_key)(i));
+                FZ_IF_MAP(FZ_REQUIRE(out.value == o->val[i]);)
+            }
+            if (had) FZ_F(_fz_del)(o, i);
+            break;
+        }
+        case FZ_OP_FETCH_PUT: {
+            uint32_t i = fz_key_index(in, o);
+            bool null_out = fz_u8(in) & 1u;
+            ohm_status want = FZ_F(_fz_expect_insert)(o, i);
+            FZ_F(_kv) old;
+            memset(&old, 0, sizeof old);
+            FZ_REQUIRE(FZ_F(_fetch_put)(m, FZ_F(_fz_key)(i) FZ_VARG(v), null_out ? NULL : &old) ==
+                       want);
+            if (want == OHM_FOUND && !null_out) {
+                FZ_REQUIRE(old.key == FZ_F(_fz_key)(i));
+                FZ_IF_MAP(FZ_REQUIRE(old.value == o->val[i]);)
+            }
+            if (want == OHM_OK) FZ_F(_fz_add)(o, i, v);
+            if (want == OHM_FOUND) o->val[i] = v;
+            break;
+        }
+        case FZ_OP_GET_OR_PUT: {
+            uint32_t i = fz_key_index(in, o);
+            ohm_status want = FZ_F(_fz_expect_insert)(o, i);
+            FZ_F(_entry) e;
+            FZ_REQUIRE(FZ_F(_get_or_put)(m, FZ_F(_fz_key)(i), &e) == want);
+            if (want == OHM_FULL) {
+                FZ_REQUIRE(e.key == NULL);
+                break;
+            }
+            FZ_REQUIRE(e.key != NULL && *e.key == FZ_F(_fz_key)(i));
+            if (want == OHM_FOUND) {
+                FZ_IF_MAP(FZ_REQUIRE(*e.value == o->val[i]);)
+            } else {
+                FZ_IF_MAP(*e.value = v;)
+                FZ_F(_fz_add)(o, i, v);
+            }
+            break;
+        }
+        case FZ_OP_GET_OR_PUT_VALUE: {
+            uint32_t i = fz_key_index(in, o);
+            ohm_status want = FZ_F(_fz_expect_insert)(o, i);
+            FZ_F(_entry) e;
+            FZ_REQUIRE(FZ_F(_get_or_put_value)(m, FZ_F(_fz_key)(i) FZ_VARG(v), &e) == want);
+            if (want == OHM_FULL) {
+                FZ_REQUIRE(e.key == NULL);
+                break;
+            }
+            FZ_REQUIRE(e.key != NULL && *e.key == FZ_F(_fz_key)(i));
+            if (want == OHM_OK) FZ_F(_fz_add)(o, i, v);
+            FZ_IF_MAP(FZ_REQUIRE(*e.value == o->val[i]);) /* found: left as it was */
+            break;
+        }
+        case FZ_OP_ASSUME: {
+            uint32_t i = fz_key_index(in, o);
+            unsigned which = fz_u8(in) % 4u;
+            bool had = o->present[i];
+            FZ_K k = FZ_F(_fz_key)(i);
+            if (!had && o->count >= o->max) { /* the contract needs room */
+                FZ_F(_fz_lookup)(m, o, i);
+                break;
+            }
+            if (which == 0) {
+                bool found = !had;
+                FZ_F(_entry) e = FZ_F(_get_or_put_assume_capacity)(m, k, &found);
+                FZ_REQUIRE(found == had && e.key != NULL && *e.key == k);
+                if (had) {
+                    FZ_IF_MAP(FZ_REQUIRE(*e.value == o->val[i]);)
+                } else {
+                    FZ_IF_MAP(*e.value = v;)
+                    FZ_F(_fz_add)(o, i, v);
+                }
+            } else if (which == 1) {
+                FZ_F(_put_assume_capacity)(m, k FZ_VARG(v));
+                if (had) o->val[i] = v;
+                else FZ_F(_fz_add)(o, i, v);
+            } else if (which == 2) {
+                if (had) break; /* and absence */
+                FZ_F(_put_new_assume_capacity)(m, k FZ_VARG(v));
+                FZ_F(_fz_add)(o, i, v);
+            } else {
+                FZ_F(_kv) old;
+                memset(&old, 0, sizeof old);
+                FZ_REQUIRE(FZ_F(_fetch_put_assume_capacity)(m, k FZ_VARG(v), &old) == had);
+                if (had) {
+                    FZ_REQUIRE(old.key == k);
+                    FZ_IF_MAP(FZ_REQUIRE(old.value == o->val[i]);)
+                    o->val[i] = v;
+                } else {
+                    FZ_F(_fz_add)(o, i, v);
+                }
+            }
+            break;
+        }
+        case FZ_OP_REMOVE_AT: {
+            unsigned b = fz_u8(in);
+            if (o->count == 0) break;
+            uint32_t j = b % o->count;
+            FZ_F(_iter) it = FZ_F(_iter_begin)(m);
+            FZ_F(_entry) e;
+            for (uint32_t n = 0; n <= j; n++) FZ_REQUIRE(FZ_F(_iter_next)(&it, &e));
+            uint32_t i = FZ_F(_fz_idx)(*e.key, o);
+            FZ_F(_remove_at)(m, e.key);
+            FZ_F(_fz_del)(o, i);
+            break;
+        }
+        case FZ_OP_ITER: {
+            unsigned b = fz_u8(in);
+            (void)b; /* unused for a set */
+            FZ_F(_iter) it = FZ_F(_iter_begin)(m);
+            FZ_F(_entry) e;
+            uint32_t n = 0;
+            while (FZ_F(_iter_next)(&it, &e)) {
+                uint32_t i = FZ_F(_fz_idx)(*e.key, o);
+                FZ_REQUIRE(o->present[i]);
+                /* Values may be written during iteration. */
+                FZ_IF_MAP(if (b & 1u) {
+                    *e.value ^= b;
+                    o->val[i] ^= b;
+                })
+                n++;
+            }
+            FZ_REQUIRE(n == o->count);
+            break;
+        }
+        case FZ_OP_REHASH: {
+            unsigned b1 = fz_u8(in), b2 = fz_u8(in);
+            FZ_F(_fz_rehash)(&raw, &m, o, b1, b2, seed ^ ((uint64_t)step << 32) ^ b1);
+            break;
+        }
+        case FZ_OP_RELOCATE:
+            FZ_F(_fz_relocate)(&raw, &m, fz_u8(in));
+            break;
+        case FZ_OP_GET_ADAPTED: {
+            uint32_t i = fz_key_index(in, o);
+            fz_probe p = {i};
+            FZ_F(_entry) e = FZ_F(_get_adapted)(m, FZ_HASH(m, FZ_F(_fz_key)(i)), &p,
+                                                 FZ_F(_fz_eq), &eq_calls);
+            FZ_REQUIRE((e.key != NULL) == (o->present[i] != 0));
+            if (e.key) {
+                FZ_REQUIRE(*e.key == FZ_F(_fz_key)(i));
+                FZ_IF_MAP(FZ_REQUIRE(*e.value == o->val[i]);)
+            }
+            break;
+        }
+        case FZ_OP_GET_OR_PUT_ADAPTED: {
+            uint32_t i = fz_key_index(in, o);
+            fz_probe p = {i};
+            ohm_status want = FZ_F(_fz_expect_insert)(o, i);
+            FZ_F(_entry) e;
+            FZ_REQUIRE(FZ_F(_get_or_put_adapted)(m, FZ_HASH(m, FZ_F(_fz_key)(i)), &p,
+                                                 FZ_F(_fz_eq), &eq_calls, &e) == want);
+            if (want == OHM_FULL) {
+                FZ_REQUIRE(e.key == NULL);
+            } else if (want == OHM_FOUND) {
+                FZ_REQUIRE(*e.key == FZ_F(_fz_key)(i));
+                FZ_IF_MAP(FZ_REQUIRE(*e.value == o->val[i]);)
+            } else {
+                *e.key = FZ_F(_fz_key)(i); /* the caller stores the key */
+                FZ_IF_MAP(*e.value = v;)
+                FZ_F(_fz_add)(o, i, v);
+            }
+            break;
+        }
+        case FZ_OP_REMOVE_ADAPTED: {
+            uint32_t i = fz_key_index(in, o);
+            fz_probe p = {i};
+            bool had = o->present[i];
+            FZ_REQUIRE(FZ_F(_remove_adapted)(m, FZ_HASH(m, FZ_F(_fz_key)(i)), &p, FZ_F(_fz_eq),
+                                             &eq_calls) == had);
+            if (had) FZ_F(_fz_del)(o, i);
+            break;
+        }
+        case FZ_OP_CLEAR:
+            if ((fz_u8(in) & 7u) != 0) break;
+            FZ_F(_clear)(m);
+            memset(o->present, 0, sizeof o->present);
+            o->count = 0;
+            break;
+        case FZ_OP_RESERVE: {
+            unsigned b1 = fz_u8(in), b2 = fz_u8(in);
+            uint32_t a = b1 | ((b2 & 1u) ? 0xffffff00u : 0u);
+            FZ_REQUIRE(FZ_F(_reserve)(m, a) ==
+                       ((uint64_t)o->count + a <= o->max ? OHM_OK : OHM_FULL));
+            FZ_REQUIRE(FZ_F(_reserve_total)(m, a) == (a <= o->max ? OHM_OK : OHM_FULL));
+            break;
+        }
+        case FZ_OP_USER:
+            o->user = fz_u8(in) * 0x0101010101010101u;
+            FZ_F(_set_user)(m, o->user);
+            break;
+        default:
+            FZ_REQUIRE(0);
+        }
+        FZ_F(_fz_verify)(m, o);
+    }
+    for (uint32_t i = 0; i < o->ks; i++) FZ_F(_fz_lookup)(m, o, i);
+    free(raw);
+}
+
+#undef FZ_F
+#undef FZ_VARG
+#undef FZ_IF_MAP
+#undef FZ_N
+#undef FZ_K
+#undef FZ_SET
+#undef FZ_HASH

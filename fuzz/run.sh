@@ -1,0 +1,54 @@
+#!/bin/sh
+# Build the fuzz targets into build/fuzz/ and run each for SECONDS seconds
+# (one after the other). Exits non-zero when a target fails to build or
+# finds a crash, leak, timeout or broken expectation.
+#
+# usage: sh fuzz/run.sh SECONDS [TARGET...]    (targets: ops block)
+#
+# The committed seeds in fuzz/corpus/T/ are copied into build/fuzz/corpus_T/,
+# which libFuzzer grows; the committed corpus is never written. Crashing
+# inputs land in build/fuzz/artifacts_T/; see fuzz/README.md to replay them.
+# FUZZ_OUT=dir puts binaries, corpora, logs and artifacts there instead;
+# FUZZ_CC=compiler picks another clang.
+set -eu
+
+cd "$(dirname "$0")/.."
+secs=${1:-600}
+[ $# -gt 0 ] && shift
+targets=${*:-ops block}
+
+CC=${FUZZ_CC:-clang}
+CFLAGS="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -Iinclude -O1 -g
+        -Wall -Wextra -Werror -pedantic -Wshadow"
+out=${FUZZ_OUT:-build/fuzz}
+mkdir -p "$out"
+
+# Per-target options: block inputs are whole blocks (capacity up to ~1024
+# slots), ops inputs are operation streams.
+opts_ops="-max_len=4096"
+opts_block="-max_len=16384"
+
+for t in $targets; do
+    echo "== build $out/fuzz_$t"
+    # shellcheck disable=SC2086
+    $CC $CFLAGS "fuzz/fuzz_$t.c" -o "$out/fuzz_$t"
+done
+
+status=0
+for t in $targets; do
+    mkdir -p "$out/corpus_$t" "$out/artifacts_$t"
+    cp fuzz/corpus/"$t"/* "$out/corpus_$t/"
+    eval "opts=\$opts_$t"
+    echo "== run $out/fuzz_$t for $secs s"
+    # shellcheck disable=SC2086
+    if ! "$out/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -timeout=30 \
+        -artifact_prefix="$out/artifacts_$t/" $opts "$out/corpus_$t" \
+        >"$out/fuzz_$t.log" 2>&1; then
+        status=1
+        echo "!! fuzz_$t failed: see $out/fuzz_$t.log and $out/artifacts_$t/"
+        grep -a -m5 'fuzz:\|ERROR\|runtime error\|SUMMARY\|Test unit written' "$out/fuzz_$t.log" || true
+    fi
+    grep -a '^stat::\|^Done\|cov:' "$out/fuzz_$t.log" | tail -8
+done
+[ "$status" -eq 0 ] && echo "fuzz: no findings" || echo "fuzz: FAILED"
+exit "$status"
