@@ -51,9 +51,15 @@ static void *block(size_t size)
     return p;
 }
 
-/* Write a block, optionally followed by `ops` pseudo-random op bytes. */
+/* Write a valid block, optionally followed by `ops` pseudo-random op
+ * bytes. */
 static void emit_block(const char *name, const void *b, size_t size, size_t ops)
 {
+    if (bm_validate(b, size) != OHM_OK && bs_validate(b, size) != OHM_OK &&
+        bc_validate(b, size) != OHM_OK) {
+        fprintf(stderr, "gen_corpus: %s does not validate\n", name);
+        exit(1);
+    }
     unsigned char *p = block(size + ops);
     memcpy(p, b, size);
     for (size_t i = 0; i < ops; i++) p[size + i] = (unsigned char)next_rand();
