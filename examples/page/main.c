@@ -58,10 +58,13 @@ static uint64_t make_seed(void)
  * Printing
  * ---------------------------------------------------------------------- */
 
+#define WIDTH 78
+
 static void rule(const char *title)
 {
-    printf("\n-- %s ", title);
-    for (size_t k = strlen(title); k < 66; k++) putchar('-');
+    size_t k = 0;
+    if (*title) k = (size_t)printf("== %s ", title);
+    for (; k < WIDTH; k++) putchar('=');
     putchar('\n');
 }
 
@@ -99,7 +102,7 @@ static void print_cluster(const page *p, uint32_t r, uint32_t c)
  * '>' for a spacer head; a row that wraps ends in '+'. */
 static void print_grid(const page *p, uint32_t index)
 {
-    printf("page %u as a grid ('.' empty, '>' spacer head before a wrapped wide char, '+' soft wrap):\n", index);
+    printf("page %u, cell by cell ('.' empty, '>' spacer head, '+' the row wraps):\n", index);
     for (uint32_t r = 0; r < p->rows_used; r++) {
         printf("  %2u |", r);
         for (uint32_t c = 0; c < p->caps.cols; c++) {
@@ -113,22 +116,41 @@ static void print_grid(const page *p, uint32_t index)
     }
 }
 
+/* "used/max load%" in 12 columns. */
+static void print_load(uint32_t used, uint32_t max)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%u/%u", used, max);
+    printf(" %6s%4u%%", b, max ? (unsigned)(100.0 * used / max + 0.5) : 0u);
+}
+
+static void print_page_stats(const char *label, const page *p)
+{
+    pg_stats s = page_stats(p);
+    printf("%4s %5u", label, s.cells_used);
+    print_load(s.graphemes, s.graphemes_max);
+    print_load(s.styles, s.styles_max);
+    print_load(s.links, s.links_max);
+    print_load(s.uris, s.uris_max);
+    char arena[32];
+    snprintf(arena, sizeof arena, "%u/%u", s.arena_used, s.arena_cap);
+    printf(" %8s %6" PRIu64 " %5u\n", arena, s.bytes, p->grows);
+}
+
 static void print_stats(const term *t)
 {
-    printf("page rows cells graphemes    styles      links       URIs        arena        bytes grows\n");
+    printf("%4s %5s%12s%12s%12s%12s %8s %6s %5s\n", "page", "cells", "graphemes", "styles", "links",
+           "URIs", "arena", "bytes", "grows");
     pg_stats tot;
     memset(&tot, 0, sizeof tot);
     uint32_t grows = 0;
     for (uint32_t i = 0; i < t->ring_len; i++) {
         const page *p = term_page(t, i);
+        char label[16];
+        snprintf(label, sizeof label, "%u", i);
+        if (t->ring_len <= 8 || i < 3 || i + 3 >= t->ring_len) print_page_stats(label, p);
+        else if (i == 3) printf("%4s\n", "...");
         pg_stats s = page_stats(p);
-        printf("%4u %4u %5u %4u/%-4u%3u%% %3u/%-4u%3u%% %3u/%-4u%3u%% %3u/%-4u%3u%% %5u/%-6u %6" PRIu64 " %5u\n",
-               i, s.rows_used, s.cells_used, s.graphemes, s.graphemes_max,
-               s.graphemes_max ? 100 * s.graphemes / s.graphemes_max : 0, s.styles, s.styles_max,
-               s.styles_max ? 100 * s.styles / s.styles_max : 0, s.links, s.links_max,
-               s.links_max ? 100 * s.links / s.links_max : 0, s.uris, s.uris_max,
-               s.uris_max ? 100 * s.uris / s.uris_max : 0, s.arena_used, s.arena_cap, s.bytes, p->grows);
-        tot.rows_used += s.rows_used;
         tot.cells_used += s.cells_used;
         tot.graphemes += s.graphemes;
         tot.styles += s.styles;
@@ -138,12 +160,12 @@ static void print_stats(const term *t)
         tot.bytes += s.bytes;
         grows += p->grows;
     }
-    printf(" all %4u %5u %4u %13u %13u %13u %12u %13" PRIu64 " %5u\n", tot.rows_used, tot.cells_used,
-           tot.graphemes, tot.styles, tot.links, tot.uris, tot.arena_used, tot.bytes, grows);
-    printf("(x/y n%%: entries / most the map holds, and its load; the grapheme map fills to 100 %%,\n"
-           " the link map to 80 %%; a page that runs out grows into a bigger block, maps rehashed:\n"
-           " %" PRIu64 " grows here, %" PRIu64 " for graphemes, %" PRIu64 " for styles, %" PRIu64
-           " for links, %" PRIu64 " for the arena)\n",
+    printf("%4s %5u %6u%5s %6u%5s %6u%5s %6u%5s %8u %6" PRIu64 " %5u\n", "all", tot.cells_used,
+           tot.graphemes, "", tot.styles, "", tot.links, "", tot.uris, "", tot.arena_used, tot.bytes, grows);
+    printf("x/y n%%: entries / the most the map holds, and its load (the grapheme map fills\n"
+           "to 100 %%, the link map to 80 %%). A page whose map or arena runs out is rebuilt\n"
+           "in a bigger block with its maps rehashed: %" PRIu64 " times here (%" PRIu64
+           " for graphemes,\n%" PRIu64 " for styles, %" PRIu64 " for links, %" PRIu64 " for the arena).\n",
            t->stats.grows, t->stats.grows_by[PG_NEED_GRAPHEMES], t->stats.grows_by[PG_NEED_STYLES],
            t->stats.grows_by[PG_NEED_LINKS], t->stats.grows_by[PG_NEED_ARENA]);
 }
@@ -262,9 +284,10 @@ static timing time_pages(page **pages, size_t n)
     return tm;
 }
 
-static void print_timing_row(const char *what, double ohm, double g)
+static void print_timing_row(const char *what, timing tm)
 {
-    printf("  %-30s %9.2f us %11.2f us %8.0fx\n", what, ohm, g, g / ohm);
+    printf("%-22s %9.2f %11.2f %5.0fx %9.2f %10.2f %5.0fx\n", what, tm.ohm_clone, tm.g_clone,
+           tm.g_clone / tm.ohm_clone, tm.ohm_move, tm.g_move, tm.g_move / tm.ohm_move);
 }
 
 /* ------------------------------------------------------------------------
@@ -289,6 +312,7 @@ static int demo(const char *text, size_t len, const char *name, pg_caps caps, ui
     printf("input: %s, %zu bytes, %zu lines; pages of %u columns x %u rows; %zu pages%s\n", name, len,
            lines, caps.cols, caps.rows, n, t.stats.evicted ? " (older ones dropped)" : "");
 
+    putchar('\n');
     rule("the text rendered back from the pages");
     sbuf out = {0, 0, 0};
     pages_render(cpages, n, &out);
@@ -305,6 +329,7 @@ static int demo(const char *text, size_t len, const char *name, pg_caps caps, ui
                "  %zu bytes rendered, %zu input bytes, first difference at byte %zu\n",
                out.len, len, same);
 
+    putchar('\n');
     rule("pages");
     print_stats(&t);
     size_t grid = 0;
@@ -313,8 +338,10 @@ static int demo(const char *text, size_t len, const char *name, pg_caps caps, ui
             grid = i;
             break;
         }
+    putchar('\n');
     print_grid(pages[grid], (uint32_t)grid);
 
+    putchar('\n');
     rule("clone, move, save");
     uint64_t cells = 0, graphemes = 0, links = 0, bytes = 0;
     for (size_t i = 0; i < n; i++) {
@@ -325,7 +352,7 @@ static int demo(const char *text, size_t len, const char *name, pg_caps caps, ui
         bytes += s.bytes;
     }
     char what[160];
-    snprintf(what, sizeof what, "%" PRIu64 " cells, %" PRIu64 " graphemes and %" PRIu64 " links equal",
+    snprintf(what, sizeof what, "%" PRIu64 " cells, %" PRIu64 " graphemes, %" PRIu64 " links equal",
              cells, graphemes, links);
     /* clone: memcpy of each block */
     page **clones = (page **)malloc(n * sizeof *clones);
@@ -334,8 +361,8 @@ static int demo(const char *text, size_t len, const char *name, pg_caps caps, ui
         if (!(clones[i] = page_clone(pages[i]))) die("out of memory");
     const char *bad = check_pages((const page *const *)clones, cpages, n);
     bool rend = render_equals((const page *const *)clones, n, out.data, out.len);
-    printf("clone: %zu pages by memcpy, %" PRIu64 " bytes: %s%s\n", n, bytes, bad ? bad : what,
-           rend ? ", same text" : ", TEXT DIFFERS");
+    printf("clone: %zu pages by memcpy (%" PRIu64 " bytes)\n       %s; valid; %s\n", n, bytes,
+           bad ? bad : what, rend ? "renders the same text" : "TEXT DIFFERS");
     int failures = (bad != NULL) + !rend;
     /* move: each page to a new block, the old one freed */
     for (size_t i = 0; i < n; i++) {
@@ -348,8 +375,8 @@ static int demo(const char *text, size_t len, const char *name, pg_caps caps, ui
     }
     bad = check_pages(cpages, (const page *const *)clones, n);
     rend = render_equals(cpages, n, out.data, out.len);
-    printf("move:  %zu pages to new blocks, old ones wiped and freed: %s%s\n", n, bad ? bad : "all equal",
-           rend ? ", same text" : ", TEXT DIFFERS");
+    printf("move:  %zu pages to new blocks, the old ones wiped and freed\n       %s; valid; %s\n", n,
+           bad ? bad : "every cell, grapheme and link equal", rend ? "renders the same text" : "TEXT DIFFERS");
     failures += (bad != NULL) + !rend;
     /* save, then map the file in a child process */
     char tmp[] = "/tmp/ohm-pages-XXXXXX";
@@ -370,8 +397,9 @@ static int demo(const char *text, size_t len, const char *name, pg_caps caps, ui
         if (!why && pf.n != n) why = "wrong page count";
         if (!why) why = check_pages(pf.pages, (const page *const *)clones, n);
         if (!why && !render_equals(pf.pages, pf.n, out.data, out.len)) why = "text differs";
-        printf("save:  %zu pages to %s, %zu bytes; child %d mapped them at %p: %s\n", n, path,
-               pf.len, (int)getpid(), pf.map, why ? why : "valid, all equal, same text");
+        printf("save:  %zu pages to %s (%zu bytes); child process %d\n       mapped the file at %p: %s\n",
+               n, path, pf.len, (int)getpid(), pf.map,
+               why ? why : "valid; all equal; renders the same text");
         fflush(stdout);
         _exit(why ? 1 : 0);
     }
@@ -380,39 +408,36 @@ static int demo(const char *text, size_t len, const char *name, pg_caps caps, ui
     failures += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     if (!save_path) unlink(tmp);
 
+    putchar('\n');
     rule("clone and move: ohm page (memcpy) vs pointer-based page (GHashTable)");
     if (quick) {
-        printf("  (skipped)\n");
+        printf("(skipped)\n");
     } else {
-        printf("  %-30s %12s %14s %9s\n", "per page", "ohm", "GHashTable", "ratio");
+        printf("%-22s %9s %11s %6s %9s %10s %6s\n", "us per page", "ohm clone", "GHash clone",
+               "ratio", "ohm move", "GHash move", "ratio");
         timing tm = time_pages(pages, n);
         for (size_t i = 0; i < n; i++) t.ring[(t.ring_start + i) % t.ring_cap] = pages[i];
         char label[64];
-        snprintf(label, sizeof label, "clone (%ux%u, %zu pages)", caps.cols, caps.rows, n);
-        print_timing_row(label, tm.ohm_clone, tm.g_clone);
-        snprintf(label, sizeof label, "move  (%ux%u, %zu pages)", caps.cols, caps.rows, n);
-        print_timing_row(label, tm.ohm_move, tm.g_move);
-        /* A full-screen page: the same text repeated into one 160 x 50 page. */
+        snprintf(label, sizeof label, "%ux%u, the %zu above", caps.cols, caps.rows, n);
+        print_timing_row(label, tm);
+        /* A full screen: the same text repeated into one 160 x 50 page. */
         term big;
-        pg_caps bc = page_default_caps(50, 160);
-        if (!term_init(&big, bc, 2, 1)) die("impossible page size");
-        for (;;) {
+        if (!term_init(&big, page_default_caps(50, 160), 2, 1)) die("impossible page size");
+        while (len > 0 && big.stats.pages < 2) {
             term_feed(&big, text, len);
             term_feed(&big, "\n", 1);
-            if (big.stats.pages > 1) break;
-            if (len == 0) break;
         }
         page *bp = term_page(&big, 0);
         pg_stats bs = page_stats(bp);
-        timing tb = time_pages(&bp, 1);
+        tm = time_pages(&bp, 1);
         big.ring[big.ring_start] = bp;
-        snprintf(label, sizeof label, "clone (160x50, %u graphemes)", bs.graphemes);
-        print_timing_row(label, tb.ohm_clone, tb.g_clone);
-        snprintf(label, sizeof label, "move  (160x50, %u links)", bs.links);
-        print_timing_row(label, tb.ohm_move, tb.g_move);
-        printf("  (clone: allocate, copy, free the copy. move: the page's memory to another\n"
-               "   address; ohm copies the block, the pointer-based page copies its cells and\n"
-               "   re-keys every table keyed by a cell pointer. Best of 5 timed batches.)\n");
+        snprintf(label, sizeof label, "160x50, the text again");
+        print_timing_row(label, tm);
+        printf("(the 160x50 page: %u cells, %u graphemes, %u styles, %u links; %" PRIu64 " bytes)\n"
+               "clone: allocate, copy, free the copy. move: the page's memory to another\n"
+               "address; ohm copies the block, the pointer-based page copies its cells and\n"
+               "re-keys every table keyed by a cell pointer. Best of 5 timed batches.\n",
+               bs.cells_used, bs.graphemes, bs.styles, bs.links, bs.bytes);
         term_free(&big);
     }
 
