@@ -565,6 +565,7 @@ static void api_struct_keys(void)
     name *k = amapn_get_key(m, mkname_tail("beta", 'q'));
     TEST_CHECK(k && k->len == 4 && memcmp(k->s, "beta", 4) == 0);
     amapn_kv old;
+    memset(&old, 0, sizeof old);
     TEST_CHECK(amapn_fetch_remove(m, mkname_tail("beta", '!'), &old));
     TEST_CHECK(old.value == 2 && name_eq(old.key, mkname("beta")));
     TEST_EQ_U(amapn_count(m), 2);
@@ -757,7 +758,7 @@ static void edge_assume_capacity_at_max_load(void)
             amap_put_assume_capacity(m, last, 6);
             e = amap_get_or_put_assume_capacity(m, 0, &found);
             TEST_CHECK(found && *e.value == 0);
-            amap_kv old;
+            amap_kv old = {0, 0};
             TEST_CHECK(amap_fetch_put_assume_capacity(m, last, 7, &old));
             TEST_EQ_U(old.value, 6);
             TEST_EQ_U(*amap_get(m, last), 7);

@@ -349,7 +349,7 @@ static void repeat_put_assume_capacity_remove(void)
     sset *s = NEW_MAP(sset, 64);
     for (uint64_t k = 0; k < 4; k++) sset_put_assume_capacity(s, k);
     for (int r = 0; r < 10; r++) {
-        sset_kv out;
+        sset_kv out = {0};
         TEST_CHECK(sset_fetch_remove(s, 3, &out));
         TEST_EQ_U(out.key, 3);
         sset_put_assume_capacity(s, 3);
