@@ -1,0 +1,1013 @@
+/* bench.c - the standard workload of shared/BENCH.md, for ohm and its peers.
+ *
+ * For every cell (key type x raw capacity C x load a, n = floor(a * C)) and
+ * every map, one *sample* is: create B empty maps, then time, each over all
+ * B maps in turn,
+ *     insert (n new keys, random order) -> memory -> hit (n present keys,
+ *     another random order) -> miss (n absent keys) -> iterate -> clone
+ *     (+ one lookup in the copy) -> churn (n x remove a random present key,
+ *     insert a new one) -> erase (all keys, random order),
+ * then destroy the maps.  Samples are repeated `reps` times in this one
+ * process, the maps taking turns within each repetition (so slow drifts of
+ * the machine hit every map alike), and the median is reported.  Ratios to
+ * ohm are the median of the per-repetition ratios: a peer and ohm measured
+ * seconds apart in the same repetition form one pair.
+ *
+ * Why B maps: a 16-slot map holds 8 to 15 entries, tens of nanoseconds of
+ * work, below what a clock read resolves.  Each sample therefore runs every
+ * operation on B = ceil(1024 / n) maps (B = 1 from C = 2048 up), so a timed
+ * region is always at least ~1024 operations.  Mutating operations need a
+ * fresh map each time, which is why these are separate maps rather than
+ * repeated passes over one.
+ *
+ * Every result is checked (sums of the values found, counts after each
+ * phase); a map that answers wrongly is reported and the run exits 1.
+ *
+ * Usage: bench [--full] [--sizes=16,256] [--loads=0.5,0.97] [--keys=32,64]
+ *              [--maps=ohm,absl] [--reps=N] [--csv=PATH] [--list]
+ * run.sh is the normal entry point; it builds this and passes the options.
+ */
+#define _GNU_SOURCE /* mallinfo2, mallopt */
+#include <errno.h>
+#include <malloc.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "peers/peer.h"
+
+/* ------------------------------------------------------------------------
+ * The maps.  run.sh defines BENCH_HAVE_<PEER> for each peer it could build;
+ * ohm (the baseline) and the memcpy floor are always there.
+ * ---------------------------------------------------------------------- */
+#define BENCH_DECLARE(p) extern const bench_map_ops bench_##p##_u32, bench_##p##_u64
+#define BENCH_ENTRY(p) {{&bench_##p##_u32, &bench_##p##_u64}}
+
+BENCH_DECLARE(ohm);
+BENCH_DECLARE(floor);
+#ifdef BENCH_HAVE_ABSL
+BENCH_DECLARE(absl);
+#endif
+#ifdef BENCH_HAVE_BOOST
+BENCH_DECLARE(boost);
+#endif
+#ifdef BENCH_HAVE_KHASH
+BENCH_DECLARE(khash);
+#endif
+#ifdef BENCH_HAVE_GLIB
+BENCH_DECLARE(glib);
+#endif
+#ifdef BENCH_HAVE_STB
+BENCH_DECLARE(stb);
+#endif
+#ifdef BENCH_HAVE_UTHASH
+BENCH_DECLARE(uthash);
+#endif
+#ifdef BENCH_HAVE_DENSE
+BENCH_DECLARE(dense);
+BENCH_DECLARE(dense_at_c);
+#endif
+
+typedef struct map_entry {
+    const bench_map_ops *ops[2]; /* [0] u32 -> u32, [1] u64 -> u64 */
+} map_entry;
+
+/* ohm first: it is the baseline every ratio divides by. */
+static const map_entry ALL_MAPS[] = {
+    BENCH_ENTRY(ohm),
+#ifdef BENCH_HAVE_ABSL
+    BENCH_ENTRY(absl),
+#endif
+#ifdef BENCH_HAVE_BOOST
+    BENCH_ENTRY(boost),
+#endif
+#ifdef BENCH_HAVE_KHASH
+    BENCH_ENTRY(khash),
+#endif
+#ifdef BENCH_HAVE_GLIB
+    BENCH_ENTRY(glib),
+#endif
+#ifdef BENCH_HAVE_STB
+    BENCH_ENTRY(stb),
+#endif
+#ifdef BENCH_HAVE_UTHASH
+    BENCH_ENTRY(uthash),
+#endif
+#ifdef BENCH_HAVE_DENSE
+    BENCH_ENTRY(dense),
+    BENCH_ENTRY(dense_at_c),
+#endif
+    BENCH_ENTRY(floor),
+};
+#define ALL_MAPS_COUNT (sizeof ALL_MAPS / sizeof ALL_MAPS[0])
+
+/* ------------------------------------------------------------------------
+ * Operations and results
+ * ---------------------------------------------------------------------- */
+enum { OP_INSERT, OP_HIT, OP_MISS, OP_CHURN, OP_ERASE, OP_ITERATE, OP_CLONE, OP_TIMED, OP_MEMORY = OP_TIMED };
+#define OP_ALL (OP_MEMORY + 1)
+static const char *const OP_NAMES[OP_ALL] = {"insert", "hit", "miss", "churn", "erase", "iterate", "clone", "memory"};
+
+typedef struct map_result {
+    double *ns[OP_TIMED];   /* per repetition, ns per operation; NAN = not run */
+    double bytes_per_entry; /* NAN = not applicable */
+    double load_insert;     /* achieved load after insert; < 0 unknown, NAN n/a */
+    double load_churn;      /* ... and after churn */
+    int failed;
+} map_result;
+
+typedef struct cell_result {
+    unsigned key_bits;
+    uint32_t capacity;
+    double load;
+    uint32_t n;
+    unsigned reps;
+    unsigned batch;
+    map_result *maps; /* one per selected map */
+} cell_result;
+
+/* ------------------------------------------------------------------------
+ * Small utilities
+ * ---------------------------------------------------------------------- */
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}
+
+static void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (p == NULL)
+        die("out of memory (%zu x %zu bytes)", count, size);
+    return p;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Bytes the process's heap has handed out.  Peers are measured by the
+ * growth of this number around create + insert (BENCH.md: "a counting
+ * allocator or mallinfo2"): it counts every allocation a map makes,
+ * including malloc's own per-allocation overhead, which is a real cost of
+ * per-item maps such as uthash. */
+static size_t heap_in_use(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+#else
+    struct mallinfo mi = mallinfo();
+    return (size_t)(unsigned)mi.uordblks + (size_t)(unsigned)mi.hblkhd;
+#endif
+}
+
+/* splitmix64: the fixed-seed generator BENCH.md names for the keys. */
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the finite values; NAN when there are none. */
+static double median(const double *v, unsigned count)
+{
+    double tmp[256];
+    unsigned k = 0;
+    for (unsigned i = 0; i < count && k < 256; i++)
+        if (isfinite(v[i]))
+            tmp[k++] = v[i];
+    if (k == 0)
+        return NAN;
+    qsort(tmp, k, sizeof tmp[0], cmp_double);
+    return k % 2 ? tmp[k / 2] : 0.5 * (tmp[k / 2 - 1] + tmp[k / 2]);
+}
+
+/* Median of the per-repetition ratios peer / ohm. */
+static double median_ratio(const double *peer, const double *base, unsigned count)
+{
+    double r[256];
+    unsigned k = 0;
+    for (unsigned i = 0; i < count && k < 256; i++)
+        r[k++] = (isfinite(peer[i]) && isfinite(base[i]) && base[i] > 0) ? peer[i] / base[i] : NAN;
+    return median(r, k);
+}
+
+/* ------------------------------------------------------------------------
+ * Keys
+ * ---------------------------------------------------------------------- */
+
+/* Three disjoint pools of distinct keys of one width, drawn once from one
+ * splitmix64 stream and shared by every cell (a cell uses the first n of
+ * each): the keys that are inserted and hit, the keys that miss, and the
+ * keys churn brings in.  0 and the two largest values are never drawn:
+ * dense_hash_map reserves the largest two as its empty and deleted keys. */
+typedef struct key_pools {
+    size_t ksize;           /* 4 or 8 */
+    uint32_t size;          /* keys per pool */
+    uint64_t *present, *absent, *fresh;
+} key_pools;
+
+static key_pools make_pools(unsigned key_bits, uint32_t size)
+{
+    key_pools p = {key_bits / 8, size, NULL, NULL, NULL};
+    uint64_t mask = key_bits == 64 ? ~(uint64_t)0 : ((uint64_t)1 << key_bits) - 1;
+    size_t total = 3 * (size_t)size;
+    /* A scratch open-addressing set rejects repeats (only 32-bit draws can
+     * repeat in practice, but the check costs little). */
+    size_t slots = 16;
+    while (slots < 2 * total)
+        slots <<= 1;
+    uint64_t *seen = xcalloc(slots, sizeof *seen); /* 0 = empty, never a key */
+    uint64_t *all = xcalloc(total, sizeof *all);
+    uint64_t state = 0x6f686d2d62656e63u; /* "ohm-benc" */
+    for (size_t i = 0; i < total;) {
+        uint64_t k = splitmix64(&state) & mask;
+        if (k == 0 || k == mask || k == mask - 1)
+            continue;
+        size_t h = (size_t)((k * 0x9e3779b97f4a7c15u) >> 20) & (slots - 1);
+        while (seen[h] != 0 && seen[h] != k)
+            h = (h + 1) & (slots - 1);
+        if (seen[h] == k)
+            continue;
+        seen[h] = k;
+        all[i++] = k;
+    }
+    free(seen);
+    p.present = all;
+    p.absent = all + size;
+    p.fresh = all + 2 * (size_t)size;
+    return p;
+}
+
+static void store_key(void *arr, size_t i, uint64_t k, size_t ksize)
+{
+    if (ksize == 4)
+        ((uint32_t *)arr)[i] = (uint32_t)k;
+    else
+        ((uint64_t *)arr)[i] = k;
+}
+
+static void shuffle(uint64_t *v, uint32_t n, uint64_t *rng)
+{
+    for (uint32_t i = n; i > 1; i--) {
+        uint32_t j = (uint32_t)(splitmix64(rng) % i);
+        uint64_t t = v[i - 1];
+        v[i - 1] = v[j];
+        v[j] = t;
+    }
+}
+
+/* Everything one cell's samples read, prepared before any timing. */
+typedef struct cell_data {
+    bench_cell cell;
+    size_t ksize;
+    void *ins;   /* insert order */
+    void *hit;   /* the same keys, another order */
+    void *miss;  /* absent keys */
+    void *del;   /* churn: key removed at step i (present at that moment) */
+    void *add;   /* churn: key inserted at step i */
+    void *erase; /* the keys present after churn, random order */
+    uint64_t hit_sum;  /* sum of the values of all present keys */
+    uint64_t iter_sum; /* sum of keys + values after insert */
+    uint64_t probe_value;
+} cell_data;
+
+static uint64_t value_of(uint64_t k, size_t ksize)
+{
+    return ksize == 4 ? (uint64_t)(uint32_t)~(uint32_t)k : ~k;
+}
+
+static cell_data make_cell_data(const key_pools *p, uint32_t capacity, double load, uint32_t n)
+{
+    cell_data d;
+    memset(&d, 0, sizeof d);
+    d.cell.capacity = capacity;
+    d.cell.n = n;
+    d.cell.load = load;
+    d.ksize = p->ksize;
+    size_t bytes = (size_t)n * p->ksize;
+    d.ins = xcalloc(1, bytes);
+    d.hit = xcalloc(1, bytes);
+    d.miss = xcalloc(1, bytes);
+    d.del = xcalloc(1, bytes);
+    d.add = xcalloc(1, bytes);
+    d.erase = xcalloc(1, bytes);
+
+    uint64_t rng = 0x636875726e000000u ^ ((uint64_t)capacity << 8) ^ (uint64_t)(load * 1000);
+    uint64_t *tmp = xcalloc(n, sizeof *tmp);
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t k = p->present[i];
+        store_key(d.ins, i, k, p->ksize);
+        store_key(d.miss, i, p->absent[i], p->ksize);
+        d.hit_sum += value_of(k, p->ksize);
+        d.iter_sum += k + value_of(k, p->ksize);
+        tmp[i] = k;
+    }
+    d.probe_value = value_of(p->present[0], p->ksize);
+    shuffle(tmp, n, &rng);
+    for (uint32_t i = 0; i < n; i++)
+        store_key(d.hit, i, tmp[i], p->ksize);
+
+    /* Churn: `live` mirrors the map; each step removes a random live key
+     * and puts a fresh one in its place, so the load stays at n. */
+    for (uint32_t i = 0; i < n; i++)
+        tmp[i] = p->present[i];
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t j = (uint32_t)(splitmix64(&rng) % n);
+        store_key(d.del, i, tmp[j], p->ksize);
+        store_key(d.add, i, p->fresh[i], p->ksize);
+        tmp[j] = p->fresh[i];
+    }
+    shuffle(tmp, n, &rng);
+    for (uint32_t i = 0; i < n; i++)
+        store_key(d.erase, i, tmp[i], p->ksize);
+    free(tmp);
+    return d;
+}
+
+static void free_cell_data(cell_data *d)
+{
+    free(d->ins);
+    free(d->hit);
+    free(d->miss);
+    free(d->del);
+    free(d->add);
+    free(d->erase);
+}
+
+/* ------------------------------------------------------------------------
+ * One sample
+ * ---------------------------------------------------------------------- */
+static volatile uint64_t sink; /* results land here so no loop is dead code */
+
+typedef struct sample_ctx {
+    const bench_map_ops *ops;
+    const cell_data *d;
+    unsigned batch;
+    unsigned rep;
+    map_result *res;
+} sample_ctx;
+
+static void fail(const sample_ctx *c, const char *what, uint64_t got, uint64_t want)
+{
+    fprintf(stderr, "\nbench: FAIL %s u%u C=%u a=%.3f: %s (got %llu, want %llu)\n", c->ops->name,
+            c->ops->key_bits, c->d->cell.capacity, c->d->cell.load, what, (unsigned long long)got,
+            (unsigned long long)want);
+    c->res->failed = 1;
+}
+
+static void check_count(const sample_ctx *c, void *const *maps, uint32_t want, const char *when)
+{
+    if (c->ops->count == NULL)
+        return;
+    for (unsigned b = 0; b < c->batch; b++) {
+        uint32_t got = c->ops->count(maps[b]);
+        if (got != want) {
+            fail(c, when, got, want);
+            return;
+        }
+    }
+}
+
+static void run_sample(const sample_ctx *c)
+{
+    const bench_map_ops *ops = c->ops;
+    const cell_data *d = c->d;
+    const unsigned B = c->batch;
+    const uint32_t n = d->cell.n;
+    const double per = (double)B * n; /* operations in one timed region */
+    map_result *res = c->res;
+    void **maps = xcalloc(B, sizeof *maps);
+    void **copies = xcalloc(B, sizeof *copies);
+    uint64_t t0, acc;
+
+    size_t heap0 = heap_in_use();
+    for (unsigned b = 0; b < B; b++) {
+        maps[b] = ops->create(&d->cell);
+        if (maps[b] == NULL) {
+            fail(c, "create returned NULL", 0, 1);
+            goto done;
+        }
+    }
+
+    if (ops->insert) {
+        t0 = now_ns();
+        for (unsigned b = 0; b < B; b++)
+            ops->insert(maps[b], d->ins, n);
+        res->ns[OP_INSERT][c->rep] = (double)(now_ns() - t0) / per;
+        if (c->rep == 0) {
+            size_t block = ops->block_bytes ? ops->block_bytes(maps[0]) : 0;
+            res->bytes_per_entry = block ? (double)block / n : (double)(heap_in_use() - heap0) / B / n;
+        }
+        check_count(c, maps, n, "count after insert");
+        res->load_insert = ops->load_factor ? ops->load_factor(maps[0]) : NAN;
+    }
+
+    if (ops->insert && ops->lookup) {
+        acc = 0;
+        t0 = now_ns();
+        for (unsigned b = 0; b < B; b++)
+            acc += ops->lookup(maps[b], d->hit, n);
+        res->ns[OP_HIT][c->rep] = (double)(now_ns() - t0) / per;
+        sink += acc;
+        if (acc != d->hit_sum * B)
+            fail(c, "hit: sum of values found", acc, d->hit_sum * B);
+
+        acc = 0;
+        t0 = now_ns();
+        for (unsigned b = 0; b < B; b++)
+            acc += ops->lookup(maps[b], d->miss, n);
+        res->ns[OP_MISS][c->rep] = (double)(now_ns() - t0) / per;
+        sink += acc;
+        if (acc != 0)
+            fail(c, "miss: sum of values found for absent keys", acc, 0);
+    }
+
+    if (ops->insert && ops->iterate) {
+        acc = 0;
+        t0 = now_ns();
+        for (unsigned b = 0; b < B; b++)
+            acc += ops->iterate(maps[b]);
+        res->ns[OP_ITERATE][c->rep] = (double)(now_ns() - t0) / per;
+        sink += acc;
+        if (acc != d->iter_sum * B)
+            fail(c, "iterate: sum of keys and values", acc, d->iter_sum * B);
+    }
+
+    if (ops->clone) {
+        uint64_t found = 0, v;
+        t0 = now_ns();
+        for (unsigned b = 0; b < B; b++) {
+            copies[b] = ops->clone(maps[b], d->ins, &v);
+            found += v;
+        }
+        /* Per entry of the map copied, so the figure is comparable across
+         * sizes; README.md says so. */
+        res->ns[OP_CLONE][c->rep] = (double)(now_ns() - t0) / per;
+        sink += found;
+        if (ops->insert && found != d->probe_value * B)
+            fail(c, "clone: lookup in the copy", found, d->probe_value * B);
+        if (ops->insert && ops->lookup && ops->count && copies[0] &&
+            ops->lookup(copies[0], d->hit, n) != d->hit_sum)
+            fail(c, "clone: the copy does not hold every entry", 0, 1);
+        for (unsigned b = 0; b < B; b++)
+            if (copies[b])
+                ops->destroy(copies[b]);
+    }
+
+    if (ops->insert && ops->churn) {
+        t0 = now_ns();
+        for (unsigned b = 0; b < B; b++)
+            ops->churn(maps[b], d->del, d->add, n);
+        res->ns[OP_CHURN][c->rep] = (double)(now_ns() - t0) / per;
+        check_count(c, maps, n, "count after churn");
+        res->load_churn = ops->load_factor ? ops->load_factor(maps[0]) : NAN;
+    }
+
+    if (ops->insert && ops->erase) {
+        t0 = now_ns();
+        for (unsigned b = 0; b < B; b++)
+            ops->erase(maps[b], d->erase, n);
+        res->ns[OP_ERASE][c->rep] = (double)(now_ns() - t0) / per;
+        check_count(c, maps, 0, "count after erase");
+    }
+
+done:
+    for (unsigned b = 0; b < B; b++)
+        if (maps[b])
+            ops->destroy(maps[b]);
+    free(maps);
+    free(copies);
+}
+
+/* ------------------------------------------------------------------------
+ * Options
+ * ---------------------------------------------------------------------- */
+#define MAX_LIST 16
+
+typedef struct options {
+    int full;
+    int custom; /* --sizes or --loads given */
+    uint32_t sizes[MAX_LIST];
+    unsigned nsizes;
+    double loads[MAX_LIST];
+    unsigned nloads;
+    unsigned keys[2];
+    unsigned nkeys;
+    unsigned reps; /* 0 = by size */
+    const char *maps;
+    const char *csv;
+} options;
+
+/* The default subset (about a minute on 2 cores); --full runs the grid. */
+static const uint32_t FULL_SIZES[] = {16, 256, 4096, 65536, 1048576};
+static const double FULL_LOADS[] = {0.50, 0.875, 0.97};
+/* The default leaves out C = 2^20: its cells cost 15-60 s each here (a
+ * million entries per map, uthash's million mallocs, ohm's churn at 0.97),
+ * which alone would blow the one-minute budget. */
+static const uint32_t DEFAULT_SIZES[] = {16, 256, 4096, 65536};
+static const double DEFAULT_LOADS[] = {0.50, 0.875, 0.97};
+
+/* Repetitions per cell: many for small cells (cheap and noisy), few for
+ * the big ones (each sample builds million-entry maps for every peer). */
+static unsigned reps_for(const options *o, uint32_t capacity)
+{
+    if (o->reps)
+        return o->reps;
+    if (capacity <= 4096)
+        return o->full ? 101 : 41;
+    if (capacity <= 65536)
+        return o->full ? 21 : 15;
+    return 3;
+}
+
+static const char *opt_value(const char *arg, const char *name)
+{
+    size_t len = strlen(name);
+    return strncmp(arg, name, len) == 0 && arg[len] == '=' ? arg + len + 1 : NULL;
+}
+
+static unsigned parse_list(const char *s, double *out, const char *what)
+{
+    unsigned k = 0;
+    while (*s) {
+        char *end;
+        errno = 0;
+        double v = strtod(s, &end);
+        if (end == s || errno || k == MAX_LIST)
+            die("bad %s list near '%s'", what, s);
+        out[k++] = v;
+        s = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',')
+            die("bad %s list near '%s'", what, end);
+    }
+    return k;
+}
+
+static void usage(void)
+{
+    puts("usage: bench [--full] [--sizes=16,256,...] [--loads=0.5,0.875,...] [--keys=32,64]\n"
+         "             [--maps=ohm,absl,...] [--reps=N] [--csv=PATH] [--list]");
+}
+
+static options parse_options(int argc, char **argv)
+{
+    options o;
+    memset(&o, 0, sizeof o);
+    const char *env_full = getenv("BENCH_FULL");
+    o.full = env_full && *env_full && strcmp(env_full, "0") != 0;
+    const char *sizes = NULL, *loads = NULL, *keys = NULL, *v;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--full") == 0)
+            o.full = 1;
+        else if ((v = opt_value(a, "--sizes")))
+            sizes = v, o.custom = 1;
+        else if ((v = opt_value(a, "--loads")))
+            loads = v, o.custom = 1;
+        else if ((v = opt_value(a, "--keys")))
+            keys = v;
+        else if ((v = opt_value(a, "--maps")))
+            o.maps = v;
+        else if ((v = opt_value(a, "--reps")))
+            o.reps = (unsigned)atoi(v);
+        else if ((v = opt_value(a, "--csv")))
+            o.csv = v;
+        else if (strcmp(a, "--list") == 0) {
+            for (size_t m = 0; m < ALL_MAPS_COUNT; m++)
+                puts(ALL_MAPS[m].ops[0]->name);
+            exit(0);
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage();
+            exit(0);
+        } else {
+            usage();
+            die("unknown option '%s'", a);
+        }
+    }
+    double tmp[MAX_LIST];
+    if (sizes) {
+        o.nsizes = parse_list(sizes, tmp, "size");
+        for (unsigned i = 0; i < o.nsizes; i++) {
+            o.sizes[i] = (uint32_t)tmp[i];
+            if (o.sizes[i] < 2 || (o.sizes[i] & (o.sizes[i] - 1)) || o.sizes[i] > (1u << 30))
+                die("size %g is not a power of two from 2 to 2^30", tmp[i]);
+        }
+    } else if (o.full) {
+        o.nsizes = sizeof FULL_SIZES / sizeof FULL_SIZES[0];
+        memcpy(o.sizes, FULL_SIZES, sizeof FULL_SIZES);
+    } else {
+        o.nsizes = sizeof DEFAULT_SIZES / sizeof DEFAULT_SIZES[0];
+        memcpy(o.sizes, DEFAULT_SIZES, sizeof DEFAULT_SIZES);
+    }
+    if (loads) {
+        o.nloads = parse_list(loads, o.loads, "load");
+        for (unsigned i = 0; i < o.nloads; i++)
+            if (!(o.loads[i] > 0 && o.loads[i] <= 1))
+                die("load %g is not in (0, 1]", o.loads[i]);
+    } else if (o.full) {
+        o.nloads = sizeof FULL_LOADS / sizeof FULL_LOADS[0];
+        memcpy(o.loads, FULL_LOADS, sizeof FULL_LOADS);
+    } else {
+        o.nloads = sizeof DEFAULT_LOADS / sizeof DEFAULT_LOADS[0];
+        memcpy(o.loads, DEFAULT_LOADS, sizeof DEFAULT_LOADS);
+    }
+    if (keys) {
+        unsigned k = parse_list(keys, tmp, "key");
+        for (unsigned i = 0; i < k && i < 2; i++) {
+            if (tmp[i] != 32 && tmp[i] != 64)
+                die("key width must be 32 or 64");
+            o.keys[o.nkeys++] = (unsigned)tmp[i];
+        }
+    } else {
+        o.keys[0] = 32;
+        o.keys[1] = 64;
+        o.nkeys = 2;
+    }
+    return o;
+}
+
+/* Is map `name` selected by --maps?  ohm always is: it is the baseline. */
+static int map_selected(const options *o, const char *name)
+{
+    if (o->maps == NULL || strcmp(name, "ohm") == 0)
+        return 1;
+    size_t len = strlen(name);
+    for (const char *s = o->maps; *s;) {
+        const char *e = strchr(s, ',');
+        size_t l = e ? (size_t)(e - s) : strlen(s);
+        if (l == len && strncmp(s, name, len) == 0)
+            return 1;
+        s += l + (e != NULL);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Output
+ * ---------------------------------------------------------------------- */
+typedef struct meta {
+    char date[32];
+    char machine[160];
+    long nproc;
+    const char *cc, *cxx, *flags;
+} meta;
+
+static void chomp(char *s)
+{
+    size_t l = strlen(s);
+    while (l && (s[l - 1] == '\n' || s[l - 1] == ' '))
+        s[--l] = 0;
+}
+
+static meta gather_meta(void)
+{
+    meta m;
+    memset(&m, 0, sizeof m);
+    time_t t = time(NULL);
+    strftime(m.date, sizeof m.date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    /* run.sh passes lscpu's "Model name"; /proc/cpuinfo is the fallback. */
+    const char *env = getenv("BENCH_MACHINE");
+    if (env && *env) {
+        snprintf(m.machine, sizeof m.machine, "%s", env);
+    } else {
+        FILE *f = fopen("/proc/cpuinfo", "r");
+        char line[256];
+        snprintf(m.machine, sizeof m.machine, "unknown");
+        while (f && fgets(line, sizeof line, f))
+            if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
+                snprintf(m.machine, sizeof m.machine, "%s", strchr(line, ':') + 2);
+                chomp(m.machine);
+                break;
+            }
+        if (f)
+            fclose(f);
+    }
+    m.nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    m.cc = getenv("BENCH_CC_VERSION");
+    if (m.cc == NULL || *m.cc == 0)
+        m.cc = "cc " __VERSION__;
+    m.cxx = getenv("BENCH_CXX_VERSION");
+    if (m.cxx == NULL)
+        m.cxx = "";
+    m.flags = getenv("BENCH_FLAGS");
+    if (m.flags == NULL)
+        m.flags = "";
+    return m;
+}
+
+static const char *load_label(double a, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.3f", a);
+    /* 0.500 -> 0.50, 0.875 stays */
+    size_t l = strlen(buf);
+    if (l > 4 && buf[l - 1] == '0')
+        buf[l - 1] = 0;
+    return buf;
+}
+
+static void print_ns(double v)
+{
+    if (!isfinite(v))
+        printf(" %8s", "-");
+    else if (v < 100)
+        printf(" %8.2f", v);
+    else if (v < 10000)
+        printf(" %8.1f", v);
+    else
+        printf(" %8.0f", v);
+}
+
+static void print_ratio(double v)
+{
+    if (!isfinite(v))
+        printf(" %8s", "-");
+    else if (v < 100)
+        printf(" %8.2f", v);
+    else
+        printf(" %8.0f", v);
+}
+
+/* The ohm value and a peer's ratio for one (cell, op). */
+static double ohm_value(const cell_result *c, int op)
+{
+    if (op == OP_MEMORY)
+        return c->maps[0].bytes_per_entry;
+    return median(c->maps[0].ns[op], c->reps);
+}
+
+static double peer_value(const cell_result *c, size_t m, int op)
+{
+    if (op == OP_MEMORY)
+        return c->maps[m].bytes_per_entry;
+    return median(c->maps[m].ns[op], c->reps);
+}
+
+static double peer_ratio(const cell_result *c, size_t m, int op)
+{
+    if (op == OP_MEMORY) {
+        double base = c->maps[0].bytes_per_entry;
+        return base > 0 ? c->maps[m].bytes_per_entry / base : NAN;
+    }
+    return median_ratio(c->maps[m].ns[op], c->maps[0].ns[op], c->reps);
+}
+
+static void print_tables(const cell_result *cells, size_t ncells, const bench_map_ops *const *maps,
+                         size_t nmaps, const options *o, const meta *mt)
+{
+    char lb[16];
+    printf("\nohm benchmark  %s  %s (nproc %ld)\n", mt->date, mt->machine, mt->nproc);
+    printf("compilers: %s | %s   flags: %s\n", mt->cc, mt->cxx, mt->flags);
+    for (unsigned ki = 0; ki < o->nkeys; ki++) {
+        unsigned bits = o->keys[ki];
+        printf("\nu%u -> u%u: ohm column = ns per operation (memory: bytes per entry); "
+               "other columns = ratio to ohm (> 1: ohm is faster / smaller)\n",
+               bits, bits);
+        printf("%-8s %8s %6s %8s", "op", "C", "a", "ohm");
+        for (size_t m = 1; m < nmaps; m++)
+            printf(" %8.8s", maps[m]->name);
+        printf("\n");
+        for (int op = 0; op < OP_ALL; op++) {
+            for (size_t ci = 0; ci < ncells; ci++) {
+                const cell_result *c = &cells[ci];
+                if (c->key_bits != bits)
+                    continue;
+                printf("%-8s %8u %6s", OP_NAMES[op], c->capacity, load_label(c->load, lb, sizeof lb));
+                print_ns(ohm_value(c, op));
+                for (size_t m = 1; m < nmaps; m++)
+                    print_ratio(peer_ratio(c, m, op));
+                printf("\n");
+            }
+        }
+        printf("\nu%u achieved load (entries / slots after insert; \"x>y\": y after churn; "
+               "? = not exposed; uthash: items per bucket)\n",
+               bits);
+        printf("%8s %6s", "C", "a");
+        for (size_t m = 0; m < nmaps; m++)
+            if (maps[m]->load_factor) /* the memcpy floor has none */
+                printf(" %10.10s", maps[m]->name);
+        printf("\n");
+        for (size_t ci = 0; ci < ncells; ci++) {
+            const cell_result *c = &cells[ci];
+            if (c->key_bits != bits)
+                continue;
+            printf("%8u %6s", c->capacity, load_label(c->load, lb, sizeof lb));
+            for (size_t m = 0; m < nmaps; m++) {
+                if (maps[m]->load_factor == NULL)
+                    continue;
+                double li = c->maps[m].load_insert, lc = c->maps[m].load_churn;
+                char buf[32];
+                if (!isfinite(li))
+                    snprintf(buf, sizeof buf, "-");
+                else if (li < 0)
+                    snprintf(buf, sizeof buf, "?");
+                else if (isfinite(lc) && fabs(lc - li) > 0.005)
+                    snprintf(buf, sizeof buf, "%.2f>%.2f", li, lc);
+                else
+                    snprintf(buf, sizeof buf, "%.3f", li);
+                printf(" %10s", buf);
+            }
+            printf("\n");
+        }
+    }
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void write_csv(const char *path, const cell_result *cells, size_t ncells,
+                      const bench_map_ops *const *maps, size_t nmaps, const options *o, const meta *mt)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "bench: cannot write %s: %s\n", path, strerror(errno));
+        return;
+    }
+    /* '#' lines carry the run's context; CSV readers skip them with a
+     * comment option (pandas: comment='#'; bench/plot.py does it). */
+    fprintf(f, "# ohm benchmark (shared/BENCH.md workload)\n");
+    fprintf(f, "# date: %s\n# machine: %s\n# nproc: %ld\n", mt->date, mt->machine, mt->nproc);
+    fprintf(f, "# cc: %s\n# cxx: %s\n# flags: %s\n# grid: %s\n", mt->cc, mt->cxx, mt->flags,
+            o->custom ? "custom" : o->full ? "full" : "default subset");
+    fprintf(f, "key_bits,op,capacity,load,n,map,value,unit,ratio_to_ohm,samples,batch,"
+               "achieved_load,load_after_churn\n");
+    char lb[16];
+    for (size_t ci = 0; ci < ncells; ci++) {
+        const cell_result *c = &cells[ci];
+        for (int op = 0; op < OP_ALL; op++)
+            for (size_t m = 0; m < nmaps; m++) {
+                double v = peer_value(c, m, op);
+                if (!isfinite(v))
+                    continue;
+                const map_result *r = &c->maps[m];
+                fprintf(f, "%u,%s,%u,%s,%u,", c->key_bits, OP_NAMES[op], c->capacity,
+                        load_label(c->load, lb, sizeof lb), c->n);
+                csv_field(f, maps[m]->name);
+                fprintf(f, ",%.4f,%s,", v, op == OP_MEMORY ? "B/entry" : "ns/op");
+                double ratio = m == 0 ? 1.0 : peer_ratio(c, m, op);
+                if (isfinite(ratio))
+                    fprintf(f, "%.4f", ratio);
+                fprintf(f, ",%u,%u,", op == OP_MEMORY ? 1 : c->reps, c->batch);
+                if (isfinite(r->load_insert) && r->load_insert >= 0)
+                    fprintf(f, "%.4f", r->load_insert);
+                fputc(',', f);
+                if (isfinite(r->load_churn) && r->load_churn >= 0)
+                    fprintf(f, "%.4f", r->load_churn);
+                fputc('\n', f);
+            }
+    }
+    fclose(f);
+    fprintf(stderr, "bench: wrote %s\n", path);
+}
+
+/* ------------------------------------------------------------------------
+ * Main
+ * ---------------------------------------------------------------------- */
+int main(int argc, char **argv)
+{
+    options o = parse_options(argc, argv);
+    meta mt = gather_meta();
+
+    /* Serve every allocation from the heap and never hand memory back, so
+     * that (1) mallinfo2 sees every map's allocations, and (2) a map
+     * created or cloned in a later repetition reuses pages the process
+     * already touched instead of paying fresh page faults, whichever size
+     * class glibc would otherwise mmap.  The same for every map. */
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, -1);
+
+    const bench_map_ops *maps[2][ALL_MAPS_COUNT];
+    size_t nmaps = 0;
+    for (size_t m = 0; m < ALL_MAPS_COUNT; m++)
+        if (map_selected(&o, ALL_MAPS[m].ops[0]->name)) {
+            maps[0][nmaps] = ALL_MAPS[m].ops[0];
+            maps[1][nmaps] = ALL_MAPS[m].ops[1];
+            nmaps++;
+        }
+
+    size_t ncells = (size_t)o.nkeys * o.nsizes * o.nloads;
+    cell_result *cells = xcalloc(ncells, sizeof *cells);
+    uint64_t t_start = now_ns();
+    int failed = 0;
+    size_t ci = 0;
+
+    for (unsigned ki = 0; ki < o.nkeys; ki++) {
+        unsigned bits = o.keys[ki];
+        const bench_map_ops *const *ops = maps[bits == 64];
+        uint32_t nmax = 1;
+        for (unsigned si = 0; si < o.nsizes; si++)
+            for (unsigned li = 0; li < o.nloads; li++) {
+                uint32_t n = (uint32_t)floor(o.loads[li] * o.sizes[si]);
+                nmax = n > nmax ? n : nmax;
+            }
+        key_pools pools = make_pools(bits, nmax);
+
+        for (unsigned si = 0; si < o.nsizes; si++)
+            for (unsigned li = 0; li < o.nloads; li++, ci++) {
+                cell_result *c = &cells[ci];
+                c->key_bits = bits;
+                c->capacity = o.sizes[si];
+                c->load = o.loads[li];
+                c->n = (uint32_t)floor(c->load * c->capacity);
+                c->reps = reps_for(&o, c->capacity);
+                if (c->reps > 256)
+                    c->reps = 256;
+                c->batch = c->n ? (1024 + c->n - 1) / c->n : 1;
+                c->maps = xcalloc(nmaps, sizeof *c->maps);
+                for (size_t m = 0; m < nmaps; m++) {
+                    for (int op = 0; op < OP_TIMED; op++) {
+                        c->maps[m].ns[op] = xcalloc(c->reps, sizeof(double));
+                        for (unsigned r = 0; r < c->reps; r++)
+                            c->maps[m].ns[op][r] = NAN;
+                    }
+                    c->maps[m].bytes_per_entry = NAN;
+                    c->maps[m].load_insert = NAN;
+                    c->maps[m].load_churn = NAN;
+                }
+                if (c->n == 0)
+                    continue;
+
+                cell_data d = make_cell_data(&pools, c->capacity, c->load, c->n);
+                /* The floor copies as many bytes as ohm's block. */
+                void *probe = ops[0]->create(&d.cell);
+                if (probe == NULL)
+                    die("ohm cannot lay out capacity %u", c->capacity);
+                d.cell.ohm_block_bytes = ops[0]->block_bytes(probe);
+                ops[0]->destroy(probe);
+
+                fprintf(stderr, "bench: u%-2u C=%-7u a=%-5.3f n=%-7u x%u maps, %u reps ", bits,
+                        c->capacity, c->load, c->n, c->batch, c->reps);
+                uint64_t t_cell = now_ns(), slowest_ns = 0;
+                size_t slowest = 0;
+                uint64_t *spent = xcalloc(nmaps, sizeof *spent);
+                for (unsigned r = 0; r < c->reps; r++) {
+                    /* Rotate who goes first, so no map always runs right
+                     * after the same neighbour. */
+                    for (size_t k = 0; k < nmaps; k++) {
+                        size_t m = (k + r) % nmaps;
+                        sample_ctx sc = {ops[m], &d, c->batch, r, &c->maps[m]};
+                        uint64_t t0 = now_ns();
+                        run_sample(&sc);
+                        spent[m] += now_ns() - t0;
+                    }
+                    fputc('.', stderr);
+                }
+                for (size_t m = 0; m < nmaps; m++)
+                    if (spent[m] > slowest_ns)
+                        slowest_ns = spent[m], slowest = m;
+                free(spent);
+                fprintf(stderr, " %.1fs (slowest: %s %.1fs)\n", (double)(now_ns() - t_cell) / 1e9,
+                        ops[slowest]->name, (double)slowest_ns / 1e9);
+                for (size_t m = 0; m < nmaps; m++)
+                    failed |= c->maps[m].failed;
+                free_cell_data(&d);
+            }
+        free(pools.present);
+    }
+
+    print_tables(cells, ncells, maps[o.nkeys == 1 && o.keys[0] == 64], nmaps, &o, &mt);
+    if (o.csv)
+        write_csv(o.csv, cells, ncells, maps[0], nmaps, &o, &mt);
+    fprintf(stderr, "bench: measured in %.1f s%s\n", (double)(now_ns() - t_start) / 1e9,
+            failed ? "; SOME MAPS GAVE WRONG ANSWERS (see FAIL lines)" : "");
+
+    for (size_t i = 0; i < ncells; i++) {
+        for (size_t m = 0; m < nmaps; m++)
+            for (int op = 0; op < OP_TIMED; op++)
+                free(cells[i].maps[m].ns[op]);
+        free(cells[i].maps);
+    }
+    free(cells);
+    return failed ? 1 : 0;
+}
