@@ -149,10 +149,12 @@ typedef struct OHM__KV {
     OHM__MAP_ONLY(OHM__V value;)
 } OHM__KV;
 
-/* Iteration state: the next slot to look at. */
+/* Iteration state: the group of slots being visited and which of its used
+ * slots are still to come. */
 typedef struct OHM__ITER {
     const OHM__N *map;
-    uint32_t next;
+    uint32_t group; /* first slot of the current group */
+    ohm__bits used; /* used slots of the group not visited yet */
 } OHM__ITER;
 
 /* Equality of a caller's probe (any type) with a stored key, for the
@@ -630,33 +632,40 @@ static inline void OHM__F(_clear)(OHM__N *m)
  * N_iter_begin and the last N_iter_next (values may be written).
  * ====================================================================== */
 
+/* The used slots of the group starting at slot g (mirror bytes excluded). */
+static inline ohm__bits OHM__F(__used_in_group)(const OHM__N *m, uint32_t g)
+{
+    uint32_t cap = m->hdr.capacity;
+    ohm__bits used = ohm__group_used(OHM__F(__meta)(m) + g);
+    return cap - g < OHM__GROUP ? used & ohm__bits_below(cap - g) : used;
+}
+
 static inline OHM__ITER OHM__F(_iter_begin)(const OHM__N *m)
 {
     OHM__ITER it;
     it.map = m;
-    it.next = 0;
+    it.group = 0;
+    it.used = m->hdr.capacity ? OHM__F(__used_in_group)(m, 0) : 0;
     return it;
 }
 
-/* The next entry into *out (may be NULL); false at the end. */
+/* The next entry into *out (may be NULL); false at the end. A group's
+ * metadata is read once, then its used slots are taken bit by bit. */
 static inline bool OHM__F(_iter_next)(OHM__ITER *it, OHM__ENTRY *out)
 {
     const OHM__N *m = it->map;
-    uint32_t cap = m->hdr.capacity;
-    const uint8_t *meta = OHM__F(__meta)(m);
-    for (uint32_t i = it->next; i < cap; i += OHM__GROUP) {
-        ohm__bits used = ohm__group_used(meta + i);
-        if (cap - i < OHM__GROUP) /* the rest are mirror bytes */
-            used &= ohm__bits_below(cap - i);
-        if (used) {
-            uint32_t s = i + ohm__bits_first(used);
-            it->next = s + 1;
-            if (out) *out = OHM__F(__entry_at)(m, s);
-            return true;
+    while (it->used == 0) {
+        if (m->hdr.capacity - it->group <= OHM__GROUP) {
+            it->group = m->hdr.capacity; /* stays at the end */
+            return false;
         }
+        it->group += OHM__GROUP;
+        it->used = OHM__F(__used_in_group)(m, it->group);
     }
-    it->next = cap;
-    return false;
+    uint32_t s = it->group + ohm__bits_first(it->used);
+    it->used = ohm__bits_drop_first(it->used);
+    if (out) *out = OHM__F(__entry_at)(m, s);
+    return true;
 }
 
 /* ========================================================================
