@@ -776,7 +776,9 @@ static inline ohm_status OHM__F(_validate)(const void *buf, size_t len)
  * another block (any capacity, maximum load and seed). OHM_OK; OHM_FULL
  * when the entries do not fit, OHM_INVALID when dst is not empty or the
  * blocks overlap; on an error dst is unchanged. This is how a full map
- * grows: init a bigger block, rehash into it, drop the old one. */
+ * grows: init a bigger block, rehash into it, drop the old one. Keys are
+ * hashed as dst hashes them: when the hash reads the owner word (N_user),
+ * set dst's before rehashing. */
 static inline ohm_status OHM__F(_rehash)(const OHM__N *src, OHM__N *dst)
 {
     uintptr_t s0 = (uintptr_t)src, s1 = s0 + (uintptr_t)src->hdr.total_size;
