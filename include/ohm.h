@@ -376,8 +376,6 @@ static inline ohm__bits ohm__group_used(const uint8_t *p)
 }
 static inline unsigned ohm__bits_first(ohm__bits b) { return ohm__ctz64(b) >> 3; }
 #endif
-/* The members below the lowest member of `b` (b != 0). */
-static inline ohm__bits ohm__bits_below_first(ohm__bits b) { return (b & (0 - b)) - 1; }
 /* The members for slots 0..n-1 of a group (n < OHM__GROUP). */
 static inline ohm__bits ohm__bits_below(unsigned n)
 {

@@ -245,7 +245,9 @@ static inline uint32_t OHM__F(__probe)(const OHM__N *m, uint64_t hash, const OHM
         ohm__bits match, empty;
         ohm__group_scan(meta + pos, tag, &match, &empty);
         if (!no_eq) {
-            if (empty) match &= ohm__bits_below_first(empty);
+            /* A match past the group's first free slot belongs to another
+             * cluster and cannot be the key; comparing it (rare) is cheaper
+             * than masking it off, which costs an unpredictable branch. */
             for (; match; match = ohm__bits_drop_first(match)) {
                 uint32_t s = (pos + ohm__bits_first(match)) & mask;
                 const OHM__K *k = OHM__F(__key_in)(kb, s);
