@@ -282,9 +282,17 @@ static void FZB_F(_fzb_compare)(const FZB_N *m, const FZB_F(_fzb_oracle) *o)
     free(b);
 }
 
+/* The adapted calls' equality: the probe is a key. */
+static bool FZB_F(_fzb_eq)(const void *probe, const FZB_K *key, void *ctx)
+{
+    ++*(unsigned long *)ctx;
+    return *(const FZB_K *)probe == *key;
+}
+
 /* Every read call, on a block that passed validation. */
 static void FZB_F(_fzb_reads)(const FZB_N *m, const FZB_F(_fzb_oracle) *o)
 {
+    unsigned long calls = 0;
     ohm_header h;
     memcpy(&h, m, sizeof h);
     fz_sig sig = FZB_F(_fzb_sig)();
@@ -305,6 +313,9 @@ static void FZB_F(_fzb_reads)(const FZB_N *m, const FZB_F(_fzb_oracle) *o)
         FZ_REQUIRE(g.key == e.key && FZB_F(_get_key)(m, *e.key) == e.key);
         FZB_IF_MAP(FZ_REQUIRE(g.value == e.value && FZB_F(_get)(m, *e.key) == e.value);)
         FZ_REQUIRE(FZB_F(_contains)(m, *e.key));
+        FZB_F(_entry) a = FZB_F(_get_adapted)(m, FZB_HASH(*e.key, h.seed), e.key,
+                                              FZB_F(_fzb_eq), &calls);
+        FZ_REQUIRE(a.key == e.key);
     }
     /* Keys next to the stored ones, and a few fixed ones. */
     for (uint32_t i = 0; i < o->n + 4 && i < 24; i++) {
@@ -312,7 +323,10 @@ static void FZB_F(_fzb_reads)(const FZB_N *m, const FZB_F(_fzb_oracle) *o)
         bool present = FZB_F(_fzb_find)(o, k) != UINT32_MAX;
         FZ_REQUIRE(FZB_F(_contains)(m, k) == present);
         FZ_REQUIRE((FZB_F(_get_key)(m, k) != NULL) == present);
+        FZB_F(_entry) a = FZB_F(_get_adapted)(m, FZB_HASH(k, h.seed), &k, FZB_F(_fzb_eq), &calls);
+        FZ_REQUIRE((a.key != NULL) == present);
     }
+    FZ_REQUIRE(o->n == 0 || calls > 0);
 }
 
 /* Rehash the valid block into a fresh one of capacity `cap`. */
@@ -382,7 +396,9 @@ static void FZB_F(_fzb_write)(FZB_N *m, FZB_F(_fzb_oracle) *o, unsigned op, fz_i
 {
     (void)v;
     bool room = o->n < o->max;
-    switch (op % 8u) {
+    unsigned long calls = 0;
+    uint64_t seed = FZB_F(_seed)(m);
+    switch (op % 10u) {
     case 0: { /* put */
         FZB_K k = FZB_F(_fzb_key)(in, o);
         uint32_t i = FZB_F(_fzb_find)(o, k);
@@ -455,6 +471,30 @@ static void FZB_F(_fzb_write)(FZB_N *m, FZB_F(_fzb_oracle) *o, unsigned op, fz_i
         FZ_REQUIRE(i != UINT32_MAX);
         FZB_F(_remove_at)(m, e.key);
         FZB_F(_fzb_del)(o, i);
+        break;
+    }
+    case 7: { /* get_or_put_adapted: the caller stores the key */
+        FZB_K k = FZB_F(_fzb_key)(in, o);
+        uint32_t i = FZB_F(_fzb_find)(o, k);
+        ohm_status want = i != UINT32_MAX ? OHM_FOUND : room ? OHM_OK : OHM_FULL;
+        FZB_F(_entry) e;
+        FZ_REQUIRE(FZB_F(_get_or_put_adapted)(m, FZB_HASH(k, seed), &k, FZB_F(_fzb_eq), &calls,
+                                              &e) == want);
+        FZ_REQUIRE(want == OHM_FULL ? e.key == NULL : e.key != NULL);
+        if (want == OHM_FOUND) FZ_REQUIRE(*e.key == k);
+        if (want == OHM_OK) {
+            *e.key = k;
+            FZB_IF_MAP(*e.value = v;)
+            FZB_F(_fzb_add)(o, k, v);
+        }
+        break;
+    }
+    case 8: { /* remove_adapted */
+        FZB_K k = FZB_F(_fzb_key)(in, o);
+        uint32_t i = FZB_F(_fzb_find)(o, k);
+        FZ_REQUIRE(FZB_F(_remove_adapted)(m, FZB_HASH(k, seed), &k, FZB_F(_fzb_eq), &calls) ==
+                   (i != UINT32_MAX));
+        if (i != UINT32_MAX) FZB_F(_fzb_del)(o, i);
         break;
     }
     default: { /* clear (rarely), else get_or_put_value */

@@ -15,12 +15,13 @@
  *    offsets, count, short lengths), restoring it after;
  *  - on a block that validates, damages the entries (mirror, count, a
  *    non-used metadata byte, a fingerprint, a duplicate, an unreachable
- *    entry) and expects OHM_CORRUPT; runs every read call; rehashes into
- *    fresh blocks (bigger, the same, just enough, too small: OHM_FULL
- *    leaves the destination byte-identical); then runs write calls (put,
- *    put_new of absent keys, remove, get_or_put, fetch_*, remove_at,
- *    get_or_put_value, clear) against an oracle, re-validating after each,
- *    and checks that the bytes after total_size never change;
+ *    entry) and expects OHM_CORRUPT; runs every read call (adapted get
+ *    too); rehashes into fresh blocks (bigger, the same, just enough, too
+ *    small: OHM_FULL leaves the destination byte-identical); then runs
+ *    write calls (put, put_new of absent keys, remove, get_or_put, fetch_*,
+ *    remove_at, get_or_put_value, the adapted get_or_put and remove, clear)
+ *    against an oracle, re-validating after each, and checks that the bytes
+ *    after total_size never change;
  *  - finally attaches one byte off alignment: OHM_MISALIGNED.
  *
  * Bounds: the input is copied into a malloc'd buffer of exactly `size`

@@ -3,7 +3,11 @@
 # (one after the other). Exits non-zero when a target fails to build or
 # finds a crash, leak, timeout or broken expectation.
 #
-# usage: sh fuzz/run.sh SECONDS [TARGET...]    (targets: ops block)
+# usage: sh fuzz/run.sh SECONDS [TARGET...]
+#
+# Targets: ops, block (the default), and ops_swar, block_swar: the same
+# built with -DOHM_NO_SIMD, so that the portable SWAR group probe (8 slots,
+# used where there is no SSE2 or NEON) is fuzzed on this machine too.
 #
 # The committed seeds in fuzz/corpus/T/ are copied into build/fuzz/corpus_T/,
 # which libFuzzer grows; the committed corpus is never written. Crashing
@@ -29,9 +33,12 @@ opts_ops="-max_len=4096"
 opts_block="-max_len=16384"
 
 for t in $targets; do
+    base=${t%_swar}
+    extra=
+    [ "$base" != "$t" ] && extra=-DOHM_NO_SIMD
     echo "== build $out/fuzz_$t"
     # shellcheck disable=SC2086
-    $CC $CFLAGS "fuzz/fuzz_$t.c" -o "$out/fuzz_$t"
+    $CC $CFLAGS $extra "fuzz/fuzz_$base.c" -o "$out/fuzz_$t"
 done
 
 # The committed seeds are generated (gen_corpus.c) from real blocks; after
@@ -47,9 +54,10 @@ fi
 
 status=0
 for t in $targets; do
+    base=${t%_swar}
     mkdir -p "$out/corpus_$t" "$out/artifacts_$t"
-    cp fuzz/corpus/"$t"/* "$out/corpus_$t/"
-    eval "opts=\$opts_$t"
+    cp fuzz/corpus/"$base"/* "$out/corpus_$t/"
+    eval "opts=\$opts_$base"
     echo "== run $out/fuzz_$t for $secs s"
     # shellcheck disable=SC2086
     if ! "$out/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -timeout=30 \
