@@ -71,14 +71,19 @@ typedef struct ohm_layout {
 /* Metadata bytes mirrored after the last slot so that a probe can read a
  * whole group at any slot without wrapping (see docs/FORMAT.md). */
 #define OHM_GROUP_MIRROR 16u
+/* Slots per overflow byte: each aligned run of 16 slots has one byte whose
+ * bits say which classes of keys homed there are stored past its end, so a
+ * lookup can stop at the run's end (docs/FORMAT.md). */
+#define OHM_OVF_SLOTS 16u
 
 /* The layout of a block with `capacity` raw slots for keys and values of the
  * given sizes and alignments (alignments are powers of two; a set passes
  * val_size 0, val_align 1). `interleaved` puts each value beside its key
  * (one array of key-value slots, see OHM_SLOT_SIZE) instead of in an array
- * of its own. Computed in 64-bit arithmetic: any request whose size does
- * not fit in size_t, or whose capacity is not 0 or a power of two up to
- * 2^31, gets total_size == 0. */
+ * of its own. total_size is a multiple of the block's alignment (the
+ * largest of 8 and the two alignments). Computed in 64-bit arithmetic: any
+ * request whose size does not fit in size_t, or whose capacity is not 0 or
+ * a power of two up to 2^31, gets total_size == 0. */
 ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
                           size_t val_size, size_t val_align, bool interleaved);
 
@@ -287,6 +292,17 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *p, ohm_layout layout, size_t b
  * byte compare, and a zeroed block is an empty map. */
 static inline uint8_t ohm__tag(uint64_t hash) { return (uint8_t)(0x80u | (hash >> 57)); }
 
+/* Overflow tracking: a key homed at `home` and stored `dist` slots later
+ * has left its 16-slot run when it lies past the run's last slot; then its
+ * class bit is set in the run's overflow byte. The class is 3 hash bits
+ * (54..56) that neither the home slot (at most the low 31 bits) nor the
+ * fingerprint (the top 7) uses. */
+static inline bool ohm__overflows(uint32_t home, uint32_t dist)
+{
+    return dist > (OHM_OVF_SLOTS - 1) - (home & (OHM_OVF_SLOTS - 1));
+}
+static inline uint8_t ohm__ovf_bit(uint64_t hash) { return (uint8_t)(1u << ((hash >> 54) & 7)); }
+
 /* The default hash for integer keys: _Generic picks a widening that never
  * changes the value's meaning, so -1 hashes the same as an int or a long. */
 static inline uint64_t ohm__hash_signed(int64_t k, uint64_t seed) { return ohm_hash_u64((uint64_t)k, seed); }
@@ -376,6 +392,11 @@ static inline ohm__bits ohm__group_used(const uint8_t *p)
 }
 static inline unsigned ohm__bits_first(ohm__bits b) { return ohm__ctz64(b) >> 3; }
 #endif
+/* The free slots of the group at p. */
+static inline ohm__bits ohm__group_free(const uint8_t *p)
+{
+    return ~ohm__group_used(p) & (OHM__GROUP == 16u ? (ohm__bits)0xffffu : (ohm__bits)0x8080808080808080u);
+}
 /* The members for slots 0..n-1 of a group (n < OHM__GROUP). */
 static inline ohm__bits ohm__bits_below(unsigned n)
 {
@@ -453,6 +474,7 @@ ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
     uint64_t cap = capacity;
     uint64_t meta = sizeof(ohm_header);
     uint64_t meta_len = cap == 0 ? 0 : cap + OHM_GROUP_MIRROR;
+    meta_len += cap >= OHM_OVF_SLOTS ? cap / OHM_OVF_SLOTS : 0; /* overflow bytes */
     uint64_t keys, vals, end;
     if (interleaved) {
         uint64_t slot_align = key_align > val_align ? key_align : val_align;
@@ -466,6 +488,12 @@ ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
         vals = ohm__align_up(keys + cap * key_size, val_align);
         end = vals + cap * val_size;
     }
+    /* The size is a multiple of the block's alignment, so blocks can sit
+     * back to back and aligned_alloc(align, total_size) is valid C. */
+    uint64_t base_align = _Alignof(ohm_header);
+    if (key_align > base_align) base_align = key_align;
+    if (val_align > base_align) base_align = val_align;
+    end = ohm__align_up(end, base_align);
     if (end > SIZE_MAX) return bad;
     ohm_layout l;
     l.total_size = (size_t)end;

@@ -173,6 +173,13 @@ static inline uint8_t *OHM__F(__meta)(const OHM__N *m)
 {
     return (uint8_t *)(uintptr_t)m + sizeof(ohm_header);
 }
+/* The overflow bytes, one per aligned run of OHM_OVF_SLOTS slots, after
+ * the metadata mirror; tables smaller than a run have none. */
+static inline uint8_t *OHM__F(__ovf)(const OHM__N *m)
+{
+    return OHM__F(__meta)(m) + m->hdr.capacity + OHM_GROUP_MIRROR;
+}
+
 /* Slot s's key and value. Keys (and values) are OHM__KSTRIDE (and
  * OHM__VSTRIDE) bytes apart: their own arrays, or interleaved slots. */
 static inline char *OHM__F(__key_base)(const OHM__N *m)
@@ -239,6 +246,10 @@ static inline uint32_t OHM__F(__probe)(const OHM__N *m, uint64_t hash, const OHM
     uint8_t tag = ohm__tag(hash);
     const uint8_t *meta = OHM__F(__meta)(m);
     char *kb = OHM__F(__key_base)(m);
+    /* A lookup may stop once it has searched the home slot's run (the
+     * `run_left` slots after home) when no key of its class overflowed the
+     * run. Only insertion needs the free slot beyond. */
+    uint32_t home = pos, run_left = (OHM_OVF_SLOTS - 1) - (pos & (OHM_OVF_SLOTS - 1));
     /* Reading a group at pos never passes the mirror, and `seen` bounds a
      * full table's probe to one lap. */
     for (uint32_t seen = 0; seen < cap; seen += OHM__GROUP) {
@@ -258,6 +269,10 @@ static inline uint32_t OHM__F(__probe)(const OHM__N *m, uint64_t hash, const OHM
             if (free_slot) *free_slot = (pos + ohm__bits_first(empty)) & mask;
             return OHM__NONE;
         }
+        if (free_slot == NULL && cap >= OHM_OVF_SLOTS && seen <= run_left &&
+            seen + OHM__GROUP > run_left &&
+            !(OHM__F(__ovf)(m)[home / OHM_OVF_SLOTS] & ohm__ovf_bit(hash)))
+            return OHM__NONE; /* the run is searched and nothing overflowed it */
         pos = (pos + OHM__GROUP) & mask;
     }
     return OHM__NONE;
@@ -277,6 +292,9 @@ static inline ohm_status OHM__F(__claim)(OHM__N *m, uint64_t hash, const OHM__K 
         return OHM_FOUND;
     }
     if (m->hdr.count >= m->hdr.max_entries || free_slot == OHM__NONE) return OHM_FULL;
+    uint32_t cap = m->hdr.capacity, home = (uint32_t)hash & (cap - 1);
+    if (cap >= OHM_OVF_SLOTS && ohm__overflows(home, (free_slot - home) & (cap - 1)))
+        OHM__F(__ovf)(m)[home / OHM_OVF_SLOTS] |= ohm__ovf_bit(hash);
     OHM__F(__set_meta)(m, free_slot, ohm__tag(hash));
     m->hdr.count++;
     *slot = free_slot;
@@ -312,25 +330,48 @@ static inline OHM__KV OHM__F(__kv_at)(const OHM__N *m, uint32_t s)
 /* Remove the entry in slot i by backward shift (Knuth 6.4, Algorithm R):
  * each later entry of the cluster whose home is not cyclically in (i, j]
  * moves back into the hole, so the table is as if the key had never been
- * inserted. Bounded by one lap even on a damaged block. */
+ * inserted. Bounded by two laps even on a damaged block.
+ *
+ * Overflow bytes: every entry that overflows a run from i's run up to (not
+ * including) the run holding the cluster's end lies in the part of the
+ * cluster after i, which the shift visits; so those bytes are cleared and
+ * rebuilt from the entries as they end up. Bytes of earlier runs keep
+ * their bits (a bit with no key left behind only costs a longer probe). */
 static inline void OHM__F(__erase_slot)(OHM__N *m, uint32_t i)
 {
-    uint32_t mask = m->hdr.capacity - 1;
+    uint32_t cap = m->hdr.capacity, mask = cap - 1;
     uint8_t *meta = OHM__F(__meta)(m);
+    uint8_t *ovf = OHM__F(__ovf)(m);
     char *kb = OHM__F(__key_base)(m);
+    bool tracks = cap >= OHM_OVF_SLOTS;
+    if (tracks) {
+        uint32_t end = OHM__NONE; /* the cluster's first free slot after i */
+        for (uint32_t d = 1; d < cap && end == OHM__NONE; d += OHM__GROUP) {
+            ohm__bits free_bits = ohm__group_free(meta + ((i + d) & mask));
+            if (free_bits && d + ohm__bits_first(free_bits) < cap)
+                end = (i + d + ohm__bits_first(free_bits)) & mask;
+        }
+        if (end != OHM__NONE) {
+            uint32_t runs = cap / OHM_OVF_SLOTS, last = end / OHM_OVF_SLOTS;
+            for (uint32_t r = i / OHM_OVF_SLOTS; r != last; r = (r + 1) & (runs - 1)) ovf[r] = 0;
+        }
+    }
     uint32_t j = i;
-    /* A valid table ends at a free slot (at worst the hole itself, one lap
-     * after the last move): two laps bound even a damaged one. */
-    for (uint64_t step = 0; step < 2 * ((uint64_t)mask + 1); step++) {
+    for (uint64_t step = 0; step < 2 * (uint64_t)cap; step++) {
         j = (j + 1) & mask;
         if (meta[j] == 0 || j == i) break;
-        uint32_t home = (uint32_t)OHM__HASH(m, *OHM__F(__key_in)(kb, j)) & mask;
+        uint64_t h = OHM__HASH(m, *OHM__F(__key_in)(kb, j));
+        uint32_t home = (uint32_t)h & mask, at = j;
         if (((j - home) & mask) >= ((j - i) & mask)) {
             *OHM__F(__key_in)(kb, i) = *OHM__F(__key_in)(kb, j);
             OHM__MAP_ONLY(*OHM__F(__val)(m, i) = *OHM__F(__val)(m, j);)
             OHM__F(__set_meta)(m, i, meta[j]);
+            at = i;
             i = j;
         }
+        if (tracks) /* branch-free: whether it overflows is unpredictable */
+            ovf[home / OHM_OVF_SLOTS] |=
+                (uint8_t)(ohm__ovf_bit(h) & (0u - (unsigned)ohm__overflows(home, (at - home) & mask)));
     }
     OHM__F(__set_meta)(m, i, 0);
     m->hdr.count--;
@@ -620,12 +661,14 @@ static inline void OHM__F(_remove_at)(OHM__N *m, OHM__K *key_ptr)
     OHM__DEBUG_CHECK(m);
 }
 
-/* Remove every entry; the block, its seed and capacity stay. O(capacity/8):
- * only the metadata is cleared (old key and value bytes stay behind). */
+/* Remove every entry; the block, its seed and capacity stay. Only the
+ * metadata (about capacity bytes) is cleared (old key and value bytes stay behind). */
 static inline void OHM__F(_clear)(OHM__N *m)
 {
     uint32_t cap = m->hdr.capacity;
-    if (cap) memset(OHM__F(__meta)(m), 0, (size_t)cap + OHM_GROUP_MIRROR);
+    if (cap)
+        memset(OHM__F(__meta)(m), 0,
+               (size_t)cap + OHM_GROUP_MIRROR + (cap >= OHM_OVF_SLOTS ? cap / OHM_OVF_SLOTS : 0));
     m->hdr.count = 0;
 }
 
@@ -710,8 +753,9 @@ static inline bool OHM__F(_remove_adapted)(OHM__N *m, uint64_t hash, const void 
 /* The full invariant check of a map whose header is sound (after
  * N_attach): every metadata byte is 0 or a used byte, the mirror matches,
  * count equals the used slots, every fingerprint matches its key's hash,
- * every entry is reachable from its home slot without crossing a free slot,
- * and no key is stored twice. OHM_OK or OHM_CORRUPT. Reads only the block;
+ * every entry is reachable from its home slot without crossing a free slot
+ * and, when it lies past its home run, that run's overflow byte has its
+ * class bit, and no key is stored twice. OHM_OK or OHM_CORRUPT. Reads only the block;
  * time O(capacity + the sum of the entries' probe lengths). */
 static inline ohm_status OHM__F(_check)(const OHM__N *m)
 {
@@ -743,8 +787,11 @@ static inline ohm_status OHM__F(_check)(const OHM__N *m)
         const OHM__K *key = OHM__F(__key_in)(kb, i);
         uint64_t h = OHM__HASH(m, *key);
         if (ohm__tag(h) != meta[i]) return OHM_CORRUPT;
-        uint32_t dist = (i - ((uint32_t)h & mask)) & mask;
+        uint32_t home = (uint32_t)h & mask, dist = (i - home) & mask;
         if (has_free && dist > run) return OHM_CORRUPT; /* crosses a free slot */
+        if (cap >= OHM_OVF_SLOTS && ohm__overflows(home, dist) &&
+            !(OHM__F(__ovf)(m)[home / OHM_OVF_SLOTS] & ohm__ovf_bit(h)))
+            return OHM_CORRUPT; /* a lookup would stop before reaching it */
         run++;
         /* The first equal key on this key's probe path must be itself. */
         for (uint32_t d = 0, s = (uint32_t)h & mask; d < dist; d++, s = (s + 1) & mask)

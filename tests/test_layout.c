@@ -58,7 +58,11 @@ static bool is_pow2(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
  * values have arrays of their own. */
 static void check_layout(ohm_layout l, uint32_t cap, size_t ks, size_t ka, size_t vs, size_t va)
 {
+    /* metadata, its mirror, and one overflow byte per 16-slot run */
     uint64_t meta_len = cap ? (uint64_t)cap + OHM_GROUP_MIRROR : 0;
+    meta_len += cap >= OHM_OVF_SLOTS ? cap / OHM_OVF_SLOTS : 0;
+    uint64_t base = ka > va ? ka : va;
+    if (base < 8) base = 8;
     uint64_t slot = OHM_SLOT_SIZE(ks, ka, vs, va);
     bool il = vs != 0 && slot == ks + vs;
     uint64_t first_align = il ? (ka > va ? ka : va) : ka;
@@ -69,14 +73,18 @@ static void check_layout(ohm_layout l, uint32_t cap, size_t ks, size_t ka, size_
     TEST_EQ_U(l.vals_start % va, 0);
     TEST_CHECK(l.keys_start >= l.meta_start + meta_len);
     TEST_CHECK(l.keys_start < l.meta_start + meta_len + first_align);
+    /* The size ends the last array, rounded up to the block's alignment. */
+    uint64_t end;
     if (il) {
         TEST_EQ_U(l.vals_start, l.keys_start + ks);
-        TEST_EQ_U(l.total_size, l.keys_start + (uint64_t)cap * slot);
+        end = l.keys_start + (uint64_t)cap * slot;
     } else {
         TEST_CHECK(l.vals_start >= l.keys_start + (uint64_t)cap * ks);
         TEST_CHECK(l.vals_start < l.keys_start + (uint64_t)cap * ks + va);
-        TEST_EQ_U(l.total_size, l.vals_start + (uint64_t)cap * vs);
+        end = l.vals_start + (uint64_t)cap * vs;
     }
+    TEST_EQ_U(l.total_size, (end + base - 1) / base * base);
+    TEST_EQ_U(l.total_size % base, 0);
     ohm_layout g = ohm_layout_for(cap, ks, ka, vs, va, il);
     TEST_EQ_U(g.total_size, l.total_size);
     TEST_EQ_U(g.keys_start, l.keys_start);
@@ -101,7 +109,7 @@ static void layout_every_capacity(void)
     /* A set's values "start" is the end of its keys. */
     ohm_layout s = lset_layout_for_capacity(64);
     TEST_EQ_U(s.vals_start, s.keys_start + 64 * 4);
-    TEST_EQ_U(s.total_size, s.vals_start);
+    TEST_EQ_U(s.total_size, (s.vals_start + 7) / 8 * 8);
 }
 
 static void layout_capacity_zero(void)

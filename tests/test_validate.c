@@ -84,6 +84,17 @@ static void set_count(void *p, uint32_t count)
 static uint32_t home_of(uint64_t key, uint32_t cap) { return (uint32_t)ohm_hash_u64(key, 0) & (cap - 1); }
 static uint8_t tag_of(uint64_t key) { return (uint8_t)(0x80u | (ohm_hash_u64(key, 0) >> 57)); }
 
+/* Mark `key` as stored past the end of its home's 16-slot run: the class
+ * bit in the run's overflow byte (after the metadata and its mirror), as
+ * the map sets it on insert. */
+static void set_ovf(void *p, uint64_t key)
+{
+    uint32_t cap = header_of(p).capacity;
+    uint64_t h = ohm_hash_u64(key, 0);
+    unsigned char *ovf = meta_of(p) + cap + OHM_GROUP_MIRROR;
+    ovf[((uint32_t)h & (cap - 1)) / OHM_OVF_SLOTS] |= (unsigned char)(1u << ((h >> 54) & 7));
+}
+
 /* The first key from `from` on whose home slot is `home`. */
 static uint32_t key_with_home(uint32_t home, uint32_t cap, uint32_t from)
 {
@@ -276,6 +287,11 @@ static void entry_cut_off_from_its_home(void)
         memcpy(key_at(p, 0), &f, 4);
         set_meta(p, 0, tag_of(f));
         set_count(p, 3);
+        /* e and f lie past the end of their home's run (15 is its last
+         * slot): without their overflow bits a lookup stops short. */
+        EXPECT(sep, p, size, OHM_CORRUPT);
+        set_ovf(p, e);
+        set_ovf(p, f);
         EXPECT(sep, p, size, OHM_OK);
         free(p);
     }
