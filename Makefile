@@ -94,6 +94,7 @@ fuzz-short:
 
 # --- the terminal-page example (examples/page/README.md) ---------------
 page-test:
+	sh tools/ensure-packages.sh $(PAGE_PACKAGES)
 	$(MAKE) -C examples/page test
 
 # --- examples and demo -------------------------------------------------
@@ -103,9 +104,14 @@ $(BUILD)/examples/%: examples/%.c $(HDRS) $(BUILD)/libohm.a
 
 examples: $(addprefix $(BUILD)/examples/,$(EXAMPLES))
 
+# The relocation demo, then the terminal-page demo (which needs utf8proc and
+# GLib: installed here when missing and run as root, as on a fresh machine).
+PAGE_PACKAGES := libutf8proc-dev libglib2.0-dev pkg-config
 demo: $(BUILD)/examples/relocate
 	$(BUILD)/examples/relocate
-	$(if $(wildcard examples/page/Makefile),$(MAKE) -s -C examples/page demo)
+	@echo
+	sh tools/ensure-packages.sh $(PAGE_PACKAGES)
+	$(MAKE) -s -C examples/page demo
 
 bench:
 	bash bench/run.sh
