@@ -68,8 +68,15 @@ static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
         FZB_K key = *FZB_F(_fzb_keyp)(buf, i);
         uint64_t hash = FZB_HASH(key, h.seed);
         if (meta[i] != (0x80u | (hash >> 57))) ok = false;
-        for (uint32_t s = (uint32_t)hash & (cap - 1); ok && s != i; s = (s + 1) & (cap - 1))
+        uint32_t home = (uint32_t)hash & (cap - 1);
+        for (uint32_t s = home; ok && s != i; s = (s + 1) & (cap - 1))
             if (meta[s] == 0) ok = false; /* a free slot between home and entry */
+        /* Stored past the end of its home's run: the run's overflow byte
+         * has the key's class bit. */
+        uint32_t dist = (i - home) & (cap - 1);
+        if (fz_ovf_bytes(cap) > 0 && dist > FZ_OVF - 1 - home % FZ_OVF &&
+            !(meta[cap + 16 + home / FZ_OVF] & (1u << ((hash >> 54) & 7))))
+            ok = false;
         sorted[used++] = key;
     }
     if (ok && used != h.count) ok = false;
@@ -226,6 +233,17 @@ static void FZB_F(_fzb_damage_entries)(unsigned char *buf, size_t len, const uns
         fz_set_meta(meta, cap, f, meta[used]);
         FZB_DAMAGE(OHM_CORRUPT, h.count += 1);
         FZB_RESTORE();
+        /* An overflowing entry's run loses its overflow byte. */
+        for (uint32_t i = 0; fz_ovf_bytes(cap) && i < cap; i++) {
+            if (!meta[i]) continue;
+            uint32_t hm = (uint32_t)FZB_HASH(FZB_KEY(i), g.seed) & mask;
+            if (((i - hm) & mask) > FZ_OVF - 1 - hm % FZ_OVF) {
+                meta[cap + 16 + hm / FZ_OVF] = 0;
+                FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+                FZB_RESTORE();
+                break;
+            }
+        }
         /* The key moved past that free slot: unreachable from its home. */
         uint32_t home = (uint32_t)FZB_HASH(FZB_KEY(used), g.seed) & mask, t = (f + 1) & mask;
         if (meta[t] == 0 && t != home && t != used) {

@@ -15,9 +15,10 @@
  *    offsets, count, short lengths), restoring it after;
  *  - on a block that validates, damages the entries (mirror, count, a
  *    non-used metadata byte, a fingerprint, a duplicate, an unreachable
- *    entry) and expects OHM_CORRUPT; runs every read call (adapted get
- *    too); rehashes into fresh blocks (bigger, the same, just enough, too
- *    small: OHM_FULL leaves the destination byte-identical); then runs
+ *    entry, a missing overflow bit) and expects OHM_CORRUPT; runs every
+ *    read call (adapted get too); rehashes into fresh blocks (bigger, the
+ *    same, just enough, too small: OHM_FULL leaves the destination
+ *    byte-identical); then runs
  *    write calls (put, put_new of absent keys, remove, get_or_put, fetch_*,
  *    remove_at, get_or_put_value, the adapted get_or_put and remove, clear)
  *    against an oracle, re-validating after each, and checks that the bytes
@@ -47,6 +48,11 @@
 /* The format, as docs/FORMAT.md states it. */
 #define FZ_HEADER_SIZE 96u
 _Static_assert(sizeof(ohm_header) == FZ_HEADER_SIZE, "docs/FORMAT.md: the header is 96 bytes");
+/* Overflow bytes: one per aligned run of 16 slots (capacity >= 16), after
+ * the mirror; bit (hash >> 54) & 7 of a run's byte is set when a key homed
+ * in the run is stored past its last slot. */
+#define FZ_OVF 16u
+static uint32_t fz_ovf_bytes(uint32_t cap) { return cap >= FZ_OVF ? cap / FZ_OVF : 0; }
 
 typedef struct fz_sig {
     uint32_t key_size, key_align, val_size, val_align, type_tag;
@@ -66,7 +72,7 @@ static uint64_t fz_align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a
 static fz_layout fz_layout_of(uint32_t cap, const fz_sig *s)
 {
     fz_layout l;
-    uint64_t meta_end = FZ_HEADER_SIZE + (cap ? (uint64_t)cap + 16u : 0u);
+    uint64_t meta_end = FZ_HEADER_SIZE + (cap ? (uint64_t)cap + 16u : 0u) + fz_ovf_bytes(cap);
     l.meta_start = FZ_HEADER_SIZE;
     if (s->flags & 2u) {
         uint64_t a = s->key_align > s->val_align ? s->key_align : s->val_align;
@@ -80,6 +86,7 @@ static fz_layout fz_layout_of(uint32_t cap, const fz_sig *s)
         l.vals_start = fz_align_up(l.keys_start + (uint64_t)cap * s->key_size, s->val_align);
         l.total_size = l.vals_start + (uint64_t)cap * s->val_size;
     }
+    l.total_size = fz_align_up(l.total_size, s->base_align); /* blocks back to back */
     return l;
 }
 
