@@ -3,7 +3,8 @@
  * that is not the number of used slots, a fingerprint that disagrees with
  * the key's hash, an entry that a free slot cuts off from its home, a key
  * stored twice, a mirror byte that disagrees, a metadata byte that is
- * neither free nor used. Valid full and empty maps pass, with both
+ * neither free nor used, an entry past its home run whose overflow bit is
+ * missing (extra bits are allowed). Valid full and empty maps pass, with both
  * placements of the values (interleaved and separate) and for a set. And
  * validate reads nothing outside [buf, buf + len): blocks are checked flush
  * against PROT_NONE guard pages, intact, truncated and with every byte
@@ -380,6 +381,34 @@ static void metadata_byte_neither_free_nor_used(void)
     }
 }
 
+static void overflow_bit_missing(void)
+{
+    for (int sep = 0; sep < 2; sep++) {
+        size_t size;
+        void *p = new_map(sep, 64, &size);
+        for (uint32_t i = 0; i < 64; i++) TEST_STATUS(put(sep, p, i * 40503u), OHM_OK);
+        EXPECT(sep, p, size, OHM_OK);
+        unsigned char *meta = meta_of(p), *ovf = meta + 64 + OHM_GROUP_MIRROR;
+        uint32_t overflowing = 0;
+        for (uint32_t s = 0; s < 64; s++) {
+            uint32_t k = key32(p, s), home = home_of(k, 64);
+            if (((s - home) & 63) <= 15 - home % 16) continue; /* inside its run */
+            overflowing++;
+            unsigned char bit = (unsigned char)(1u << ((ohm_hash_u64(k, 0) >> 54) & 7));
+            TEST_CHECK(ovf[home / 16] & bit);
+            unsigned char was = ovf[home / 16];
+            ovf[home / 16] = (unsigned char)(was & ~bit);
+            EXPECT(sep, p, size, OHM_CORRUPT);
+            ovf[home / 16] = was;
+        }
+        TEST_CHECK(overflowing > 0); /* a full table has some */
+        /* Bits with no key behind them only make lookups longer. */
+        memset(ovf, 0xff, 4);
+        EXPECT(sep, p, size, OHM_OK);
+        free(p);
+    }
+}
+
 /* --- validate stays inside [buf, buf + len) --------------------------------- */
 
 /* Two pages of data between two PROT_NONE pages. */
@@ -483,6 +512,7 @@ int main(void)
     RUN(key_stored_twice);
     RUN(mirror_byte_disagrees);
     RUN(metadata_byte_neither_free_nor_used);
+    RUN(overflow_bit_missing);
     RUN(validate_reads_only_inside_the_length);
     return test_finish();
 }
