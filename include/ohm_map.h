@@ -2,8 +2,9 @@
  * type-specialised relocatable hash map whose hash and equality are inlined.
  *
  * A map lives in one block of memory that you provide: a header, one
- * metadata byte per slot (used bit + 7-bit fingerprint), the keys, then the
- * values. Nothing in the block is a pointer, so a memcpy'd, mmap'd or
+ * metadata byte per slot (used bit + 7-bit fingerprint), one overflow byte
+ * per 16 slots, then the keys and values (side by side when that adds no
+ * padding). Nothing in the block is a pointer, so a memcpy'd, mmap'd or
  * shared copy of the block is the same map at its new address. Capacity is
  * fixed (a power of two); linear probing; backward-shift deletion, so the
  * map never degrades under churn.
