@@ -82,8 +82,9 @@ test-install:
 	PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/prefix/lib/pkgconfig sh -c '$(CC) $(WARN) examples/basic.c $$(pkg-config --cflags --libs ohm) -o $(BUILD)/basic-installed'
 	$(BUILD)/basic-installed
 
-test: test-gcc test-clang test-vg test-examples test-install $(EXTRA_TESTS)
-	@echo "all test suites passed"
+TEST_SUITES := test-gcc test-clang test-vg test-examples test-install $(EXTRA_TESTS)
+test: $(TEST_SUITES)
+	@echo "test suites: $(words $(TEST_SUITES)) passed, 0 failed"
 
 # --- fuzzing (fuzz/README.md) ------------------------------------------
 FUZZ_SECONDS ?= 600
