@@ -47,7 +47,9 @@ typedef enum ohm_status {
     OHM_MISALIGNED = -9,    /* the buffer is not aligned to N_base_align() */
     OHM_BAD_CAPACITY = -10, /* capacity is not 0 or a power of two <= 2^31 */
     OHM_BAD_OFFSETS = -11,  /* array offsets out of range or overlapping */
-    OHM_BAD_COUNT = -12     /* count above the maximum load */
+    OHM_BAD_COUNT = -12,    /* count above the maximum load */
+    OHM_TOO_COSTLY = -13    /* checking the block would take more work than
+                               the check allows (see N_check) */
 } ohm_status;
 
 /* A static, human-readable sentence for every status; never NULL. */
@@ -448,6 +450,7 @@ const char *ohm_strerror(ohm_status status)
     case OHM_BAD_CAPACITY: return "capacity is not zero or a power of two up to 2^31";
     case OHM_BAD_OFFSETS: return "block offsets out of range or overlapping";
     case OHM_BAD_COUNT: return "entry count above the maximum load";
+    case OHM_TOO_COSTLY: return "block too costly to check: its probe paths are far longer than any sane table's";
     }
     return "unknown ohm status";
 }

@@ -756,8 +756,11 @@ static inline bool OHM__F(_remove_adapted)(OHM__N *m, uint64_t hash, const void 
  * count equals the used slots, every fingerprint matches its key's hash,
  * every entry is reachable from its home slot without crossing a free slot
  * and, when it lies past its home run, that run's overflow byte has its
- * class bit, and no key is stored twice. OHM_OK or OHM_CORRUPT. Reads only the block;
- * time O(capacity + the sum of the entries' probe lengths). */
+ * class bit, and no key is stored twice. OHM_OK or OHM_CORRUPT. Reads only
+ * the block. Time O(capacity): the duplicate search visits at most
+ * 1024 * capacity + 2^20 slots in all, and a block that would need more
+ * (its entries' distances from home sum past that: only a crafted block,
+ * or a completely full table of millions of slots) gets OHM_TOO_COSTLY. */
 static inline ohm_status OHM__F(_check)(const OHM__N *m)
 {
     uint32_t cap = m->hdr.capacity;
@@ -777,6 +780,10 @@ static inline ohm_status OHM__F(_check)(const OHM__N *m)
             has_free = true;
         }
     uint32_t run = 0; /* used slots since the last free one */
+    /* Slots the duplicate search may visit in all: the sum of the entries'
+     * distances from home. A table with a good hash needs a few per slot
+     * (about 640 per slot for a completely full table of 2^20 slots). */
+    uint64_t budget = 1024 * (uint64_t)cap + ((uint64_t)1 << 20);
     for (uint32_t n = 0; n < cap; n++) {
         uint32_t i = (start + n) & mask;
         if (meta[i] == 0) {
@@ -794,9 +801,23 @@ static inline ohm_status OHM__F(_check)(const OHM__N *m)
             !(OHM__F(__ovf)(m)[home / OHM_OVF_SLOTS] & ohm__ovf_bit(h)))
             return OHM_CORRUPT; /* a lookup would stop before reaching it */
         run++;
-        /* The first equal key on this key's probe path must be itself. */
-        for (uint32_t d = 0, s = (uint32_t)h & mask; d < dist; d++, s = (s + 1) & mask)
-            if (meta[s] == meta[i] && OHM__EQ(m, *OHM__F(__key_in)(kb, s), *key)) return OHM_CORRUPT;
+        /* The first equal key on this key's probe path must be itself:
+         * the slots from home up to i with the same metadata byte are
+         * compared, a group at a time. Their number is bounded (see
+         * above), so a crafted block cannot make this quadratic. */
+        if (dist > budget) return OHM_TOO_COSTLY;
+        budget -= dist;
+        for (uint32_t s = home, left = dist; left > 0;) {
+            uint32_t width = left < OHM__GROUP ? left : OHM__GROUP;
+            ohm__bits match, empty;
+            ohm__group_scan(meta + s, meta[i], &match, &empty);
+            if (width < OHM__GROUP) match &= ohm__bits_below(width);
+            for (; match; match = ohm__bits_drop_first(match))
+                if (OHM__EQ(m, *OHM__F(__key_in)(kb, (s + ohm__bits_first(match)) & mask), *key))
+                    return OHM_CORRUPT;
+            s = (s + width) & mask;
+            left -= width;
+        }
     }
     if (used != m->hdr.count || used > m->hdr.max_entries) return OHM_CORRUPT;
     return OHM_OK;
