@@ -35,7 +35,7 @@ VARIANTS := gcc clang vg
 
 EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 
-.PHONY: all lib tests examples test test-gcc test-clang test-vg test-examples test-install demo bench fuzz fuzz-short install clean
+.PHONY: all lib tests examples test test-gcc test-clang test-vg test-examples test-install test-compile-fail demo bench fuzz fuzz-short install clean
 
 all: lib examples tests
 
@@ -82,7 +82,12 @@ test-install:
 	PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/prefix/lib/pkgconfig sh -c '$(CC) $(WARN) examples/basic.c $$(pkg-config --cflags --libs ohm) -o $(BUILD)/basic-installed'
 	$(BUILD)/basic-installed
 
-TEST_SUITES := test-gcc test-clang test-vg test-examples test-install $(EXTRA_TESTS)
+# Bad template parameters are refused at compile time with a message that
+# names the fix (tests/compile_fail/).
+test-compile-fail:
+	sh tests/compile_fail/run.sh gcc clang
+
+TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-compile-fail $(EXTRA_TESTS)
 test: $(TEST_SUITES)
 	@echo "test suites: $(words $(TEST_SUITES)) passed, 0 failed"
 

@@ -1,0 +1,3 @@
+/* expect: define OHM_KEY */
+#define OHM_NAME bad
+#include "ohm_map.h"

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Each file here must fail to compile, and the compiler's message must
+# contain the sentence on its first line after "expect: ", so that a bad
+# template parameter is refused with a message that names the fix.
+#   usage: tests/compile_fail/run.sh CC...
+pass=0; fail=0
+for cc in "$@"; do
+    for f in tests/compile_fail/*.c; do
+        want=$(sed -n '1s|^/\* expect: \(.*\) \*/$|\1|p' "$f")
+        if out=$($cc -std=c11 -Iinclude -fsyntax-only "$f" 2>&1); then
+            echo "FAIL $cc $f: compiled, but must not"; fail=$((fail + 1))
+        elif ! printf '%s\n' "$out" | grep -qF "$want"; then
+            echo "FAIL $cc $f: no \"$want\" in:"; printf '%s\n' "$out" | head -5; fail=$((fail + 1))
+        else
+            pass=$((pass + 1))
+        fi
+    done
+done
+echo "compile-fail: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
