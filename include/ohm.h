@@ -78,6 +78,15 @@ typedef struct ohm_layout {
  * lookup can stop at the run's end (docs/FORMAT.md). */
 #define OHM_OVF_SLOTS 16u
 
+/* Bytes from the first metadata byte to the end of the overflow bytes: a
+ * byte per slot, the mirror, a byte per 16-slot run. */
+static inline uint64_t ohm__meta_len(uint32_t capacity)
+{
+    if (capacity == 0) return 0;
+    return (uint64_t)capacity + OHM_GROUP_MIRROR +
+           (capacity >= OHM_OVF_SLOTS ? capacity / OHM_OVF_SLOTS : 0);
+}
+
 /* The layout of a block with `capacity` raw slots for keys and values of the
  * given sizes and alignments (alignments are powers of two; a set passes
  * val_size 0, val_align 1). `interleaved` puts each value beside its key
@@ -101,6 +110,16 @@ ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
  * floor(capacity * max_load / 100) holds `entries`; 0 for 0 entries;
  * UINT32_MAX when none up to 2^31 does or max_load is not 1..100. */
 uint32_t ohm_capacity_for(uint32_t entries, unsigned max_load);
+
+/* The alignment a block's start needs: 8 (enough for the header's 64-bit
+ * fields), or the key's or value's if larger. */
+static inline size_t ohm_base_align_for(size_t key_align, size_t val_align)
+{
+    size_t a = 8;
+    if (key_align > a) a = key_align;
+    if (val_align > a) a = val_align;
+    return a;
+}
 
 /* floor(capacity * max_load / 100), in 64-bit arithmetic. */
 static inline uint32_t ohm_max_entries(uint32_t capacity, unsigned max_load)
@@ -462,6 +481,7 @@ void ohm_assert_fail(const char *what, const char *file, int line)
     abort();
 }
 
+_Static_assert(_Alignof(ohm_header) <= 8, "ohm_base_align_for assumes the header needs at most 8");
 static uint64_t ohm__align_up(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 static bool ohm__pow2(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
@@ -476,8 +496,7 @@ ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
     /* Every term is below 2^31 * 2^33, so 64-bit sums cannot wrap. */
     uint64_t cap = capacity;
     uint64_t meta = sizeof(ohm_header);
-    uint64_t meta_len = cap == 0 ? 0 : cap + OHM_GROUP_MIRROR;
-    meta_len += cap >= OHM_OVF_SLOTS ? cap / OHM_OVF_SLOTS : 0; /* overflow bytes */
+    uint64_t meta_len = ohm__meta_len(capacity);
     uint64_t keys, vals, end;
     if (interleaved) {
         uint64_t slot_align = key_align > val_align ? key_align : val_align;
@@ -493,10 +512,7 @@ ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
     }
     /* The size is a multiple of the block's alignment, so blocks can sit
      * back to back and aligned_alloc(align, total_size) is valid C. */
-    uint64_t base_align = _Alignof(ohm_header);
-    if (key_align > base_align) base_align = key_align;
-    if (val_align > base_align) base_align = val_align;
-    end = ohm__align_up(end, base_align);
+    end = ohm__align_up(end, ohm_base_align_for(key_align, val_align));
     if (end > SIZE_MAX) return bad;
     ohm_layout l;
     l.total_size = (size_t)end;

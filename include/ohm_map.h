@@ -407,10 +407,7 @@ static inline ohm_layout OHM__F(_layout)(uint32_t entries)
 /* The alignment a block's start must have. */
 static inline size_t OHM__F(_base_align)(void)
 {
-    size_t a = _Alignof(ohm_header);
-    if (_Alignof(OHM__K) > a) a = _Alignof(OHM__K);
-    if (OHM__VAL_ALIGN > a) a = OHM__VAL_ALIGN;
-    return a;
+    return ohm_base_align_for(_Alignof(OHM__K), OHM__VAL_ALIGN);
 }
 
 /* Format `buf` (layout.total_size bytes, aligned to N_base_align()) as an
@@ -666,10 +663,7 @@ static inline void OHM__F(_remove_at)(OHM__N *m, OHM__K *key_ptr)
  * metadata (about capacity bytes) is cleared (old key and value bytes stay behind). */
 static inline void OHM__F(_clear)(OHM__N *m)
 {
-    uint32_t cap = m->hdr.capacity;
-    if (cap)
-        memset(OHM__F(__meta)(m), 0,
-               (size_t)cap + OHM_GROUP_MIRROR + (cap >= OHM_OVF_SLOTS ? cap / OHM_OVF_SLOTS : 0));
+    memset(OHM__F(__meta)(m), 0, (size_t)ohm__meta_len(m->hdr.capacity));
     m->hdr.count = 0;
 }
 
