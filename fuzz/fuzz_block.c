@@ -172,25 +172,6 @@ static void fz_set_meta(unsigned char *meta, uint32_t cap, uint32_t i, uint8_t v
         if (k % cap == i) meta[cap + k] = v;
 }
 
-typedef struct fz_in {
-    const uint8_t *p;
-    size_t n;
-} fz_in;
-
-static unsigned fz_u8(fz_in *in)
-{
-    if (in->n == 0) return 0;
-    in->n--;
-    return *in->p++;
-}
-
-static void *fz_alloc(size_t size)
-{
-    void *p = malloc(size ? size : 1);
-    FZ_REQUIRE(p != NULL);
-    return p;
-}
-
 #define FZB_N bm
 #define FZB_K uint32_t
 #define FZB_HASH(k, seed) ohm_hash_u64((k), (seed))

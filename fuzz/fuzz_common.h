@@ -1,11 +1,12 @@
 /* fuzz_common.h - what the fuzz targets and the corpus generator share:
- * the failure macro, the colliding hash, the key encoding of fuzz_ops and
+ * the failure macro, the input reader and allocator, the colliding hash, the key encoding of fuzz_ops and
  * its operation codes (so that gen_corpus.c writes inputs that decode into
  * meaningful operation streams).
  */
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,28 @@
             abort();                                                                  \
         }                                                                             \
     } while (0)
+
+/* The input, consumed from the front; reads past the end give 0. */
+typedef struct fz_in {
+    const uint8_t *p;
+    size_t n;
+} fz_in;
+
+static inline unsigned fz_u8(fz_in *in)
+{
+    if (in->n == 0) return 0;
+    in->n--;
+    return *in->p++;
+}
+
+/* malloc of exactly `size` bytes (so that ASan flags any access past the
+ * end); malloc's alignment covers every instantiation the targets use. */
+static inline void *fz_alloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    FZ_REQUIRE(p != NULL);
+    return p;
+}
 
 #define FZ_CAT2(a, b) a##b
 #define FZ_CAT(a, b) FZ_CAT2(a, b)

@@ -69,32 +69,10 @@ typedef struct fz_probe {
     uint32_t idx;
 } fz_probe;
 
-/* The input, consumed from the front; reads past the end give 0. */
-typedef struct fz_in {
-    const uint8_t *p;
-    size_t n;
-} fz_in;
-
-static unsigned fz_u8(fz_in *in)
-{
-    if (in->n == 0) return 0;
-    in->n--;
-    return *in->p++;
-}
-
 static uint32_t fz_key_index(fz_in *in, const fz_oracle *o)
 {
     unsigned lo = fz_u8(in), hi = fz_u8(in);
     return (lo | hi << 8) % o->ks;
-}
-
-/* malloc of exactly `size` bytes (so that ASan flags any access past the
- * end); malloc's alignment covers every instantiation here. */
-static void *fz_alloc(size_t size)
-{
-    void *p = malloc(size ? size : 1);
-    FZ_REQUIRE(p != NULL);
-    return p;
 }
 
 #define FZ_N om
