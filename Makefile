@@ -71,8 +71,10 @@ test-vg: $(addprefix $(BUILD)/vg/,$(CORE_TESTS))
 EXTRA_TESTS := $(if $(wildcard fuzz/run.sh),fuzz-short) $(if $(wildcard examples/page/Makefile),page-test)
 
 # Every example runs without arguments and exits 0 when what it shows held.
+# The README's example (basic.c) checks nothing itself: its output is.
 test-examples: examples
 	sh tests/run.sh "" $(addprefix $(BUILD)/examples/,$(EXAMPLES))
+	test "$$($(BUILD)/examples/basic)" = 144 && echo "basic: prints 144, as the README says"
 
 # make install into a scratch prefix, then build the README example the
 # way a user would: through pkg-config.
@@ -80,7 +82,7 @@ test-install:
 	rm -rf $(BUILD)/prefix
 	$(MAKE) -s install PREFIX=$(CURDIR)/$(BUILD)/prefix
 	PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/prefix/lib/pkgconfig sh -c '$(CC) $(WARN) examples/basic.c $$(pkg-config --cflags --libs ohm) -o $(BUILD)/basic-installed'
-	$(BUILD)/basic-installed
+	test "$$($(BUILD)/basic-installed)" = 144
 
 # Bad template parameters are refused at compile time with a message that
 # names the fix (tests/compile_fail/).
