@@ -20,6 +20,7 @@
 #include "ohm.h"
 
 static int test__failed_checks, test__cases_passed, test__cases_failed;
+static int test__failed_before_case; /* test__failed_checks when the case began */
 static const char *test__case = "(none)";
 
 #define TEST_CHECK(cond)                                                                  \
@@ -53,15 +54,15 @@ static const char *test__case = "(none)";
 
 #define RUN(fn)                                                                           \
     do {                                                                                  \
-        int test__before = test__failed_checks;                                           \
+        test__failed_before_case = test__failed_checks;                                   \
         test__case = #fn;                                                                 \
         fn();                                                                             \
-        if (test__failed_checks == test__before) test__cases_passed++;                    \
+        if (test__failed_checks == test__failed_before_case) test__cases_passed++;        \
         else test__cases_failed++;                                                        \
     } while (0)
 
 /* True when the current case has failed so far (to stop a long loop). */
-static inline int test_failing(void) { return test__failed_checks != 0; }
+static inline int test_failing(void) { return test__failed_checks != test__failed_before_case; }
 
 static inline uint64_t test_seed(int argc, char **argv, uint64_t dflt)
 {
