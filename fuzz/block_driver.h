@@ -131,7 +131,8 @@ static void FZB_F(_fzb_damage_header)(unsigned char *buf, size_t len, const unsi
     FZB_DAMAGE(OHM_BAD_MAGIC, h.magic = 0);
     FZB_DAMAGE(OHM_BAD_ENDIAN, fz_bswap_header(&h));
     FZB_DAMAGE(OHM_BAD_ENDIAN, h.byte_order = 0x0201);
-    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 2);
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 1); /* the previous format */
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 3);
     FZB_DAMAGE(OHM_BAD_VERSION, h.version = 0);
     FZB_DAMAGE(OHM_BAD_TYPE, h.key_size += 1);
     FZB_DAMAGE(OHM_BAD_TYPE, h.key_align *= 2);
@@ -145,7 +146,6 @@ static void FZB_F(_fzb_damage_header)(unsigned char *buf, size_t len, const unsi
     FZB_DAMAGE(OHM_BAD_TYPE, h.max_load = 101);
     FZB_DAMAGE(OHM_BAD_TYPE, h.fp_bits = 8);
     FZB_DAMAGE(OHM_BAD_TYPE, h.mirror = 8);
-    FZB_DAMAGE(OHM_BAD_TYPE, h.reserved = 1);
     FZB_DAMAGE(OHM_BAD_CAPACITY, h.capacity = g.capacity < 4 ? 3u : g.capacity | 3u);
     FZB_DAMAGE(OHM_BAD_CAPACITY, h.capacity = 0x80000001u);
     FZB_DAMAGE(OHM_BAD_CAPACITY, h.capacity = UINT32_MAX);

@@ -116,15 +116,18 @@ static fz_sig fz_sig_of(size_t ks, size_t ka, size_t vs, size_t va, uint32_t tag
 static ohm_status fz_expect_attach(const unsigned char *buf, size_t len, const fz_sig *s)
 {
     if ((uintptr_t)buf % s->base_align != 0) return OHM_MISALIGNED;
+    if (len < 4) return OHM_TOO_SHORT;
+    uint32_t magic;
+    memcpy(&magic, buf, 4);
+    if (magic != 0x424d484fu) return magic == 0x4f484d42u ? OHM_BAD_ENDIAN : OHM_BAD_MAGIC;
     if (len < FZ_HEADER_SIZE) return OHM_TOO_SHORT;
     ohm_header h;
     memcpy(&h, buf, sizeof h);
-    if (h.magic != 0x424d484fu) return h.magic == 0x4f484d42u ? OHM_BAD_ENDIAN : OHM_BAD_MAGIC;
     if (h.byte_order != 0x0102u) return OHM_BAD_ENDIAN;
-    if (h.version != 1) return OHM_BAD_VERSION;
+    if (h.version != 2) return OHM_BAD_VERSION;
     if (h.key_size != s->key_size || h.key_align != s->key_align || h.val_size != s->val_size ||
         h.val_align != s->val_align || h.flags != s->flags || h.type_tag != s->type_tag ||
-        h.max_load < 1 || h.max_load > 100 || h.fp_bits != 7 || h.mirror != 16 || h.reserved != 0)
+        h.max_load < 1 || h.max_load > 100 || h.fp_bits != 7 || h.mirror != 16)
         return OHM_BAD_TYPE;
     if (h.capacity & (h.capacity - 1)) return OHM_BAD_CAPACITY; /* 2^31 is the largest power */
     fz_layout l = fz_layout_of(h.capacity, s);
@@ -160,7 +163,7 @@ static void fz_bswap_header(ohm_header *h)
     h->val_size = fz_bswap32(h->val_size);
     h->val_align = fz_bswap32(h->val_align);
     h->type_tag = fz_bswap32(h->type_tag);
-    h->reserved = fz_bswap32(h->reserved);
+    h->stamp = fz_bswap32(h->stamp);
     h->user = fz_bswap64(h->user);
 }
 

@@ -41,8 +41,10 @@ typedef enum ohm_status {
     OHM_BAD_MAGIC = -4,     /* not an ohm block */
     OHM_BAD_VERSION = -5,   /* an ohm block of another format version */
     OHM_BAD_ENDIAN = -6,    /* written on a machine of the other byte order */
-    OHM_BAD_TYPE = -7,      /* made by another instantiation (key/value type,
-                               maximum load or type tag differ) */
+    OHM_BAD_TYPE = -7,      /* made by another instantiation: key or value
+                               size or alignment, set or map, interleaving
+                               or OHM_TYPE_TAG differ (types of equal sizes
+                               are told apart only by the type tag) */
     OHM_TOO_SHORT = -8,     /* the buffer is shorter than the block says */
     OHM_MISALIGNED = -9,    /* the buffer is not aligned to N_base_align() */
     OHM_BAD_CAPACITY = -10, /* capacity is not 0 or a power of two <= 2^31 */
@@ -53,7 +55,7 @@ typedef enum ohm_status {
 } ohm_status;
 
 /* A static, human-readable sentence for every status; never NULL. */
-const char *ohm_strerror(ohm_status status);
+const char *ohm_strerror(ohm_status ohm_code);
 
 /* ------------------------------------------------------------------------
  * Layout of a block
@@ -80,11 +82,11 @@ typedef struct ohm_layout {
 
 /* Bytes from the first metadata byte to the end of the overflow bytes: a
  * byte per slot, the mirror, a byte per 16-slot run. */
-static inline uint64_t ohm__meta_len(uint32_t capacity)
+static inline uint64_t ohm__meta_len(uint32_t ohm_capacity)
 {
-    if (capacity == 0) return 0;
-    return (uint64_t)capacity + OHM_GROUP_MIRROR +
-           (capacity >= OHM_OVF_SLOTS ? capacity / OHM_OVF_SLOTS : 0);
+    if (ohm_capacity == 0) return 0;
+    return (uint64_t)ohm_capacity + OHM_GROUP_MIRROR +
+           (ohm_capacity >= OHM_OVF_SLOTS ? ohm_capacity / OHM_OVF_SLOTS : 0);
 }
 
 /* The layout of a block with `capacity` raw slots for keys and values of the
@@ -95,8 +97,8 @@ static inline uint64_t ohm__meta_len(uint32_t capacity)
  * largest of 8 and the two alignments). Computed in 64-bit arithmetic: any
  * request whose size does not fit in size_t, or whose capacity is not 0 or
  * a power of two up to 2^31, gets total_size == 0. */
-ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
-                          size_t val_size, size_t val_align, bool interleaved);
+ohm_layout ohm_layout_for(uint32_t ohm_capacity, size_t ohm_key_size, size_t ohm_key_align,
+                          size_t ohm_val_size, size_t ohm_val_align, bool ohm_interleaved);
 
 /* Interleaved slots: the value's offset in a slot, and the slot's size
  * (the key, padding to the value's alignment, the value, padding to the
@@ -109,22 +111,22 @@ ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
 /* The smallest power-of-two capacity whose maximum load
  * floor(capacity * max_load / 100) holds `entries`; 0 for 0 entries;
  * UINT32_MAX when none up to 2^31 does or max_load is not 1..100. */
-uint32_t ohm_capacity_for(uint32_t entries, unsigned max_load);
+uint32_t ohm_capacity_for(uint32_t ohm_entries, unsigned ohm_max_load);
 
 /* The alignment a block's start needs: 8 (enough for the header's 64-bit
  * fields), or the key's or value's if larger. */
-static inline size_t ohm_base_align_for(size_t key_align, size_t val_align)
+static inline size_t ohm_base_align_for(size_t ohm_key_align, size_t ohm_val_align)
 {
-    size_t a = 8;
-    if (key_align > a) a = key_align;
-    if (val_align > a) a = val_align;
-    return a;
+    size_t ohm_a = 8;
+    if (ohm_key_align > ohm_a) ohm_a = ohm_key_align;
+    if (ohm_val_align > ohm_a) ohm_a = ohm_val_align;
+    return ohm_a;
 }
 
 /* floor(capacity * max_load / 100), in 64-bit arithmetic. */
-static inline uint32_t ohm_max_entries(uint32_t capacity, unsigned max_load)
+static inline uint32_t ohm_max_entries(uint32_t ohm_capacity, unsigned ohm_max_load)
 {
-    return (uint32_t)(((uint64_t)capacity * max_load) / 100u);
+    return (uint32_t)(((uint64_t)ohm_capacity * ohm_max_load) / 100u);
 }
 
 /* ------------------------------------------------------------------------
@@ -132,7 +134,7 @@ static inline uint32_t ohm_max_entries(uint32_t capacity, unsigned max_load)
  * ---------------------------------------------------------------------- */
 
 #define OHM_MAGIC 0x424d484fu /* bytes "OHMB"; byte-swapped it reads "BMHO" */
-#define OHM_FORMAT_VERSION 1u
+#define OHM_FORMAT_VERSION 2u
 #define OHM_BYTE_ORDER_MARK 0x0102u /* reads 0x0201 on the other byte order */
 #define OHM_FLAG_SET 1u             /* the block has no values */
 #define OHM_FLAG_INTERLEAVED 2u     /* each value sits beside its key */
@@ -159,7 +161,9 @@ typedef struct ohm_header {
     uint32_t key_size, key_align; /* sizeof and _Alignof the key type */
     uint32_t val_size, val_align; /* of the value type; 0 and 1 for a set */
     uint32_t type_tag;    /* OHM_TYPE_TAG of the instantiation, default 0 */
-    uint32_t reserved;    /* zero */
+    uint32_t stamp;       /* changes with every entry inserted or removed
+                             (and clear): debug builds catch iteration
+                             over a map changed behind the iterator */
     uint64_t user;        /* the owner's word; ohm never reads it (e.g. the
                              map's offset inside a larger block) */
 } ohm_header;
@@ -173,15 +177,21 @@ typedef struct ohm_signature {
 
 /* Initialise the header of a block of `layout` (the caller has zeroed the
  * block). max_load must be 1..100. */
-void ohm_header_init(ohm_header *h, ohm_layout layout, const ohm_signature *sig,
-                     unsigned max_load, uint64_t seed);
+void ohm_header_init(ohm_header *ohm_h, ohm_layout ohm_lay, const ohm_signature *ohm_sig,
+                     unsigned ohm_max_load, uint64_t ohm_seed);
 
 /* O(1) checks of a block's header against an instantiation and a buffer
- * length: magic, version, byte order, signature, alignment (`base_align`),
- * capacity, offsets (recomputed from the layout and compared), length and
- * count. Never reads outside [buf, buf + len). */
-ohm_status ohm_header_check(const void *buf, size_t len, size_t base_align,
-                            const ohm_signature *sig);
+ * length, in this order, the first failure's status returned: NULL
+ * arguments (OHM_INVALID), alignment to `base_align` (OHM_MISALIGNED),
+ * fewer than 4 bytes (OHM_TOO_SHORT), the magic (OHM_BAD_MAGIC, or
+ * OHM_BAD_ENDIAN when it reads byte-swapped), a whole header's length
+ * (OHM_TOO_SHORT), the byte-order mark (OHM_BAD_ENDIAN), the version
+ * (OHM_BAD_VERSION), the type signature and fixed fields (OHM_BAD_TYPE),
+ * the capacity (OHM_BAD_CAPACITY), the offsets recomputed from the layout
+ * (OHM_BAD_OFFSETS), the block's length (OHM_TOO_SHORT) and the count
+ * (OHM_BAD_COUNT). Never reads outside [buf, buf + len). */
+ohm_status ohm_header_check(const void *ohm_buf, size_t ohm_len, size_t ohm_base_align,
+                            const ohm_signature *ohm_sig);
 
 /* ------------------------------------------------------------------------
  * Hashing
@@ -193,19 +203,19 @@ ohm_status ohm_header_check(const void *buf, size_t len, size_t base_align,
 #define OHM_SEED_DEFAULT 0u /* the seed of N_init; N_init_seeded takes one */
 
 /* 64x64 -> 128-bit multiply, folded to 64 bits by xor of the halves. */
-static inline uint64_t ohm_fold_mul(uint64_t a, uint64_t b)
+static inline uint64_t ohm_fold_mul(uint64_t ohm_a, uint64_t ohm_b)
 {
 #if defined(__SIZEOF_INT128__)
     __extension__ typedef unsigned __int128 ohm__u128;
-    ohm__u128 r = (ohm__u128)a * b;
-    return (uint64_t)r ^ (uint64_t)(r >> 64);
+    ohm__u128 ohm_r = (ohm__u128)ohm_a * ohm_b;
+    return (uint64_t)ohm_r ^ (uint64_t)(ohm_r >> 64);
 #else
-    uint64_t al = a & 0xffffffffu, ah = a >> 32, bl = b & 0xffffffffu, bh = b >> 32;
-    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
-    uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
-    uint64_t lo = (ll & 0xffffffffu) | (mid << 32);
-    uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
-    return lo ^ hi;
+    uint64_t ohm_al = ohm_a & 0xffffffffu, ohm_ah = ohm_a >> 32, ohm_bl = ohm_b & 0xffffffffu, ohm_bh = ohm_b >> 32;
+    uint64_t ohm_ll = ohm_al * ohm_bl, ohm_lh = ohm_al * ohm_bh, ohm_hl = ohm_ah * ohm_bl, ohm_hh = ohm_ah * ohm_bh;
+    uint64_t ohm_mid = (ohm_ll >> 32) + (ohm_lh & 0xffffffffu) + (ohm_hl & 0xffffffffu);
+    uint64_t ohm_lo = (ohm_ll & 0xffffffffu) | (ohm_mid << 32);
+    uint64_t ohm_hi = ohm_hh + (ohm_lh >> 32) + (ohm_hl >> 32) + (ohm_mid >> 32);
+    return ohm_lo ^ ohm_hi;
 #endif
 }
 
@@ -216,21 +226,38 @@ static inline uint64_t ohm_fold_mul(uint64_t a, uint64_t b)
  * with the seed mixed in again, so that keys crafted to collide under one
  * seed do not stay clustered under another (a single xor before the
  * multiply leaves the crafted set's structure partly intact). */
-static inline uint64_t ohm_hash_u64(uint64_t key, uint64_t seed)
+static inline uint64_t ohm_hash_u64(uint64_t ohm_key, uint64_t ohm_seed)
 {
-    const uint64_t c = 0x243f6a8885a308d3u, k1 = 0x9e3779b97f4a7c15u, k2 = 0xd6e8feb86659fd93u;
-    if (seed == 0) return ohm_fold_mul(key ^ c, k1);
-    return ohm_fold_mul(ohm_fold_mul(key ^ seed ^ c, k1) ^ seed, k2);
+    const uint64_t ohm_c = 0x243f6a8885a308d3u, ohm_k1 = 0x9e3779b97f4a7c15u, ohm_k2 = 0xd6e8feb86659fd93u;
+    if (ohm_seed == 0) return ohm_fold_mul(ohm_key ^ ohm_c, ohm_k1);
+    return ohm_fold_mul(ohm_fold_mul(ohm_key ^ ohm_seed ^ ohm_c, ohm_k1) ^ ohm_seed, ohm_k2);
 }
 
 /* The default hash of byte strings: `len` bytes at `p` (p may be NULL when
- * len is 0). Reads the bytes as little-endian words whatever the machine. */
-uint64_t ohm_hash_bytes(const void *p, size_t len, uint64_t seed);
+ * len is 0). Reads the bytes as little-endian words whatever the machine.
+ * Folded 64x64->128-bit multiplies over 16-byte chunks, with two secrets
+ * drawn from the seed xored into the operands of each, so that no input
+ * can cancel the state without knowing the seed. What the seed buys: keys
+ * chosen to collide under one seed do not collide under another, so a
+ * secret random seed (N_init_seeded) defends a map whose keys come from an
+ * adversary against hash flooding. What it does not: this is not a
+ * cryptographic hash; someone who knows the seed (seed 0, the default, is
+ * public) can make keys collide, and someone who can watch the timing of
+ * many lookups may learn about it. For keys from an adversary and a seed
+ * that must stay secret for long, use a keyed cryptographic PRF such as
+ * SipHash as OHM_HASH_EX. */
+uint64_t ohm_hash_bytes(const void *ohm_p, size_t ohm_len, uint64_t ohm_seed);
+/* Its constants (odd 64-bit numbers with well-spread bits, the ones
+ * wyhash uses), named so that tests can feed them back as input words. */
+#define OHM__HB_K0 0xa0761d6478bd642fu
+#define OHM__HB_K1 0xe7037ed1a0b428dbu
+#define OHM__HB_K2 0x8ebc6af09c88c6e3u
+#define OHM__HB_K3 0x589965cc75374cc3u
 
 /* A NUL-terminated string. */
-static inline uint64_t ohm_hash_str(const char *s, uint64_t seed)
+static inline uint64_t ohm_hash_str(const char *ohm_s, uint64_t ohm_seed)
 {
-    return ohm_hash_bytes(s, strlen(s), seed);
+    return ohm_hash_bytes(ohm_s, strlen(ohm_s), ohm_seed);
 }
 
 /* ------------------------------------------------------------------------
@@ -242,15 +269,15 @@ static inline uint64_t ohm_hash_str(const char *s, uint64_t seed)
  * ---------------------------------------------------------------------- */
 
 /* The address `off` bytes after `base`. */
-static inline void *ohm_ptr(const void *base, uint64_t off)
+static inline void *ohm_ptr(const void *ohm_base, uint64_t ohm_off)
 {
-    return (void *)((const char *)base + off);
+    return (void *)((const char *)ohm_base + ohm_off);
 }
 
 /* The offset of `p` from `base` (p must not be before base). */
-static inline uint64_t ohm_offset(const void *base, const void *p)
+static inline uint64_t ohm_offset(const void *ohm_base, const void *ohm_p)
 {
-    return (uint64_t)((const char *)p - (const char *)base);
+    return (uint64_t)((const char *)ohm_p - (const char *)ohm_base);
 }
 
 /* A typed pointer from an offset: OHM_AT(struct cell, page, cells_off). */
@@ -267,36 +294,36 @@ typedef struct ohm_plan {
 
 static inline ohm_plan ohm_plan_init(void)
 {
-    ohm_plan p = {0, 1, false};
-    return p;
+    ohm_plan ohm_p = {0, 1, false};
+    return ohm_p;
 }
 
 /* Add a region of `size` bytes aligned to `align` (a power of two); returns
  * its offset from the block start. */
-static inline uint64_t ohm_plan_add(ohm_plan *p, uint64_t size, uint64_t align)
+static inline uint64_t ohm_plan_add(ohm_plan *ohm_p, uint64_t ohm_size, uint64_t ohm_align)
 {
-    if (align == 0 || (align & (align - 1)) != 0 || p->size > UINT64_MAX - (align - 1)) {
-        p->failed = true;
+    if (ohm_align == 0 || (ohm_align & (ohm_align - 1)) != 0 || ohm_p->size > UINT64_MAX - (ohm_align - 1)) {
+        ohm_p->failed = true;
         return 0;
     }
-    uint64_t off = (p->size + align - 1) & ~(align - 1);
-    if (size > UINT64_MAX - off) {
-        p->failed = true;
+    uint64_t ohm_off = (ohm_p->size + ohm_align - 1) & ~(ohm_align - 1);
+    if (ohm_size > UINT64_MAX - ohm_off) {
+        ohm_p->failed = true;
         return 0;
     }
-    p->size = off + size;
-    if (align > p->align) p->align = align;
-    return off;
+    ohm_p->size = ohm_off + ohm_size;
+    if (ohm_align > ohm_p->align) ohm_p->align = ohm_align;
+    return ohm_off;
 }
 
 /* Add a map's block: ohm_plan_add_map(&plan, N_layout(n), N_base_align()). */
-static inline uint64_t ohm_plan_add_map(ohm_plan *p, ohm_layout layout, size_t base_align)
+static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, size_t ohm_base_align)
 {
-    if (layout.total_size == 0) {
-        p->failed = true;
+    if (ohm_lay.total_size == 0) {
+        ohm_p->failed = true;
         return 0;
     }
-    return ohm_plan_add(p, layout.total_size, base_align);
+    return ohm_plan_add(ohm_p, ohm_lay.total_size, ohm_base_align);
 }
 
 /* ------------------------------------------------------------------------
@@ -311,23 +338,23 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *p, ohm_layout layout, size_t b
 /* A used slot's metadata byte: the used bit and the hash's top 7 bits. A
  * free slot's byte is 0, so "free" and "fingerprint differs" are both one
  * byte compare, and a zeroed block is an empty map. */
-static inline uint8_t ohm__tag(uint64_t hash) { return (uint8_t)(0x80u | (hash >> 57)); }
+static inline uint8_t ohm__tag(uint64_t ohm_hash) { return (uint8_t)(0x80u | (ohm_hash >> 57)); }
 
 /* Overflow tracking: a key homed at `home` and stored `dist` slots later
  * has left its 16-slot run when it lies past the run's last slot; then its
  * class bit is set in the run's overflow byte. The class is 3 hash bits
  * (54..56) that neither the home slot (at most the low 31 bits) nor the
  * fingerprint (the top 7) uses. */
-static inline bool ohm__overflows(uint32_t home, uint32_t dist)
+static inline bool ohm__overflows(uint32_t ohm_home, uint32_t ohm_dist)
 {
-    return dist > (OHM_OVF_SLOTS - 1) - (home & (OHM_OVF_SLOTS - 1));
+    return ohm_dist > (OHM_OVF_SLOTS - 1) - (ohm_home & (OHM_OVF_SLOTS - 1));
 }
-static inline uint8_t ohm__ovf_bit(uint64_t hash) { return (uint8_t)(1u << ((hash >> 54) & 7)); }
+static inline uint8_t ohm__ovf_bit(uint64_t ohm_hash) { return (uint8_t)(1u << ((ohm_hash >> 54) & 7)); }
 
 /* The default hash for integer keys: _Generic picks a widening that never
  * changes the value's meaning, so -1 hashes the same as an int or a long. */
-static inline uint64_t ohm__hash_signed(int64_t k, uint64_t seed) { return ohm_hash_u64((uint64_t)k, seed); }
-static inline uint64_t ohm__hash_unsigned(uint64_t k, uint64_t seed) { return ohm_hash_u64(k, seed); }
+static inline uint64_t ohm__hash_signed(int64_t ohm_k, uint64_t ohm_seed) { return ohm_hash_u64((uint64_t)ohm_k, ohm_seed); }
+static inline uint64_t ohm__hash_unsigned(uint64_t ohm_k, uint64_t ohm_seed) { return ohm_hash_u64(ohm_k, ohm_seed); }
 #define OHM__HASH_INT(k, seed)                                                              \
     _Generic((k), /* a compile error here means: define OHM_HASH(key) for this key type */ \
         _Bool: ohm__hash_unsigned, char: ohm__hash_signed, signed char: ohm__hash_signed,   \
@@ -343,13 +370,13 @@ static inline uint64_t ohm__hash_unsigned(uint64_t k, uint64_t seed) { return oh
  * the lowest member. SSE2 on x86-64, NEON on arm64, otherwise SWAR on one
  * 64-bit word. All give the same answers and write the same blocks. */
 #if defined(__GNUC__) || defined(__clang__)
-static inline unsigned ohm__ctz64(uint64_t x) { return (unsigned)__builtin_ctzll(x); }
+static inline unsigned ohm__ctz64(uint64_t ohm_x) { return (unsigned)__builtin_ctzll(ohm_x); }
 #else
-static inline unsigned ohm__ctz64(uint64_t x)
+static inline unsigned ohm__ctz64(uint64_t ohm_x)
 {
-    unsigned n = 0;
-    while (!(x & 1)) { x >>= 1; n++; }
-    return n;
+    unsigned ohm_n = 0;
+    while (!(ohm_x & 1)) { ohm_x >>= 1; ohm_n++; }
+    return ohm_n;
 }
 #endif
 
@@ -358,78 +385,88 @@ static inline unsigned ohm__ctz64(uint64_t x)
 #define OHM__GROUP 16u
 #define OHM__SIMD "sse2"
 typedef uint32_t ohm__bits; /* bit j: slot pos + j */
-static inline void ohm__group_scan(const uint8_t *p, uint8_t tag, ohm__bits *match, ohm__bits *empty)
+static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
 {
-    __m128i g = _mm_loadu_si128((const __m128i *)(const void *)p);
-    *match = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(g, _mm_set1_epi8((char)tag)));
-    *empty = ~(uint32_t)_mm_movemask_epi8(g) & 0xffffu; /* used bytes have the top bit */
+    __m128i ohm_g = _mm_loadu_si128((const __m128i *)(const void *)ohm_p);
+    *ohm_match = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_set1_epi8((char)ohm_tag)));
+    *ohm_empty = ~(uint32_t)_mm_movemask_epi8(ohm_g) & 0xffffu; /* used bytes have the top bit */
 }
-static inline ohm__bits ohm__group_used(const uint8_t *p)
+static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
 {
-    return (uint32_t)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)p));
+    return (uint32_t)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)ohm_p));
 }
-static inline unsigned ohm__bits_first(ohm__bits b) { return ohm__ctz64(b); }
+static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b); }
 #elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(OHM_NO_SIMD)
 #include <arm_neon.h>
 #define OHM__GROUP 8u
 #define OHM__SIMD "neon"
 typedef uint64_t ohm__bits; /* bit 8j+7: slot pos + j, as in SWAR */
-static inline uint64_t ohm__neon_bits(uint8x8_t v)
+static inline uint64_t ohm__neon_bits(uint8x8_t ohm_v)
 {
-    return vget_lane_u64(vreinterpret_u64_u8(v), 0) & 0x8080808080808080u;
+    return vget_lane_u64(vreinterpret_u64_u8(ohm_v), 0) & 0x8080808080808080u;
 }
-static inline void ohm__group_scan(const uint8_t *p, uint8_t tag, ohm__bits *match, ohm__bits *empty)
+static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
 {
-    uint8x8_t g = vld1_u8(p);
-    *match = ohm__neon_bits(vceq_u8(g, vdup_n_u8(tag)));
-    *empty = ~ohm__neon_bits(g) & 0x8080808080808080u;
+    uint8x8_t ohm_g = vld1_u8(ohm_p);
+    *ohm_match = ohm__neon_bits(vceq_u8(ohm_g, vdup_n_u8(ohm_tag)));
+    *ohm_empty = ~ohm__neon_bits(ohm_g) & 0x8080808080808080u;
 }
-static inline ohm__bits ohm__group_used(const uint8_t *p) { return ohm__neon_bits(vld1_u8(p)); }
-static inline unsigned ohm__bits_first(ohm__bits b) { return ohm__ctz64(b) >> 3; }
+static inline ohm__bits ohm__group_used(const uint8_t *ohm_p) { return ohm__neon_bits(vld1_u8(ohm_p)); }
+static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b) >> 3; }
 #else
 #define OHM__GROUP 8u
 #define OHM__SIMD "swar"
 typedef uint64_t ohm__bits; /* bit 8j+7: slot pos + j */
-static inline uint64_t ohm__load_le64(const uint8_t *p)
+static inline uint64_t ohm__load_le64(const uint8_t *ohm_p)
 {
-    uint64_t v;
-    memcpy(&v, p, 8);
+    uint64_t ohm_v;
+    memcpy(&ohm_v, ohm_p, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
+    ohm_v = __builtin_bswap64(ohm_v);
 #endif
-    return v;
+    return ohm_v;
 }
-static inline void ohm__group_scan(const uint8_t *p, uint8_t tag, ohm__bits *match, ohm__bits *empty)
+static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
 {
-    const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fu, hi = 0x8080808080808080u;
-    uint64_t w = ohm__load_le64(p);
-    uint64_t x = w ^ (0x0101010101010101u * tag);
-    *match = ~(((x & lo7) + lo7) | x | lo7); /* exact: 0x80 where x's byte is 0 */
-    *empty = ~w & hi;
+    const uint64_t ohm_lo7 = 0x7f7f7f7f7f7f7f7fu, ohm_hi = 0x8080808080808080u;
+    uint64_t ohm_w = ohm__load_le64(ohm_p);
+    uint64_t ohm_x = ohm_w ^ (0x0101010101010101u * ohm_tag);
+    *ohm_match = ~(((ohm_x & ohm_lo7) + ohm_lo7) | ohm_x | ohm_lo7); /* exact: 0x80 where x's byte is 0 */
+    *ohm_empty = ~ohm_w & ohm_hi;
 }
-static inline ohm__bits ohm__group_used(const uint8_t *p)
+static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
 {
-    return ohm__load_le64(p) & 0x8080808080808080u;
+    return ohm__load_le64(ohm_p) & 0x8080808080808080u;
 }
-static inline unsigned ohm__bits_first(ohm__bits b) { return ohm__ctz64(b) >> 3; }
+static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b) >> 3; }
 #endif
 /* The free slots of the group at p. */
-static inline ohm__bits ohm__group_free(const uint8_t *p)
+static inline ohm__bits ohm__group_free(const uint8_t *ohm_p)
 {
-    return ~ohm__group_used(p) & (OHM__GROUP == 16u ? (ohm__bits)0xffffu : (ohm__bits)0x8080808080808080u);
+    return ~ohm__group_used(ohm_p) & (OHM__GROUP == 16u ? (ohm__bits)0xffffu : (ohm__bits)0x8080808080808080u);
 }
 /* The members for slots 0..n-1 of a group (n < OHM__GROUP). */
-static inline ohm__bits ohm__bits_below(unsigned n)
+static inline ohm__bits ohm__bits_below(unsigned ohm_n)
 {
-    return OHM__GROUP == 16u ? (((ohm__bits)1 << n) - 1) : (((ohm__bits)1 << (8 * n)) - 1);
+    return OHM__GROUP == 16u ? (((ohm__bits)1 << ohm_n) - 1) : (((ohm__bits)1 << (8 * ohm_n)) - 1);
 }
 /* `b` without its lowest member. */
-static inline ohm__bits ohm__bits_drop_first(ohm__bits b) { return b & (b - 1); }
+static inline ohm__bits ohm__bits_drop_first(ohm__bits ohm_b) { return ohm_b & (ohm_b - 1); }
+
+/* Scratch memory: only N_check (and N_validate) allocates, for its search
+ * for keys stored twice, and frees before returning. Define both before
+ * the first include of ohm.h to use another allocator; an OHM_MALLOC that
+ * returns NULL makes the check fall back to a slower, bounded search. */
+#ifndef OHM_MALLOC
+#include <stdlib.h>
+#define OHM_MALLOC(n) malloc(n)
+#define OHM_FREE(p) free(p)
+#endif
 
 /* Contract breaches (a caller's broken promise) go through OHM_ASSERT. It
  * aborts with a message in debug builds and is off under NDEBUG; define it
  * before including ohm headers to route it elsewhere. */
-void ohm_assert_fail(const char *what, const char *file, int line);
+void ohm_assert_fail(const char *ohm_what, const char *ohm_file, int ohm_line);
 #ifndef OHM_ASSERT
 #ifdef NDEBUG
 #define OHM_ASSERT(cond, what) ((void)0)
@@ -452,9 +489,9 @@ void ohm_assert_fail(const char *what, const char *file, int line);
 #include <stdio.h>
 #include <stdlib.h>
 
-const char *ohm_strerror(ohm_status status)
+const char *ohm_strerror(ohm_status ohm_code)
 {
-    switch (status) {
+    switch (ohm_code) {
     case OHM_OK: return "ok";
     case OHM_FOUND: return "the key was already present";
     case OHM_FULL: return "the map is full: no room for a new key";
@@ -463,8 +500,8 @@ const char *ohm_strerror(ohm_status status)
     case OHM_BAD_MAGIC: return "not an ohm block (bad magic number)";
     case OHM_BAD_VERSION: return "ohm block of an unsupported format version";
     case OHM_BAD_ENDIAN: return "ohm block written with the other byte order";
-    case OHM_BAD_TYPE: return "ohm block of another map type (key, value, load or tag differ)";
-    case OHM_TOO_SHORT: return "buffer shorter than the block it holds";
+    case OHM_BAD_TYPE: return "ohm block of another map type (key or value size or alignment, set or map, interleaving or type tag differ)";
+    case OHM_TOO_SHORT: return "buffer shorter than the ohm block it holds";
     case OHM_MISALIGNED: return "buffer not aligned for this map type";
     case OHM_BAD_CAPACITY: return "capacity is not zero or a power of two up to 2^31";
     case OHM_BAD_OFFSETS: return "block offsets out of range or overlapping";
@@ -474,165 +511,172 @@ const char *ohm_strerror(ohm_status status)
     return "unknown ohm status";
 }
 
-void ohm_assert_fail(const char *what, const char *file, int line)
+void ohm_assert_fail(const char *ohm_what, const char *ohm_file, int ohm_line)
 {
-    fprintf(stderr, "ohm: contract violation at %s:%d: %s\n", file, line, what);
+    fprintf(stderr, "ohm: contract violation at %s:%d: %s\n", ohm_file, ohm_line, ohm_what);
     fflush(stderr);
     abort();
 }
 
 _Static_assert(_Alignof(ohm_header) <= 8, "ohm_base_align_for assumes the header needs at most 8");
-static uint64_t ohm__align_up(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
-static bool ohm__pow2(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
+static uint64_t ohm__align_up(uint64_t ohm_x, uint64_t ohm_a) { return (ohm_x + ohm_a - 1) & ~(ohm_a - 1); }
+static bool ohm__pow2(uint64_t ohm_x) { return ohm_x != 0 && (ohm_x & (ohm_x - 1)) == 0; }
 
-ohm_layout ohm_layout_for(uint32_t capacity, size_t key_size, size_t key_align,
-                          size_t val_size, size_t val_align, bool interleaved)
+ohm_layout ohm_layout_for(uint32_t ohm_capacity, size_t ohm_key_size, size_t ohm_key_align,
+                          size_t ohm_val_size, size_t ohm_val_align, bool ohm_interleaved)
 {
-    ohm_layout bad = {0, 0, 0, 0, 0};
-    if (capacity != 0 && (!ohm__pow2(capacity) || capacity > OHM_MAX_CAPACITY)) return bad;
-    if (!ohm__pow2(key_align) || !ohm__pow2(val_align) || key_align > 4096 || val_align > 4096)
-        return bad;
-    if (key_size > UINT32_MAX || val_size > UINT32_MAX) return bad;
+    ohm_layout ohm_bad = {0, 0, 0, 0, 0};
+    if (ohm_capacity != 0 && (!ohm__pow2(ohm_capacity) || ohm_capacity > OHM_MAX_CAPACITY)) return ohm_bad;
+    if (!ohm__pow2(ohm_key_align) || !ohm__pow2(ohm_val_align) || ohm_key_align > 4096 || ohm_val_align > 4096)
+        return ohm_bad;
+    if (ohm_key_size > UINT32_MAX || ohm_val_size > UINT32_MAX) return ohm_bad;
     /* Every term is below 2^31 * 2^33, so 64-bit sums cannot wrap. */
-    uint64_t cap = capacity;
-    uint64_t meta = sizeof(ohm_header);
-    uint64_t meta_len = ohm__meta_len(capacity);
-    uint64_t keys, vals, end;
-    if (interleaved) {
-        uint64_t slot_align = key_align > val_align ? key_align : val_align;
-        uint64_t slot = OHM_SLOT_SIZE((uint64_t)key_size, (uint64_t)key_align,
-                                      (uint64_t)val_size, (uint64_t)val_align);
-        keys = ohm__align_up(meta + meta_len, slot_align);
-        vals = keys + OHM_SLOT_VAL_OFFSET((uint64_t)key_size, (uint64_t)val_align);
-        end = keys + cap * slot;
+    uint64_t ohm_cap = ohm_capacity;
+    uint64_t ohm_meta = sizeof(ohm_header);
+    uint64_t ohm_meta_len = ohm__meta_len(ohm_capacity);
+    uint64_t ohm_keys, ohm_vals, end;
+    if (ohm_interleaved) {
+        uint64_t ohm_slot_align = ohm_key_align > ohm_val_align ? ohm_key_align : ohm_val_align;
+        uint64_t ohm_slot = OHM_SLOT_SIZE((uint64_t)ohm_key_size, (uint64_t)ohm_key_align,
+                                      (uint64_t)ohm_val_size, (uint64_t)ohm_val_align);
+        ohm_keys = ohm__align_up(ohm_meta + ohm_meta_len, ohm_slot_align);
+        ohm_vals = ohm_keys + OHM_SLOT_VAL_OFFSET((uint64_t)ohm_key_size, (uint64_t)ohm_val_align);
+        end = ohm_keys + ohm_cap * ohm_slot;
     } else {
-        keys = ohm__align_up(meta + meta_len, key_align);
-        vals = ohm__align_up(keys + cap * key_size, val_align);
-        end = vals + cap * val_size;
+        ohm_keys = ohm__align_up(ohm_meta + ohm_meta_len, ohm_key_align);
+        ohm_vals = ohm__align_up(ohm_keys + ohm_cap * ohm_key_size, ohm_val_align);
+        end = ohm_vals + ohm_cap * ohm_val_size;
     }
     /* The size is a multiple of the block's alignment, so blocks can sit
      * back to back and aligned_alloc(align, total_size) is valid C. */
-    end = ohm__align_up(end, ohm_base_align_for(key_align, val_align));
-    if (end > SIZE_MAX) return bad;
-    ohm_layout l;
-    l.total_size = (size_t)end;
-    l.keys_start = (size_t)keys;
-    l.vals_start = (size_t)vals;
-    l.capacity = capacity;
-    l.meta_start = (size_t)meta;
-    return l;
+    end = ohm__align_up(end, ohm_base_align_for(ohm_key_align, ohm_val_align));
+    if (end > SIZE_MAX) return ohm_bad;
+    ohm_layout ohm_l;
+    ohm_l.total_size = (size_t)end;
+    ohm_l.keys_start = (size_t)ohm_keys;
+    ohm_l.vals_start = (size_t)ohm_vals;
+    ohm_l.capacity = ohm_capacity;
+    ohm_l.meta_start = (size_t)ohm_meta;
+    return ohm_l;
 }
 
-uint32_t ohm_capacity_for(uint32_t entries, unsigned max_load)
+uint32_t ohm_capacity_for(uint32_t ohm_entries, unsigned ohm_max_load)
 {
-    if (max_load < 1 || max_load > 100) return UINT32_MAX;
-    if (entries == 0) return 0;
-    for (uint64_t cap = 1; cap <= OHM_MAX_CAPACITY; cap <<= 1)
-        if (ohm_max_entries((uint32_t)cap, max_load) >= entries) return (uint32_t)cap;
+    if (ohm_max_load < 1 || ohm_max_load > 100) return UINT32_MAX;
+    if (ohm_entries == 0) return 0;
+    for (uint64_t ohm_cap = 1; ohm_cap <= OHM_MAX_CAPACITY; ohm_cap <<= 1)
+        if (ohm_max_entries((uint32_t)ohm_cap, ohm_max_load) >= ohm_entries) return (uint32_t)ohm_cap;
     return UINT32_MAX;
 }
 
-void ohm_header_init(ohm_header *h, ohm_layout layout, const ohm_signature *sig,
-                     unsigned max_load, uint64_t seed)
+void ohm_header_init(ohm_header *ohm_h, ohm_layout ohm_lay, const ohm_signature *ohm_sig,
+                     unsigned ohm_max_load, uint64_t ohm_seed)
 {
-    memset(h, 0, sizeof *h);
-    h->magic = OHM_MAGIC;
-    h->version = OHM_FORMAT_VERSION;
-    h->byte_order = OHM_BYTE_ORDER_MARK;
-    h->capacity = layout.capacity;
-    h->count = 0;
-    h->max_entries = ohm_max_entries(layout.capacity, max_load);
-    h->max_load = (uint8_t)max_load;
-    h->fp_bits = 7;
-    h->mirror = OHM_GROUP_MIRROR;
-    h->flags = sig->flags;
-    h->seed = seed;
-    h->key_size = sig->key_size;
-    h->key_align = sig->key_align;
-    h->val_size = sig->val_size;
-    h->val_align = sig->val_align;
-    h->type_tag = sig->type_tag;
-    h->meta_start = layout.meta_start;
-    h->keys_start = layout.keys_start;
-    h->vals_start = layout.vals_start;
-    h->total_size = layout.total_size;
+    memset(ohm_h, 0, sizeof *ohm_h);
+    ohm_h->magic = OHM_MAGIC;
+    ohm_h->version = OHM_FORMAT_VERSION;
+    ohm_h->byte_order = OHM_BYTE_ORDER_MARK;
+    ohm_h->capacity = ohm_lay.capacity;
+    ohm_h->count = 0;
+    ohm_h->max_entries = ohm_max_entries(ohm_lay.capacity, ohm_max_load);
+    ohm_h->max_load = (uint8_t)ohm_max_load;
+    ohm_h->fp_bits = 7;
+    ohm_h->mirror = OHM_GROUP_MIRROR;
+    ohm_h->flags = ohm_sig->flags;
+    ohm_h->seed = ohm_seed;
+    ohm_h->key_size = ohm_sig->key_size;
+    ohm_h->key_align = ohm_sig->key_align;
+    ohm_h->val_size = ohm_sig->val_size;
+    ohm_h->val_align = ohm_sig->val_align;
+    ohm_h->type_tag = ohm_sig->type_tag;
+    ohm_h->meta_start = ohm_lay.meta_start;
+    ohm_h->keys_start = ohm_lay.keys_start;
+    ohm_h->vals_start = ohm_lay.vals_start;
+    ohm_h->total_size = ohm_lay.total_size;
 }
 
-static uint32_t ohm__bswap32(uint32_t x)
+static uint32_t ohm__bswap32(uint32_t ohm_x)
 {
-    return (x >> 24) | ((x >> 8) & 0xff00u) | ((x << 8) & 0xff0000u) | (x << 24);
+    return (ohm_x >> 24) | ((ohm_x >> 8) & 0xff00u) | ((ohm_x << 8) & 0xff0000u) | (ohm_x << 24);
 }
 
-ohm_status ohm_header_check(const void *buf, size_t len, size_t base_align,
-                            const ohm_signature *sig)
+ohm_status ohm_header_check(const void *ohm_buf, size_t ohm_len, size_t ohm_base_align,
+                            const ohm_signature *ohm_sig)
 {
-    if (buf == NULL || sig == NULL) return OHM_INVALID;
-    if (((uintptr_t)buf & (base_align - 1)) != 0) return OHM_MISALIGNED;
-    if (len < sizeof(ohm_header)) return OHM_TOO_SHORT;
-    ohm_header h;
-    memcpy(&h, buf, sizeof h);
-    if (h.magic != OHM_MAGIC)
-        return h.magic == ohm__bswap32(OHM_MAGIC) ? OHM_BAD_ENDIAN : OHM_BAD_MAGIC;
-    if (h.byte_order != OHM_BYTE_ORDER_MARK) return OHM_BAD_ENDIAN;
-    if (h.version != OHM_FORMAT_VERSION) return OHM_BAD_VERSION;
-    if (h.key_size != sig->key_size || h.key_align != sig->key_align ||
-        h.val_size != sig->val_size || h.val_align != sig->val_align ||
-        h.flags != sig->flags || h.type_tag != sig->type_tag)
+    if (ohm_buf == NULL || ohm_sig == NULL) return OHM_INVALID;
+    if (((uintptr_t)ohm_buf & (ohm_base_align - 1)) != 0) return OHM_MISALIGNED;
+    /* The magic first, as soon as its 4 bytes are there: a short file of
+     * another format is "not an ohm block", not "too short". */
+    uint32_t ohm_magic;
+    if (ohm_len < sizeof ohm_magic) return OHM_TOO_SHORT;
+    memcpy(&ohm_magic, ohm_buf, sizeof ohm_magic);
+    if (ohm_magic != OHM_MAGIC)
+        return ohm_magic == ohm__bswap32(OHM_MAGIC) ? OHM_BAD_ENDIAN : OHM_BAD_MAGIC;
+    if (ohm_len < sizeof(ohm_header)) return OHM_TOO_SHORT;
+    ohm_header ohm_h;
+    memcpy(&ohm_h, ohm_buf, sizeof ohm_h);
+    if (ohm_h.byte_order != OHM_BYTE_ORDER_MARK) return OHM_BAD_ENDIAN;
+    if (ohm_h.version != OHM_FORMAT_VERSION) return OHM_BAD_VERSION;
+    if (ohm_h.key_size != ohm_sig->key_size || ohm_h.key_align != ohm_sig->key_align ||
+        ohm_h.val_size != ohm_sig->val_size || ohm_h.val_align != ohm_sig->val_align ||
+        ohm_h.flags != ohm_sig->flags || ohm_h.type_tag != ohm_sig->type_tag)
         return OHM_BAD_TYPE;
-    if (h.max_load < 1 || h.max_load > 100 || h.fp_bits != 7 || h.mirror != OHM_GROUP_MIRROR ||
-        h.reserved != 0)
+    if (ohm_h.max_load < 1 || ohm_h.max_load > 100 || ohm_h.fp_bits != 7 || ohm_h.mirror != OHM_GROUP_MIRROR)
         return OHM_BAD_TYPE;
-    if (h.capacity != 0 && (!ohm__pow2(h.capacity) || h.capacity > OHM_MAX_CAPACITY))
+    if (ohm_h.capacity != 0 && (!ohm__pow2(ohm_h.capacity) || ohm_h.capacity > OHM_MAX_CAPACITY))
         return OHM_BAD_CAPACITY;
-    ohm_layout l = ohm_layout_for(h.capacity, sig->key_size, sig->key_align, sig->val_size,
-                                  sig->val_align, (sig->flags & OHM_FLAG_INTERLEAVED) != 0);
-    if (l.total_size == 0) return OHM_BAD_CAPACITY;
-    if (h.meta_start != l.meta_start || h.keys_start != l.keys_start ||
-        h.vals_start != l.vals_start || h.total_size != l.total_size)
+    ohm_layout ohm_l = ohm_layout_for(ohm_h.capacity, ohm_sig->key_size, ohm_sig->key_align, ohm_sig->val_size,
+                                  ohm_sig->val_align, (ohm_sig->flags & OHM_FLAG_INTERLEAVED) != 0);
+    if (ohm_l.total_size == 0) return OHM_BAD_CAPACITY;
+    if (ohm_h.meta_start != ohm_l.meta_start || ohm_h.keys_start != ohm_l.keys_start ||
+        ohm_h.vals_start != ohm_l.vals_start || ohm_h.total_size != ohm_l.total_size)
         return OHM_BAD_OFFSETS;
-    if (h.total_size > len) return OHM_TOO_SHORT;
-    if (h.max_entries != ohm_max_entries(h.capacity, h.max_load)) return OHM_BAD_COUNT;
-    if (h.count > h.max_entries) return OHM_BAD_COUNT;
+    if (ohm_h.total_size > ohm_len) return OHM_TOO_SHORT;
+    if (ohm_h.max_entries != ohm_max_entries(ohm_h.capacity, ohm_h.max_load)) return OHM_BAD_COUNT;
+    if (ohm_h.count > ohm_h.max_entries) return OHM_BAD_COUNT;
     return OHM_OK;
 }
 
 /* Little-endian reads, so the hash of a byte string is the same everywhere. */
-static uint64_t ohm__read64(const unsigned char *p)
+static uint64_t ohm__read64(const unsigned char *ohm_p)
 {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
+    uint64_t ohm_v = 0;
+    for (int ohm_i = 7; ohm_i >= 0; ohm_i--) ohm_v = (ohm_v << 8) | ohm_p[ohm_i];
+    return ohm_v;
 }
 
-static uint64_t ohm__read_tail(const unsigned char *p, size_t n) /* n in 1..7 */
+static uint64_t ohm__read_tail(const unsigned char *ohm_p, size_t ohm_n) /* n in 1..7 */
 {
-    uint64_t v = 0;
-    for (size_t i = n; i-- > 0;) v = (v << 8) | p[i];
-    return v;
+    uint64_t ohm_v = 0;
+    for (size_t ohm_i = ohm_n; ohm_i-- > 0;) ohm_v = (ohm_v << 8) | ohm_p[ohm_i];
+    return ohm_v;
 }
 
-uint64_t ohm_hash_bytes(const void *data, size_t len, uint64_t seed)
+uint64_t ohm_hash_bytes(const void *ohm_data, size_t ohm_len, uint64_t ohm_seed)
 {
-    /* Folded multiplies over 16-byte chunks, with the length mixed in so
-     * that strings of zero bytes of different lengths differ. */
-    const uint64_t k0 = 0xa0761d6478bd642fu, k1 = 0xe7037ed1a0b428dbu,
-                   k2 = 0x8ebc6af09c88c6e3u;
-    const unsigned char *p = (const unsigned char *)data;
-    uint64_t h = seed ^ k0 ^ ((uint64_t)len * k2);
-    size_t n = len;
-    while (n >= 16) {
-        h = ohm_fold_mul(ohm__read64(p) ^ k1 ^ h, ohm__read64(p + 8) ^ k2);
-        p += 16;
-        n -= 16;
+    /* Two secrets are drawn from the seed, and every multiply takes one of
+     * them (or the running state, itself made from them) xored into each
+     * operand: an input word can zero an operand, and so wipe what was
+     * hashed before it, only if its writer knows the seed. The length goes
+     * into the state first, so zero bytes of different lengths differ. */
+    uint64_t ohm_s1 = ohm_fold_mul(ohm_seed ^ OHM__HB_K0, OHM__HB_K1);
+    uint64_t ohm_s2 = ohm_fold_mul(ohm_seed ^ OHM__HB_K2, OHM__HB_K3);
+    const unsigned char *ohm_p = (const unsigned char *)ohm_data;
+    uint64_t ohm_h = ohm_s2 ^ (uint64_t)ohm_len;
+    size_t ohm_n = ohm_len;
+    while (ohm_n >= 16) {
+        ohm_h = ohm_fold_mul(ohm__read64(ohm_p) ^ ohm_s1, ohm__read64(ohm_p + 8) ^ ohm_h);
+        ohm_p += 16;
+        ohm_n -= 16;
     }
-    uint64_t a = 0, b = 0;
-    if (n >= 8) {
-        a = ohm__read64(p);
-        if (n > 8) b = ohm__read_tail(p + 8, n - 8);
-    } else if (n > 0) {
-        a = ohm__read_tail(p, n);
+    uint64_t ohm_a = 0, ohm_b = 0;
+    if (ohm_n >= 8) {
+        ohm_a = ohm__read64(ohm_p);
+        if (ohm_n > 8) ohm_b = ohm__read_tail(ohm_p + 8, ohm_n - 8);
+    } else if (ohm_n > 0) {
+        ohm_a = ohm__read_tail(ohm_p, ohm_n);
     }
-    h = ohm_fold_mul(a ^ k1 ^ h, b ^ k2 ^ (uint64_t)n);
-    return ohm_fold_mul(h ^ k0, k1 ^ (uint64_t)len);
+    ohm_h = ohm_fold_mul(ohm_a ^ ohm_s1, ohm_b ^ ohm_h);
+    return ohm_fold_mul(ohm_h ^ ohm_s2, ohm_s1 ^ OHM__HB_K1);
 }
 #endif /* OHM_IMPLEMENTATION */

@@ -69,6 +69,23 @@
 #define OHM_TYPE_TAG 0
 #endif
 
+/* Parameters that contradict each other are refused here, by name, rather
+ * than by a confusing error deep in the template. */
+#if defined(OHM_HASH) && defined(OHM_HASH_EX)
+#error "ohm_map.h: define OHM_HASH or OHM_HASH_EX, not both (OHM_HASH_EX is the one that also receives the map and its seed)"
+#endif
+#if defined(OHM_EQ) && defined(OHM_EQ_EX)
+#error "ohm_map.h: define OHM_EQ or OHM_EQ_EX, not both (OHM_EQ_EX is the one that also receives the map)"
+#endif
+#if !defined(OHM_VALUE) && defined(OHM_INTERLEAVE)
+#error "ohm_map.h: OHM_INTERLEAVE is for maps only: a set (no OHM_VALUE) has no values to place beside its keys, so leave it undefined"
+#endif
+
+/* A user's OHM_HASH, OHM_HASH_EX, OHM_EQ and OHM_EQ_EX are expanded in one
+ * place each: the two small functions N__hash and N__eq below, whose only
+ * names in scope are their parameters (ohm_m, ohm_k, ohm_a, ohm_b). Every
+ * other name the template declares starts with ohm_ or the OHM_NAME
+ * prefix, so a user's macro or global never meets a template local. */
 #if defined(OHM_HASH_EX)
 #define OHM__HASH(m, k) ((uint64_t)(OHM_HASH_EX((m), (k), (m)->hdr.seed)))
 #elif defined(OHM_HASH)
@@ -113,6 +130,8 @@
 #define OHM__KSTRIDE sizeof(OHM_KEY)
 #endif
 
+/* OHM_DEBUG_CHECKS is a parameter like the others: it applies to this
+ * instantiation only and is undefined at the end. */
 #ifdef OHM_DEBUG_CHECKS
 #define OHM__DEBUG_CHECK(m) OHM_ASSERT(OHM__F(_check)(m) == OHM_OK, "invariant broken after a mutation")
 #else
@@ -156,77 +175,105 @@ typedef struct OHM__ITER {
     const OHM__N *map;
     uint32_t group; /* first slot of the current group */
     ohm__bits used; /* used slots of the group not visited yet */
+    uint32_t stamp; /* the map's stamp at N_iter_begin (see N_iter_next) */
 } OHM__ITER;
 
 /* Equality of a caller's probe (any type) with a stored key, for the
  * adapted calls. */
-typedef bool (*OHM__EQ_FN)(const void *probe, const OHM__K *key, void *ctx);
+typedef bool (*OHM__EQ_FN)(const void *ohm_probe, const OHM__K *ohm_key, void *ohm_ctx);
+
+/* The block's hash seed, for computing hashes of adapted probes. Defined
+ * before the hash so that OHM_HASH_EX may call it, and N_user. */
+static inline uint64_t OHM__F(_seed)(const OHM__N *ohm_m) { return ohm_m->hdr.seed; }
+/* The owner's word in the header: ohm stores it and never reads it (an
+ * OHM_HASH_EX may read it, e.g. to find the owner's string arena). */
+static inline uint64_t OHM__F(_user)(const OHM__N *ohm_m) { return ohm_m->hdr.user; }
+static inline void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user) { ohm_m->hdr.user = ohm_user; }
+
+/* The key's hash: the only place the user's hash macro is expanded. */
+static inline uint64_t OHM__F(__hash)(const OHM__N *ohm_m, const OHM__K *ohm_k)
+{
+    (void)ohm_m;
+    return OHM__HASH(ohm_m, *ohm_k);
+}
+
+#if !defined(OHM_EQ) && !defined(OHM_EQ_EX) && (defined(__GNUC__) || defined(__clang__))
+/* 12 and 13 are gcc's and clang's type classes of structs and unions. */
+_Static_assert(__builtin_classify_type(*(OHM__K *)0) != 12 && __builtin_classify_type(*(OHM__K *)0) != 13,
+               "ohm_map.h: OHM_KEY is a struct or union, which == cannot compare: define OHM_EQ(a, b) (or OHM_EQ_EX)");
+#endif
+/* Key equality: the only place the user's equality macro is expanded. */
+static inline bool OHM__F(__eq)(const OHM__N *ohm_m, const OHM__K *ohm_a, const OHM__K *ohm_b)
+{
+    (void)ohm_m;
+    return OHM__EQ(ohm_m, *ohm_a, *ohm_b);
+}
 
 /* The invariant checker (defined with the block checks at the end), which
  * OHM_DEBUG_CHECKS builds run after every mutation. */
-static inline ohm_status OHM__F(_check)(const OHM__N *m);
+static inline ohm_status OHM__F(_check)(const OHM__N *ohm_m);
 
 /* ========================================================================
  * Small helpers (private)
  * ====================================================================== */
 
-static inline uint8_t *OHM__F(__meta)(const OHM__N *m)
+static inline uint8_t *OHM__F(__meta)(const OHM__N *ohm_m)
 {
-    return (uint8_t *)(uintptr_t)m + sizeof(ohm_header);
+    return (uint8_t *)(uintptr_t)ohm_m + sizeof(ohm_header);
 }
 /* The overflow bytes, one per aligned run of OHM_OVF_SLOTS slots, after
  * the metadata mirror; tables smaller than a run have none. */
-static inline uint8_t *OHM__F(__ovf)(const OHM__N *m)
+static inline uint8_t *OHM__F(__ovf)(const OHM__N *ohm_m)
 {
-    return OHM__F(__meta)(m) + m->hdr.capacity + OHM_GROUP_MIRROR;
+    return OHM__F(__meta)(ohm_m) + ohm_m->hdr.capacity + OHM_GROUP_MIRROR;
 }
 
 /* Slot s's key and value. Keys (and values) are OHM__KSTRIDE (and
  * OHM__VSTRIDE) bytes apart: their own arrays, or interleaved slots. */
-static inline char *OHM__F(__key_base)(const OHM__N *m)
+static inline char *OHM__F(__key_base)(const OHM__N *ohm_m)
 {
-    return (char *)(uintptr_t)m + m->hdr.keys_start;
+    return (char *)(uintptr_t)ohm_m + ohm_m->hdr.keys_start;
 }
-static inline OHM__K *OHM__F(__key_in)(char *key_base, uint32_t s)
+static inline OHM__K *OHM__F(__key_in)(char *ohm_key_base, uint32_t ohm_s)
 {
-    return (OHM__K *)(void *)(key_base + (size_t)s * OHM__KSTRIDE);
+    return (OHM__K *)(void *)(ohm_key_base + (size_t)ohm_s * OHM__KSTRIDE);
 }
-static inline OHM__K *OHM__F(__key)(const OHM__N *m, uint32_t s)
+static inline OHM__K *OHM__F(__key)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
-    return OHM__F(__key_in)(OHM__F(__key_base)(m), s);
+    return OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_s);
 }
 #ifdef OHM_VALUE
-static inline OHM__V *OHM__F(__val)(const OHM__N *m, uint32_t s)
+static inline OHM__V *OHM__F(__val)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
-    return (OHM__V *)(void *)((char *)(uintptr_t)m + m->hdr.vals_start + (size_t)s * OHM__VSTRIDE);
+    return (OHM__V *)(void *)((char *)(uintptr_t)ohm_m + ohm_m->hdr.vals_start + (size_t)ohm_s * OHM__VSTRIDE);
 }
 #endif
 
 static inline ohm_signature OHM__F(__signature)(void)
 {
-    ohm_signature s;
-    s.key_size = (uint32_t)sizeof(OHM__K);
-    s.key_align = (uint32_t)_Alignof(OHM__K);
-    s.val_size = (uint32_t)OHM__VAL_SIZE;
-    s.val_align = (uint32_t)OHM__VAL_ALIGN;
-    s.type_tag = (uint32_t)(OHM_TYPE_TAG);
-    s.flags = (uint8_t)OHM__FLAGS;
-    return s;
+    ohm_signature ohm_s;
+    ohm_s.key_size = (uint32_t)sizeof(OHM__K);
+    ohm_s.key_align = (uint32_t)_Alignof(OHM__K);
+    ohm_s.val_size = (uint32_t)OHM__VAL_SIZE;
+    ohm_s.val_align = (uint32_t)OHM__VAL_ALIGN;
+    ohm_s.type_tag = (uint32_t)(OHM_TYPE_TAG);
+    ohm_s.flags = (uint8_t)OHM__FLAGS;
+    return ohm_s;
 }
 
 /* Write slot i's metadata byte and its mirror copies after the last slot
  * (slots below OHM_GROUP_MIRROR are mirrored; a capacity smaller than the
  * mirror repeats cyclically). */
-static inline void OHM__F(__set_meta)(OHM__N *m, uint32_t i, uint8_t v)
+static inline void OHM__F(__set_meta)(OHM__N *ohm_m, uint32_t ohm_i, uint8_t ohm_v)
 {
-    uint8_t *meta = OHM__F(__meta)(m);
-    uint32_t cap = m->hdr.capacity;
-    meta[i] = v;
-    if (cap >= OHM_GROUP_MIRROR) {
+    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    ohm_meta[ohm_i] = ohm_v;
+    if (ohm_cap >= OHM_GROUP_MIRROR) {
         /* i itself when i >= mirror, else its mirror: no branch needed */
-        meta[((i - OHM_GROUP_MIRROR) & (cap - 1)) + OHM_GROUP_MIRROR] = v;
+        ohm_meta[((ohm_i - OHM_GROUP_MIRROR) & (ohm_cap - 1)) + OHM_GROUP_MIRROR] = ohm_v;
     } else {
-        for (uint32_t k = i; k < OHM_GROUP_MIRROR; k += cap) meta[cap + k] = v;
+        for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) ohm_meta[ohm_cap + ohm_k] = ohm_v;
     }
 }
 
@@ -236,45 +283,45 @@ static inline void OHM__F(__set_meta)(OHM__N *m, uint32_t i, uint8_t v)
  * free slot on the way, where the key belongs, or OHM__NONE when the table
  * has no free slot. Keys are compared with OHM_EQ, or with `eq` when it is
  * given (adapted calls); `no_eq` skips comparing (put_new). */
-static inline uint32_t OHM__F(__probe)(const OHM__N *m, uint64_t hash, const OHM__K *key,
-                                       OHM__EQ_FN eq, const void *probe, void *ctx,
-                                       bool no_eq, uint32_t *free_slot)
+static inline uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                       OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx,
+                                       bool ohm_no_eq, uint32_t *ohm_free_slot)
 {
-    uint32_t cap = m->hdr.capacity;
-    if (free_slot) *free_slot = OHM__NONE;
-    if (cap == 0) return OHM__NONE;
-    uint32_t mask = cap - 1, pos = (uint32_t)hash & mask;
-    uint8_t tag = ohm__tag(hash);
-    const uint8_t *meta = OHM__F(__meta)(m);
-    char *kb = OHM__F(__key_base)(m);
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_free_slot) *ohm_free_slot = OHM__NONE;
+    if (ohm_cap == 0) return OHM__NONE;
+    uint32_t ohm_mask = ohm_cap - 1, ohm_pos = (uint32_t)ohm_hash & ohm_mask;
+    uint8_t ohm_tag = ohm__tag(ohm_hash);
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
     /* A lookup may stop once it has searched the home slot's run (the
      * `run_left` slots after home) when no key of its class overflowed the
      * run. Only insertion needs the free slot beyond. */
-    uint32_t home = pos, run_left = (OHM_OVF_SLOTS - 1) - (pos & (OHM_OVF_SLOTS - 1));
+    uint32_t ohm_home = ohm_pos, ohm_run_left = (OHM_OVF_SLOTS - 1) - (ohm_pos & (OHM_OVF_SLOTS - 1));
     /* Reading a group at pos never passes the mirror, and `seen` bounds a
      * full table's probe to one lap. */
-    for (uint32_t seen = 0; seen < cap; seen += OHM__GROUP) {
-        ohm__bits match, empty;
-        ohm__group_scan(meta + pos, tag, &match, &empty);
-        if (!no_eq) {
+    for (uint32_t ohm_seen = 0; ohm_seen < ohm_cap; ohm_seen += OHM__GROUP) {
+        ohm__bits ohm_match, ohm_empty;
+        ohm__group_scan(ohm_meta + ohm_pos, ohm_tag, &ohm_match, &ohm_empty);
+        if (!ohm_no_eq) {
             /* A match past the group's first free slot belongs to another
              * cluster and cannot be the key; comparing it (rare) is cheaper
              * than masking it off, which costs an unpredictable branch. */
-            for (; match; match = ohm__bits_drop_first(match)) {
-                uint32_t s = (pos + ohm__bits_first(match)) & mask;
-                const OHM__K *k = OHM__F(__key_in)(kb, s);
-                if (eq ? eq(probe, k, ctx) : OHM__EQ(m, *k, *key)) return s;
+            for (; ohm_match; ohm_match = ohm__bits_drop_first(ohm_match)) {
+                uint32_t ohm_s = (ohm_pos + ohm__bits_first(ohm_match)) & ohm_mask;
+                const OHM__K *ohm_k = OHM__F(__key_in)(ohm_kb, ohm_s);
+                if (ohm_eq ? ohm_eq(ohm_probe, ohm_k, ohm_ctx) : OHM__F(__eq)(ohm_m, ohm_k, ohm_key)) return ohm_s;
             }
         }
-        if (empty) {
-            if (free_slot) *free_slot = (pos + ohm__bits_first(empty)) & mask;
+        if (ohm_empty) {
+            if (ohm_free_slot) *ohm_free_slot = (ohm_pos + ohm__bits_first(ohm_empty)) & ohm_mask;
             return OHM__NONE;
         }
-        if (free_slot == NULL && cap >= OHM_OVF_SLOTS && seen <= run_left &&
-            seen + OHM__GROUP > run_left &&
-            !(OHM__F(__ovf)(m)[home / OHM_OVF_SLOTS] & ohm__ovf_bit(hash)))
+        if (ohm_free_slot == NULL && ohm_cap >= OHM_OVF_SLOTS && ohm_seen <= ohm_run_left &&
+            ohm_seen + OHM__GROUP > ohm_run_left &&
+            !(OHM__F(__ovf)(ohm_m)[ohm_home / OHM_OVF_SLOTS] & ohm__ovf_bit(ohm_hash)))
             return OHM__NONE; /* the run is searched and nothing overflowed it */
-        pos = (pos + OHM__GROUP) & mask;
+        ohm_pos = (ohm_pos + OHM__GROUP) & ohm_mask;
     }
     return OHM__NONE;
 }
@@ -282,50 +329,51 @@ static inline uint32_t OHM__F(__probe)(const OHM__N *m, uint64_t hash, const OHM
 /* Find the key or claim a slot for it: OHM_FOUND with its slot, OHM_OK with
  * a new slot whose metadata is set and counted (the caller stores the key
  * and value), or OHM_FULL with nothing changed. */
-static inline ohm_status OHM__F(__claim)(OHM__N *m, uint64_t hash, const OHM__K *key,
-                                         OHM__EQ_FN eq, const void *probe, void *ctx,
-                                         bool no_eq, uint32_t *slot)
+static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                         OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx,
+                                         bool ohm_no_eq, uint32_t *ohm_slot)
 {
-    uint32_t free_slot;
-    uint32_t s = OHM__F(__probe)(m, hash, key, eq, probe, ctx, no_eq, &free_slot);
-    if (s != OHM__NONE) {
-        *slot = s;
+    uint32_t ohm_free_slot;
+    uint32_t ohm_s = OHM__F(__probe)(ohm_m, ohm_hash, ohm_key, ohm_eq, ohm_probe, ohm_ctx, ohm_no_eq, &ohm_free_slot);
+    if (ohm_s != OHM__NONE) {
+        *ohm_slot = ohm_s;
         return OHM_FOUND;
     }
-    if (m->hdr.count >= m->hdr.max_entries || free_slot == OHM__NONE) return OHM_FULL;
-    uint32_t cap = m->hdr.capacity, home = (uint32_t)hash & (cap - 1);
-    if (cap >= OHM_OVF_SLOTS && ohm__overflows(home, (free_slot - home) & (cap - 1)))
-        OHM__F(__ovf)(m)[home / OHM_OVF_SLOTS] |= ohm__ovf_bit(hash);
-    OHM__F(__set_meta)(m, free_slot, ohm__tag(hash));
-    m->hdr.count++;
-    *slot = free_slot;
+    if (ohm_m->hdr.count >= ohm_m->hdr.max_entries || ohm_free_slot == OHM__NONE) return OHM_FULL;
+    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_home = (uint32_t)ohm_hash & (ohm_cap - 1);
+    if (ohm_cap >= OHM_OVF_SLOTS && ohm__overflows(ohm_home, (ohm_free_slot - ohm_home) & (ohm_cap - 1)))
+        OHM__F(__ovf)(ohm_m)[ohm_home / OHM_OVF_SLOTS] |= ohm__ovf_bit(ohm_hash);
+    OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm__tag(ohm_hash));
+    ohm_m->hdr.count++;
+    ohm_m->hdr.stamp++;
+    *ohm_slot = ohm_free_slot;
     return OHM_OK;
 }
 
 /* The slot whose key `key_ptr` points at, or OHM__NONE when it is not a
  * key slot of this map (compared as integers: it may point anywhere). */
-static inline uint32_t OHM__F(__slot_of)(const OHM__N *m, const OHM__K *key_ptr)
+static inline uint32_t OHM__F(__slot_of)(const OHM__N *ohm_m, const OHM__K *ohm_key_ptr)
 {
-    uintptr_t base = (uintptr_t)OHM__F(__key_base)(m), p = (uintptr_t)key_ptr;
-    uintptr_t span = (uintptr_t)m->hdr.capacity * OHM__KSTRIDE;
-    if (p < base || p - base >= span || (p - base) % OHM__KSTRIDE != 0) return OHM__NONE;
-    return (uint32_t)((p - base) / OHM__KSTRIDE);
+    uintptr_t ohm_base = (uintptr_t)OHM__F(__key_base)(ohm_m), ohm_p = (uintptr_t)ohm_key_ptr;
+    uintptr_t ohm_span = (uintptr_t)ohm_m->hdr.capacity * OHM__KSTRIDE;
+    if (ohm_p < ohm_base || ohm_p - ohm_base >= ohm_span || (ohm_p - ohm_base) % OHM__KSTRIDE != 0) return OHM__NONE;
+    return (uint32_t)((ohm_p - ohm_base) / OHM__KSTRIDE);
 }
 
-static inline OHM__ENTRY OHM__F(__entry_at)(const OHM__N *m, uint32_t s)
+static inline OHM__ENTRY OHM__F(__entry_at)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
-    OHM__ENTRY e;
-    e.key = s == OHM__NONE ? NULL : OHM__F(__key)(m, s);
-    OHM__MAP_ONLY(e.value = s == OHM__NONE ? NULL : OHM__F(__val)(m, s);)
-    return e;
+    OHM__ENTRY ohm_e;
+    ohm_e.key = ohm_s == OHM__NONE ? NULL : OHM__F(__key)(ohm_m, ohm_s);
+    OHM__MAP_ONLY(ohm_e.value = ohm_s == OHM__NONE ? NULL : OHM__F(__val)(ohm_m, ohm_s);)
+    return ohm_e;
 }
 
-static inline OHM__KV OHM__F(__kv_at)(const OHM__N *m, uint32_t s)
+static inline OHM__KV OHM__F(__kv_at)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
-    OHM__KV kv;
-    kv.key = *OHM__F(__key)(m, s);
-    OHM__MAP_ONLY(kv.value = *OHM__F(__val)(m, s);)
-    return kv;
+    OHM__KV ohm_kv;
+    ohm_kv.key = *OHM__F(__key)(ohm_m, ohm_s);
+    OHM__MAP_ONLY(ohm_kv.value = *OHM__F(__val)(ohm_m, ohm_s);)
+    return ohm_kv;
 }
 
 /* Remove the entry in slot i by backward shift (Knuth 6.4, Algorithm R):
@@ -338,44 +386,45 @@ static inline OHM__KV OHM__F(__kv_at)(const OHM__N *m, uint32_t s)
  * cluster after i, which the shift visits; so those bytes are cleared and
  * rebuilt from the entries as they end up. Bytes of earlier runs keep
  * their bits (a bit with no key left behind only costs a longer probe). */
-static inline void OHM__F(__erase_slot)(OHM__N *m, uint32_t i)
+static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
 {
-    uint32_t cap = m->hdr.capacity, mask = cap - 1;
-    uint8_t *meta = OHM__F(__meta)(m);
-    uint8_t *ovf = OHM__F(__ovf)(m);
-    char *kb = OHM__F(__key_base)(m);
-    bool tracks = cap >= OHM_OVF_SLOTS;
-    if (tracks) {
-        uint32_t end = OHM__NONE; /* the cluster's first free slot after i */
-        for (uint32_t d = 1; d < cap && end == OHM__NONE; d += OHM__GROUP) {
-            ohm__bits free_bits = ohm__group_free(meta + ((i + d) & mask));
-            if (free_bits && d + ohm__bits_first(free_bits) < cap)
-                end = (i + d + ohm__bits_first(free_bits)) & mask;
+    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_mask = ohm_cap - 1;
+    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    bool ohm_tracks = ohm_cap >= OHM_OVF_SLOTS;
+    if (ohm_tracks) {
+        uint32_t ohm_end = OHM__NONE; /* the cluster's first free slot after i */
+        for (uint32_t ohm_d = 1; ohm_d < ohm_cap && ohm_end == OHM__NONE; ohm_d += OHM__GROUP) {
+            ohm__bits ohm_free_bits = ohm__group_free(ohm_meta + ((ohm_i + ohm_d) & ohm_mask));
+            if (ohm_free_bits && ohm_d + ohm__bits_first(ohm_free_bits) < ohm_cap)
+                ohm_end = (ohm_i + ohm_d + ohm__bits_first(ohm_free_bits)) & ohm_mask;
         }
-        if (end != OHM__NONE) {
-            uint32_t runs = cap / OHM_OVF_SLOTS, last = end / OHM_OVF_SLOTS;
-            for (uint32_t r = i / OHM_OVF_SLOTS; r != last; r = (r + 1) & (runs - 1)) ovf[r] = 0;
+        if (ohm_end != OHM__NONE) {
+            uint32_t ohm_runs = ohm_cap / OHM_OVF_SLOTS, ohm_last = ohm_end / OHM_OVF_SLOTS;
+            for (uint32_t ohm_r = ohm_i / OHM_OVF_SLOTS; ohm_r != ohm_last; ohm_r = (ohm_r + 1) & (ohm_runs - 1)) ohm_ovf[ohm_r] = 0;
         }
     }
-    uint32_t j = i;
-    for (uint64_t step = 0; step < 2 * (uint64_t)cap; step++) {
-        j = (j + 1) & mask;
-        if (meta[j] == 0 || j == i) break;
-        uint64_t h = OHM__HASH(m, *OHM__F(__key_in)(kb, j));
-        uint32_t home = (uint32_t)h & mask, at = j;
-        if (((j - home) & mask) >= ((j - i) & mask)) {
-            *OHM__F(__key_in)(kb, i) = *OHM__F(__key_in)(kb, j);
-            OHM__MAP_ONLY(*OHM__F(__val)(m, i) = *OHM__F(__val)(m, j);)
-            OHM__F(__set_meta)(m, i, meta[j]);
-            at = i;
-            i = j;
+    uint32_t ohm_j = ohm_i;
+    for (uint64_t ohm_step = 0; ohm_step < 2 * (uint64_t)ohm_cap; ohm_step++) {
+        ohm_j = (ohm_j + 1) & ohm_mask;
+        if (ohm_meta[ohm_j] == 0 || ohm_j == ohm_i) break;
+        uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_j));
+        uint32_t ohm_home = (uint32_t)ohm_h & ohm_mask, ohm_at = ohm_j;
+        if (((ohm_j - ohm_home) & ohm_mask) >= ((ohm_j - ohm_i) & ohm_mask)) {
+            *OHM__F(__key_in)(ohm_kb, ohm_i) = *OHM__F(__key_in)(ohm_kb, ohm_j);
+            OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_i) = *OHM__F(__val)(ohm_m, ohm_j);)
+            OHM__F(__set_meta)(ohm_m, ohm_i, ohm_meta[ohm_j]);
+            ohm_at = ohm_i;
+            ohm_i = ohm_j;
         }
-        if (tracks) /* branch-free: whether it overflows is unpredictable */
-            ovf[home / OHM_OVF_SLOTS] |=
-                (uint8_t)(ohm__ovf_bit(h) & (0u - (unsigned)ohm__overflows(home, (at - home) & mask)));
+        if (ohm_tracks) /* branch-free: whether it overflows is unpredictable */
+            ohm_ovf[ohm_home / OHM_OVF_SLOTS] |=
+                (uint8_t)(ohm__ovf_bit(ohm_h) & (0u - (unsigned)ohm__overflows(ohm_home, (ohm_at - ohm_home) & ohm_mask)));
     }
-    OHM__F(__set_meta)(m, i, 0);
-    m->hdr.count--;
+    OHM__F(__set_meta)(ohm_m, ohm_i, 0);
+    ohm_m->hdr.count--;
+    ohm_m->hdr.stamp++;
 }
 
 /* ========================================================================
@@ -384,24 +433,40 @@ static inline void OHM__F(__erase_slot)(OHM__N *m, uint32_t i)
 
 /* The block for `capacity` raw slots: 0 or a power of two up to 2^31, not
  * scaled by the load. total_size == 0 when impossible. */
-static inline ohm_layout OHM__F(_layout_for_capacity)(uint32_t capacity)
+static inline ohm_layout OHM__F(_layout_for_capacity)(uint32_t ohm_capacity)
 {
-    return ohm_layout_for(capacity, sizeof(OHM__K), _Alignof(OHM__K), OHM__VAL_SIZE,
+    return ohm_layout_for(ohm_capacity, sizeof(OHM__K), _Alignof(OHM__K), OHM__VAL_SIZE,
                           OHM__VAL_ALIGN, OHM_INTERLEAVE);
 }
 
 /* The smallest block whose maximum load (`max_load` percent) holds
  * `entries`; capacity 0 for 0 entries; total_size == 0 when no capacity up
  * to 2^31 suffices or max_load is not 1..100. */
-static inline ohm_layout OHM__F(_layout_for_load)(uint32_t entries, unsigned max_load)
+static inline ohm_layout OHM__F(_layout_for_load)(uint32_t ohm_entries, unsigned ohm_max_load)
 {
-    return OHM__F(_layout_for_capacity)(ohm_capacity_for(entries, max_load));
+    return OHM__F(_layout_for_capacity)(ohm_capacity_for(ohm_entries, ohm_max_load));
 }
 
 /* The smallest block whose maximum load (OHM_MAX_LOAD) holds `entries`. */
-static inline ohm_layout OHM__F(_layout)(uint32_t entries)
+static inline ohm_layout OHM__F(_layout)(uint32_t ohm_entries)
 {
-    return OHM__F(_layout_for_load)(entries, OHM_MAX_LOAD);
+    return OHM__F(_layout_for_load)(ohm_entries, OHM_MAX_LOAD);
+}
+
+/* The layout of the block to grow `m` into when it is full: at least
+ * twice its capacity (the smallest capacity whose maximum load, at m's
+ * percentage, holds one more entry than m has, when that is more), so
+ * that N_rehash then a put of a new key succeed. total_size == 0 when m
+ * is at the 2^31-slot ceiling or the block would not fit in size_t. */
+static inline ohm_layout OHM__F(_layout_grown)(const OHM__N *ohm_m)
+{
+    uint64_t ohm_cap = 2 * (uint64_t)ohm_m->hdr.capacity; /* count <= 2^31: no overflow below */
+    uint32_t ohm_need = ohm_capacity_for(ohm_m->hdr.count + 1, ohm_m->hdr.max_load);
+    if (ohm_need == UINT32_MAX || ohm_cap > OHM_MAX_CAPACITY) {
+        ohm_layout ohm_none = {0, 0, 0, 0, 0};
+        return ohm_none;
+    }
+    return OHM__F(_layout_for_capacity)(ohm_need > ohm_cap ? ohm_need : (uint32_t)ohm_cap);
 }
 
 /* The alignment a block's start must have. */
@@ -412,76 +477,104 @@ static inline size_t OHM__F(_base_align)(void)
 
 /* Format `buf` (layout.total_size bytes, aligned to N_base_align()) as an
  * empty map with hash seed `seed` and maximum load `max_load` percent (0:
- * OHM_MAX_LOAD). Every byte of the block is written (zeroed first), so
- * equal operations give byte-identical blocks. Returns NULL, touching
- * nothing, when buf is NULL or misaligned, max_load is above 100, or the
- * layout is not what N_layout_for_capacity gives for its capacity. */
-static inline OHM__N *OHM__F(_init_ex)(void *buf, ohm_layout layout, uint64_t seed,
-                                       unsigned max_load)
+ * OHM_MAX_LOAD), and say why not when it cannot: OHM_OK with the map in
+ * *out; OHM_INVALID when buf or out is NULL, max_load is above 100, or the
+ * layout is not what N_layout_for_capacity gives for its capacity (a
+ * failed layout has total_size 0); OHM_MISALIGNED when buf is not aligned
+ * to N_base_align(). On an error nothing is written and *out is NULL.
+ * Every byte of the block is written (zeroed first), so equal operations
+ * give byte-identical blocks. */
+static inline ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed,
+                                               unsigned ohm_max_load, OHM__N **ohm_out)
 {
-    if (max_load == 0) max_load = OHM_MAX_LOAD;
-    if (buf == NULL || ((uintptr_t)buf & (OHM__F(_base_align)() - 1)) != 0 || max_load > 100)
-        return NULL;
-    ohm_layout want = OHM__F(_layout_for_capacity)(layout.capacity);
-    if (want.total_size == 0 || layout.total_size != want.total_size ||
-        layout.keys_start != want.keys_start || layout.vals_start != want.vals_start ||
-        layout.meta_start != want.meta_start)
-        return NULL;
-    ohm_signature sig = OHM__F(__signature)();
-    memset(buf, 0, want.total_size);
-    OHM__N *m = (OHM__N *)buf;
-    ohm_header_init(&m->hdr, want, &sig, max_load, seed);
-    return m;
+    if (ohm_out == NULL) return OHM_INVALID;
+    *ohm_out = NULL;
+    if (ohm_max_load == 0) ohm_max_load = OHM_MAX_LOAD;
+    if (ohm_buf == NULL || ohm_max_load > 100) return OHM_INVALID;
+    if (((uintptr_t)ohm_buf & (OHM__F(_base_align)() - 1)) != 0) return OHM_MISALIGNED;
+    ohm_layout ohm_want = OHM__F(_layout_for_capacity)(ohm_lay.capacity);
+    if (ohm_want.total_size == 0 || ohm_lay.total_size != ohm_want.total_size ||
+        ohm_lay.keys_start != ohm_want.keys_start || ohm_lay.vals_start != ohm_want.vals_start ||
+        ohm_lay.meta_start != ohm_want.meta_start)
+        return OHM_INVALID;
+    ohm_signature ohm_sig = OHM__F(__signature)();
+    memset(ohm_buf, 0, ohm_want.total_size);
+    OHM__N *ohm_m = (OHM__N *)ohm_buf;
+    ohm_header_init(&ohm_m->hdr, ohm_want, &ohm_sig, ohm_max_load, ohm_seed);
+    *ohm_out = ohm_m;
+    return OHM_OK;
+}
+
+/* N_init_checked returning the map, or NULL (touching nothing) on any of
+ * its errors: buf NULL or misaligned, max_load above 100, a layout that is
+ * not this map type's. */
+static inline OHM__N *OHM__F(_init_ex)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed,
+                                       unsigned ohm_max_load)
+{
+    OHM__N *ohm_m;
+    (void)OHM__F(_init_checked)(ohm_buf, ohm_lay, ohm_seed, ohm_max_load, &ohm_m);
+    return ohm_m;
+}
+
+/* An empty map in `buf` (of `layout`, any capacity) with the settings of
+ * the map `like`: its hash seed, its maximum load percentage and its
+ * owner word (N_user). The block to grow into: init it like the old map,
+ * then N_rehash the old map into it. NULL as N_init_ex. */
+static inline OHM__N *OHM__F(_init_like)(void *ohm_buf, ohm_layout ohm_lay, const OHM__N *ohm_like)
+{
+    OHM__N *ohm_m = OHM__F(_init_ex)(ohm_buf, ohm_lay, ohm_like->hdr.seed, ohm_like->hdr.max_load);
+    if (ohm_m) ohm_m->hdr.user = ohm_like->hdr.user;
+    return ohm_m;
 }
 
 /* N_init_ex with seed OHM_SEED_DEFAULT (0) and OHM_MAX_LOAD. */
-static inline OHM__N *OHM__F(_init)(void *buf, ohm_layout layout)
+static inline OHM__N *OHM__F(_init)(void *ohm_buf, ohm_layout ohm_lay)
 {
-    return OHM__F(_init_ex)(buf, layout, OHM_SEED_DEFAULT, 0);
+    return OHM__F(_init_ex)(ohm_buf, ohm_lay, OHM_SEED_DEFAULT, 0);
 }
 
 /* N_init_ex with a hash seed and OHM_MAX_LOAD. Different seeds place keys
  * differently, so keys crafted to collide under one seed do not under
  * another (hash flooding). The seed only affects hashes that use it: the
  * default integer hash and OHM_HASH_EX. */
-static inline OHM__N *OHM__F(_init_seeded)(void *buf, ohm_layout layout, uint64_t seed)
+static inline OHM__N *OHM__F(_init_seeded)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed)
 {
-    return OHM__F(_init_ex)(buf, layout, seed, 0);
+    return OHM__F(_init_ex)(ohm_buf, ohm_lay, ohm_seed, 0);
 }
 
 /* The map whose block starts `offset` bytes after `base`. No checks: use
  * N_attach for a block you do not trust. */
-static inline OHM__N *OHM__F(_at)(void *base, size_t offset)
+static inline OHM__N *OHM__F(_at)(void *ohm_base, size_t ohm_byte_off)
 {
-    return (OHM__N *)(void *)((char *)base + offset);
+    return (OHM__N *)(void *)((char *)ohm_base + ohm_byte_off);
 }
 
 /* ========================================================================
  * Size and state
  * ====================================================================== */
 
-static inline uint32_t OHM__F(_count)(const OHM__N *m) { return m->hdr.count; }
-static inline uint32_t OHM__F(_capacity)(const OHM__N *m) { return m->hdr.capacity; }
-/* Most entries it will hold: floor(capacity * max load / 100), maybe 0. */
-static inline uint32_t OHM__F(_max_load)(const OHM__N *m) { return m->hdr.max_entries; }
+static inline uint32_t OHM__F(_count)(const OHM__N *ohm_m) { return ohm_m->hdr.count; }
+static inline uint32_t OHM__F(_capacity)(const OHM__N *ohm_m) { return ohm_m->hdr.capacity; }
+/* Most entries it will hold: floor(capacity * max load / 100), maybe 0.
+ * (An entry count, as in the reference; the percentage it comes from is
+ * N_max_load_percent.) */
+static inline uint32_t OHM__F(_max_load)(const OHM__N *ohm_m) { return ohm_m->hdr.max_entries; }
+/* The maximum load percentage the map was made with, 1..100 (the
+ * `max_load` of N_init_ex, or OHM_MAX_LOAD). */
+static inline unsigned OHM__F(_max_load_percent)(const OHM__N *ohm_m) { return ohm_m->hdr.max_load; }
 /* Bytes of the whole block: what to memcpy, write or map. */
-static inline size_t OHM__F(_block_size)(const OHM__N *m) { return (size_t)m->hdr.total_size; }
-/* The block's hash seed, for computing hashes of adapted probes. */
-static inline uint64_t OHM__F(_seed)(const OHM__N *m) { return m->hdr.seed; }
-/* The owner's word in the header: ohm stores it and never reads it. */
-static inline uint64_t OHM__F(_user)(const OHM__N *m) { return m->hdr.user; }
-static inline void OHM__F(_set_user)(OHM__N *m, uint64_t user) { m->hdr.user = user; }
+static inline size_t OHM__F(_block_size)(const OHM__N *ohm_m) { return (size_t)ohm_m->hdr.total_size; }
 
 /* OHM_OK when `additional` more entries fit, else OHM_FULL. */
-static inline ohm_status OHM__F(_reserve)(OHM__N *m, uint32_t additional)
+static inline ohm_status OHM__F(_reserve)(OHM__N *ohm_m, uint32_t ohm_additional)
 {
-    return (uint64_t)m->hdr.count + additional <= m->hdr.max_entries ? OHM_OK : OHM_FULL;
+    return (uint64_t)ohm_m->hdr.count + ohm_additional <= ohm_m->hdr.max_entries ? OHM_OK : OHM_FULL;
 }
 
 /* OHM_OK when `total` entries fit, else OHM_FULL. */
-static inline ohm_status OHM__F(_reserve_total)(OHM__N *m, uint32_t total)
+static inline ohm_status OHM__F(_reserve_total)(OHM__N *ohm_m, uint32_t ohm_total)
 {
-    return total <= m->hdr.max_entries ? OHM_OK : OHM_FULL;
+    return ohm_total <= ohm_m->hdr.max_entries ? OHM_OK : OHM_FULL;
 }
 
 /* ========================================================================
@@ -489,29 +582,29 @@ static inline ohm_status OHM__F(_reserve_total)(OHM__N *m, uint32_t total)
  * ====================================================================== */
 
 /* Both pointers into the block; .key == NULL when absent. */
-static inline OHM__ENTRY OHM__F(_get_entry)(const OHM__N *m, OHM__K key)
+static inline OHM__ENTRY OHM__F(_get_entry)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
-    uint64_t h = OHM__HASH(m, key);
-    return OHM__F(__entry_at)(m, OHM__F(__probe)(m, h, &key, NULL, NULL, NULL, false, NULL));
+    uint64_t ohm_h = OHM__F(__hash)(ohm_m, &ohm_key);
+    return OHM__F(__entry_at)(ohm_m, OHM__F(__probe)(ohm_m, ohm_h, &ohm_key, NULL, NULL, NULL, false, NULL));
 }
 
 #ifdef OHM_VALUE
 /* Pointer to the value; NULL when absent. */
-static inline OHM__V *OHM__F(_get)(const OHM__N *m, OHM__K key)
+static inline OHM__V *OHM__F(_get)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
-    return OHM__F(_get_entry)(m, key).value;
+    return OHM__F(_get_entry)(ohm_m, ohm_key).value;
 }
 #endif
 
 /* Pointer to the stored key; NULL when absent. */
-static inline OHM__K *OHM__F(_get_key)(const OHM__N *m, OHM__K key)
+static inline OHM__K *OHM__F(_get_key)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
-    return OHM__F(_get_entry)(m, key).key;
+    return OHM__F(_get_entry)(ohm_m, ohm_key).key;
 }
 
-static inline bool OHM__F(_contains)(const OHM__N *m, OHM__K key)
+static inline bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
-    return OHM__F(_get_entry)(m, key).key != NULL;
+    return OHM__F(_get_entry)(ohm_m, ohm_key).key != NULL;
 }
 
 /* ========================================================================
@@ -522,107 +615,107 @@ static inline bool OHM__F(_contains)(const OHM__N *m, OHM__K key)
  * in *out, OHM_OK with a new entry (key stored, value left for the caller
  * to fill: it holds stale bytes), OHM_FULL when absent and the map is at its
  * maximum load. A present key is found even when the map is full. */
-static inline ohm_status OHM__F(_get_or_put)(OHM__N *m, OHM__K key, OHM__ENTRY *out)
+static inline ohm_status OHM__F(_get_or_put)(OHM__N *ohm_m, OHM__K ohm_key, OHM__ENTRY *ohm_out)
 {
-    uint32_t s = OHM__NONE; /* set by __claim unless OHM_FULL; gcc -O1 cannot see it */
-    ohm_status st = OHM__F(__claim)(m, OHM__HASH(m, key), &key, NULL, NULL, NULL, false, &s);
-    if (st == OHM_OK) *OHM__F(__key)(m, s) = key;
-    if (out) *out = OHM__F(__entry_at)(m, st == OHM_FULL ? OHM__NONE : s);
-    OHM__DEBUG_CHECK(m);
-    return st;
+    uint32_t ohm_s = OHM__NONE; /* set by __claim unless OHM_FULL; gcc -O1 cannot see it */
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, NULL, NULL, NULL, false, &ohm_s);
+    if (ohm_st == OHM_OK) *OHM__F(__key)(ohm_m, ohm_s) = ohm_key;
+    if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_st == OHM_FULL ? OHM__NONE : ohm_s);
+    OHM__DEBUG_CHECK(ohm_m);
+    return ohm_st;
 }
 
 /* Insert or overwrite: OHM_OK inserted, OHM_FOUND overwrote the value,
  * OHM_FULL absent and no room (nothing changed). An existing key is
  * overwritten even when the map is full. */
-static inline ohm_status OHM__F(_put)(OHM__N *m, OHM__K key OHM__MAP_ONLY(, OHM__V value))
+static inline ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
 {
-    OHM__ENTRY e;
-    ohm_status st = OHM__F(_get_or_put)(m, key, &e);
-    OHM__MAP_ONLY(if (st != OHM_FULL) *e.value = value;)
-    (void)e;
-    return st;
+    OHM__ENTRY ohm_e;
+    ohm_status ohm_st = OHM__F(_get_or_put)(ohm_m, ohm_key, &ohm_e);
+    OHM__MAP_ONLY(if (ohm_st != OHM_FULL) *ohm_e.value = ohm_value;)
+    (void)ohm_e;
+    return ohm_st;
 }
 
 /* Like put; on OHM_FOUND *old holds the replaced pair. */
-static inline ohm_status OHM__F(_fetch_put)(OHM__N *m, OHM__K key OHM__MAP_ONLY(, OHM__V value),
-                                            OHM__KV *old)
+static inline ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
+                                            OHM__KV *ohm_old)
 {
-    OHM__ENTRY e;
-    ohm_status st = OHM__F(_get_or_put)(m, key, &e);
-    if (st == OHM_FOUND && old) {
-        old->key = *e.key;
-        OHM__MAP_ONLY(old->value = *e.value;)
+    OHM__ENTRY ohm_e;
+    ohm_status ohm_st = OHM__F(_get_or_put)(ohm_m, ohm_key, &ohm_e);
+    if (ohm_st == OHM_FOUND && ohm_old) {
+        ohm_old->key = *ohm_e.key;
+        OHM__MAP_ONLY(ohm_old->value = *ohm_e.value;)
     }
-    OHM__MAP_ONLY(if (st != OHM_FULL) *e.value = value;)
-    return st;
+    OHM__MAP_ONLY(if (ohm_st != OHM_FULL) *ohm_e.value = ohm_value;)
+    return ohm_st;
 }
 
 /* Store `value` only when the key was absent: OHM_OK made it, OHM_FOUND
  * left the existing value, OHM_FULL absent and no room. *out gets the
  * entry. */
-static inline ohm_status OHM__F(_get_or_put_value)(OHM__N *m, OHM__K key
-                                                   OHM__MAP_ONLY(, OHM__V value), OHM__ENTRY *out)
+static inline ohm_status OHM__F(_get_or_put_value)(OHM__N *ohm_m, OHM__K ohm_key
+                                                   OHM__MAP_ONLY(, OHM__V ohm_value), OHM__ENTRY *ohm_out)
 {
-    OHM__ENTRY e;
-    ohm_status st = OHM__F(_get_or_put)(m, key, &e);
-    OHM__MAP_ONLY(if (st == OHM_OK) *e.value = value;)
-    if (out) *out = e;
-    return st;
+    OHM__ENTRY ohm_e;
+    ohm_status ohm_st = OHM__F(_get_or_put)(ohm_m, ohm_key, &ohm_e);
+    OHM__MAP_ONLY(if (ohm_st == OHM_OK) *ohm_e.value = ohm_value;)
+    if (ohm_out) *ohm_out = ohm_e;
+    return ohm_st;
 }
 
 /* Insert a key the caller knows is absent (debug builds abort when it is
  * present; release builds would store it twice). OHM_OK, or OHM_FULL at
  * the maximum load. Faster than put: no key is compared. */
-static inline ohm_status OHM__F(_put_new)(OHM__N *m, OHM__K key OHM__MAP_ONLY(, OHM__V value))
+static inline ohm_status OHM__F(_put_new)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
 {
-    OHM_ASSERT(!OHM__F(_contains)(m, key), "put_new: the key is already present");
-    uint32_t s;
-    ohm_status st = OHM__F(__claim)(m, OHM__HASH(m, key), &key, NULL, NULL, NULL, true, &s);
-    if (st == OHM_OK) {
-        *OHM__F(__key)(m, s) = key;
-        OHM__MAP_ONLY(*OHM__F(__val)(m, s) = value;)
+    OHM_ASSERT(!OHM__F(_contains)(ohm_m, ohm_key), "put_new: the key is already present");
+    uint32_t ohm_s;
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, NULL, NULL, NULL, true, &ohm_s);
+    if (ohm_st == OHM_OK) {
+        *OHM__F(__key)(ohm_m, ohm_s) = ohm_key;
+        OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_s) = ohm_value;)
     }
-    OHM__DEBUG_CHECK(m);
-    return st;
+    OHM__DEBUG_CHECK(ohm_m);
+    return ohm_st;
 }
 
 /* Find or make the key's entry; the caller guarantees room for a new key
  * (N_count < N_max_load). Breaking that aborts in debug builds; in release
  * builds a new key is then not stored and .key is NULL. */
-static inline OHM__ENTRY OHM__F(_get_or_put_assume_capacity)(OHM__N *m, OHM__K key, bool *found)
+static inline OHM__ENTRY OHM__F(_get_or_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key, bool *ohm_found)
 {
-    OHM__ENTRY e;
-    ohm_status st = OHM__F(_get_or_put)(m, key, &e);
-    OHM_ASSERT(st != OHM_FULL, "get_or_put_assume_capacity: the map is full");
-    if (found) *found = st == OHM_FOUND;
-    return e;
+    OHM__ENTRY ohm_e;
+    ohm_status ohm_st = OHM__F(_get_or_put)(ohm_m, ohm_key, &ohm_e);
+    OHM_ASSERT(ohm_st != OHM_FULL, "get_or_put_assume_capacity: the map is full");
+    if (ohm_found) *ohm_found = ohm_st == OHM_FOUND;
+    return ohm_e;
 }
 
 /* Insert or overwrite; the caller guarantees room (see above). */
-static inline void OHM__F(_put_assume_capacity)(OHM__N *m, OHM__K key OHM__MAP_ONLY(, OHM__V value))
+static inline void OHM__F(_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
 {
-    ohm_status st = OHM__F(_put)(m, key OHM__MAP_ONLY(, value));
-    OHM_ASSERT(st != OHM_FULL, "put_assume_capacity: the map is full");
-    (void)st;
+    ohm_status ohm_st = OHM__F(_put)(ohm_m, ohm_key OHM__MAP_ONLY(, ohm_value));
+    OHM_ASSERT(ohm_st != OHM_FULL, "put_assume_capacity: the map is full");
+    (void)ohm_st;
 }
 
 /* Insert an absent key; the caller guarantees both absence and room. */
-static inline void OHM__F(_put_new_assume_capacity)(OHM__N *m, OHM__K key OHM__MAP_ONLY(, OHM__V value))
+static inline void OHM__F(_put_new_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
 {
-    ohm_status st = OHM__F(_put_new)(m, key OHM__MAP_ONLY(, value));
-    OHM_ASSERT(st != OHM_FULL, "put_new_assume_capacity: the map is full");
-    (void)st;
+    ohm_status ohm_st = OHM__F(_put_new)(ohm_m, ohm_key OHM__MAP_ONLY(, ohm_value));
+    OHM_ASSERT(ohm_st != OHM_FULL, "put_new_assume_capacity: the map is full");
+    (void)ohm_st;
 }
 
 /* Insert or overwrite with room guaranteed; true when it replaced, and
  * then *old holds the old pair. */
-static inline bool OHM__F(_fetch_put_assume_capacity)(OHM__N *m, OHM__K key
-                                                      OHM__MAP_ONLY(, OHM__V value), OHM__KV *old)
+static inline bool OHM__F(_fetch_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key
+                                                      OHM__MAP_ONLY(, OHM__V ohm_value), OHM__KV *ohm_old)
 {
-    ohm_status st = OHM__F(_fetch_put)(m, key OHM__MAP_ONLY(, value), old);
-    OHM_ASSERT(st != OHM_FULL, "fetch_put_assume_capacity: the map is full");
-    return st == OHM_FOUND;
+    ohm_status ohm_st = OHM__F(_fetch_put)(ohm_m, ohm_key OHM__MAP_ONLY(, ohm_value), ohm_old);
+    OHM_ASSERT(ohm_st != OHM_FULL, "fetch_put_assume_capacity: the map is full");
+    return ohm_st == OHM_FOUND;
 }
 
 /* ========================================================================
@@ -630,41 +723,42 @@ static inline bool OHM__F(_fetch_put_assume_capacity)(OHM__N *m, OHM__K key
  * ====================================================================== */
 
 /* True when it removed; *out (when given) then holds the pair. */
-static inline bool OHM__F(_fetch_remove)(OHM__N *m, OHM__K key, OHM__KV *out)
+static inline bool OHM__F(_fetch_remove)(OHM__N *ohm_m, OHM__K ohm_key, OHM__KV *ohm_out)
 {
-    uint32_t s = OHM__F(__probe)(m, OHM__HASH(m, key), &key, NULL, NULL, NULL, false, NULL);
-    if (s == OHM__NONE) return false;
-    if (out) *out = OHM__F(__kv_at)(m, s);
-    OHM__F(__erase_slot)(m, s);
-    OHM__DEBUG_CHECK(m);
+    uint32_t ohm_s = OHM__F(__probe)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, NULL, NULL, NULL, false, NULL);
+    if (ohm_s == OHM__NONE) return false;
+    if (ohm_out) *ohm_out = OHM__F(__kv_at)(ohm_m, ohm_s);
+    OHM__F(__erase_slot)(ohm_m, ohm_s);
+    OHM__DEBUG_CHECK(ohm_m);
     return true;
 }
 
 /* True when it removed. */
-static inline bool OHM__F(_remove)(OHM__N *m, OHM__K key)
+static inline bool OHM__F(_remove)(OHM__N *ohm_m, OHM__K ohm_key)
 {
-    return OHM__F(_fetch_remove)(m, key, NULL);
+    return OHM__F(_fetch_remove)(ohm_m, ohm_key, NULL);
 }
 
 /* Remove the entry whose stored key `key_ptr` points at (from get_key,
  * get_entry or iteration). A pointer that is not a used key slot of this
  * map aborts in debug builds and changes nothing in release builds. */
-static inline void OHM__F(_remove_at)(OHM__N *m, OHM__K *key_ptr)
+static inline void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr)
 {
-    uint32_t s = OHM__F(__slot_of)(m, key_ptr);
-    bool ok = s != OHM__NONE && OHM__F(__meta)(m)[s] != 0;
-    OHM_ASSERT(ok, "remove_at: the pointer is not a used key slot of this map");
-    if (!ok) return;
-    OHM__F(__erase_slot)(m, s);
-    OHM__DEBUG_CHECK(m);
+    uint32_t ohm_s = OHM__F(__slot_of)(ohm_m, ohm_key_ptr);
+    bool ohm_ok = ohm_s != OHM__NONE && OHM__F(__meta)(ohm_m)[ohm_s] != 0;
+    OHM_ASSERT(ohm_ok, "remove_at: the pointer is not a used key slot of this map");
+    if (!ohm_ok) return;
+    OHM__F(__erase_slot)(ohm_m, ohm_s);
+    OHM__DEBUG_CHECK(ohm_m);
 }
 
 /* Remove every entry; the block, its seed and capacity stay. Only the
  * metadata (about capacity bytes) is cleared (old key and value bytes stay behind). */
-static inline void OHM__F(_clear)(OHM__N *m)
+static inline void OHM__F(_clear)(OHM__N *ohm_m)
 {
-    memset(OHM__F(__meta)(m), 0, (size_t)ohm__meta_len(m->hdr.capacity));
-    m->hdr.count = 0;
+    memset(OHM__F(__meta)(ohm_m), 0, (size_t)ohm__meta_len(ohm_m->hdr.capacity));
+    ohm_m->hdr.count = 0;
+    ohm_m->hdr.stamp++;
 }
 
 /* ========================================================================
@@ -673,38 +767,43 @@ static inline void OHM__F(_clear)(OHM__N *m)
  * ====================================================================== */
 
 /* The used slots of the group starting at slot g (mirror bytes excluded). */
-static inline ohm__bits OHM__F(__used_in_group)(const OHM__N *m, uint32_t g)
+static inline ohm__bits OHM__F(__used_in_group)(const OHM__N *ohm_m, uint32_t ohm_g)
 {
-    uint32_t cap = m->hdr.capacity;
-    ohm__bits used = ohm__group_used(OHM__F(__meta)(m) + g);
-    return cap - g < OHM__GROUP ? used & ohm__bits_below(cap - g) : used;
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    ohm__bits ohm_used = ohm__group_used(OHM__F(__meta)(ohm_m) + ohm_g);
+    return ohm_cap - ohm_g < OHM__GROUP ? ohm_used & ohm__bits_below(ohm_cap - ohm_g) : ohm_used;
 }
 
-static inline OHM__ITER OHM__F(_iter_begin)(const OHM__N *m)
+static inline OHM__ITER OHM__F(_iter_begin)(const OHM__N *ohm_m)
 {
-    OHM__ITER it;
-    it.map = m;
-    it.group = 0;
-    it.used = m->hdr.capacity ? OHM__F(__used_in_group)(m, 0) : 0;
-    return it;
+    OHM__ITER ohm_it;
+    ohm_it.map = ohm_m;
+    ohm_it.stamp = ohm_m->hdr.stamp;
+    ohm_it.group = 0;
+    ohm_it.used = ohm_m->hdr.capacity ? OHM__F(__used_in_group)(ohm_m, 0) : 0;
+    return ohm_it;
 }
 
 /* The next entry into *out (may be NULL); false at the end. A group's
- * metadata is read once, then its used slots are taken bit by bit. */
-static inline bool OHM__F(_iter_next)(OHM__ITER *it, OHM__ENTRY *out)
+ * metadata is read once, then its used slots are taken bit by bit. Debug
+ * builds abort when an entry was inserted or removed (or the map cleared)
+ * since N_iter_begin: such an iteration would skip or repeat entries. */
+static inline bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
 {
-    const OHM__N *m = it->map;
-    while (it->used == 0) {
-        if (m->hdr.capacity - it->group <= OHM__GROUP) {
-            it->group = m->hdr.capacity; /* stays at the end */
+    const OHM__N *ohm_m = ohm_it->map;
+    OHM_ASSERT(ohm_it->stamp == ohm_m->hdr.stamp,
+               "iter_next: the map had an entry inserted or removed since iter_begin");
+    while (ohm_it->used == 0) {
+        if (ohm_m->hdr.capacity - ohm_it->group <= OHM__GROUP) {
+            ohm_it->group = ohm_m->hdr.capacity; /* stays at the end */
             return false;
         }
-        it->group += OHM__GROUP;
-        it->used = OHM__F(__used_in_group)(m, it->group);
+        ohm_it->group += OHM__GROUP;
+        ohm_it->used = OHM__F(__used_in_group)(ohm_m, ohm_it->group);
     }
-    uint32_t s = it->group + ohm__bits_first(it->used);
-    it->used = ohm__bits_drop_first(it->used);
-    if (out) *out = OHM__F(__entry_at)(m, s);
+    uint32_t ohm_s = ohm_it->group + ohm__bits_first(ohm_it->used);
+    ohm_it->used = ohm__bits_drop_first(ohm_it->used);
+    if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_s);
     return true;
 }
 
@@ -714,30 +813,30 @@ static inline bool OHM__F(_iter_next)(OHM__ITER *it, OHM__ENTRY *out)
  * the map's hash is seeded); eq(probe, key, ctx) says whether they match.
  * ====================================================================== */
 
-static inline OHM__ENTRY OHM__F(_get_adapted)(const OHM__N *m, uint64_t hash, const void *probe,
-                                              OHM__EQ_FN eq, void *ctx)
+static inline OHM__ENTRY OHM__F(_get_adapted)(const OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
+                                              OHM__EQ_FN ohm_eq, void *ohm_ctx)
 {
-    return OHM__F(__entry_at)(m, OHM__F(__probe)(m, hash, NULL, eq, probe, ctx, false, NULL));
+    return OHM__F(__entry_at)(ohm_m, OHM__F(__probe)(ohm_m, ohm_hash, NULL, ohm_eq, ohm_probe, ohm_ctx, false, NULL));
 }
 
 /* Like get_or_put; on OHM_OK the caller must store, through out->key, a key
  * whose hash is `hash` and that eq matches to the probe. */
-static inline ohm_status OHM__F(_get_or_put_adapted)(OHM__N *m, uint64_t hash, const void *probe,
-                                                     OHM__EQ_FN eq, void *ctx, OHM__ENTRY *out)
+static inline ohm_status OHM__F(_get_or_put_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
+                                                     OHM__EQ_FN ohm_eq, void *ohm_ctx, OHM__ENTRY *ohm_out)
 {
-    uint32_t s = OHM__NONE;
-    ohm_status st = OHM__F(__claim)(m, hash, NULL, eq, probe, ctx, false, &s);
-    if (out) *out = OHM__F(__entry_at)(m, st == OHM_FULL ? OHM__NONE : s);
-    return st;
+    uint32_t ohm_s = OHM__NONE;
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, ohm_hash, NULL, ohm_eq, ohm_probe, ohm_ctx, false, &ohm_s);
+    if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_st == OHM_FULL ? OHM__NONE : ohm_s);
+    return ohm_st;
 }
 
-static inline bool OHM__F(_remove_adapted)(OHM__N *m, uint64_t hash, const void *probe,
-                                           OHM__EQ_FN eq, void *ctx)
+static inline bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
+                                           OHM__EQ_FN ohm_eq, void *ohm_ctx)
 {
-    uint32_t s = OHM__F(__probe)(m, hash, NULL, eq, probe, ctx, false, NULL);
-    if (s == OHM__NONE) return false;
-    OHM__F(__erase_slot)(m, s);
-    OHM__DEBUG_CHECK(m);
+    uint32_t ohm_s = OHM__F(__probe)(ohm_m, ohm_hash, NULL, ohm_eq, ohm_probe, ohm_ctx, false, NULL);
+    if (ohm_s == OHM__NONE) return false;
+    OHM__F(__erase_slot)(ohm_m, ohm_s);
+    OHM__DEBUG_CHECK(ohm_m);
     return true;
 }
 
@@ -745,96 +844,176 @@ static inline bool OHM__F(_remove_adapted)(OHM__N *m, uint64_t hash, const void 
  * Checking and moving blocks
  * ====================================================================== */
 
+/* The search for keys stored twice, without scratch memory: each entry is
+ * compared with the slots of its probe path that hold its metadata byte.
+ * Costs the sum of the entries' distances from home, which is bounded here
+ * (1024 * capacity + 2^20 slots, else OHM_TOO_COSTLY). Used only when
+ * N__check_dups cannot have its scratch memory. */
+static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_mask = ohm_cap - 1;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    uint64_t ohm_budget = 1024 * (uint64_t)ohm_cap + ((uint64_t)1 << 20);
+    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++) {
+        if (ohm_meta[ohm_i] == 0) continue;
+        const OHM__K *ohm_key = OHM__F(__key_in)(ohm_kb, ohm_i);
+        uint32_t ohm_dist = (ohm_i - (uint32_t)OHM__F(__hash)(ohm_m, ohm_key)) & ohm_mask;
+        if (ohm_dist > ohm_budget) return OHM_TOO_COSTLY;
+        ohm_budget -= ohm_dist;
+        for (uint32_t ohm_s = (ohm_i - ohm_dist) & ohm_mask, ohm_left = ohm_dist; ohm_left > 0;) {
+            uint32_t ohm_width = ohm_left < OHM__GROUP ? ohm_left : OHM__GROUP;
+            ohm__bits ohm_match, ohm_empty;
+            ohm__group_scan(ohm_meta + ohm_s, ohm_meta[ohm_i], &ohm_match, &ohm_empty);
+            if (ohm_width < OHM__GROUP) ohm_match &= ohm__bits_below(ohm_width);
+            for (; ohm_match; ohm_match = ohm__bits_drop_first(ohm_match))
+                if (OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_kb, (ohm_s + ohm__bits_first(ohm_match)) & ohm_mask), ohm_key))
+                    return OHM_CORRUPT;
+            ohm_s = (ohm_s + ohm_width) & ohm_mask;
+            ohm_left -= ohm_width;
+        }
+    }
+    return OHM_OK;
+}
+
+/* The search for keys stored twice in O(capacity) time, whatever the
+ * table's load: equal keys have equal hashes, so the used slots are sorted
+ * by the top 32 bits of their keys' hashes (a radix sort of (hash bits,
+ * slot) words) and only keys within a run of equal bits are compared. The
+ * comparisons are bounded as the walk's visits are (only a constant or
+ * broken hash, or a crafted block, makes long runs). Scratch memory: 16
+ * bytes an entry (OHM_MALLOC, freed before returning); without it, the
+ * bounded walk above runs instead. The caller has checked that the used
+ * slots number `ohm_n`. */
+static inline ohm_status OHM__F(__check_dups)(const OHM__N *ohm_m, uint32_t ohm_n)
+{
+    if (ohm_n < 2) return OHM_OK;
+    uint64_t *ohm_a = (uint64_t *)OHM_MALLOC((size_t)ohm_n * 2 * sizeof(uint64_t));
+    if (ohm_a == NULL) return OHM__F(__check_dups_walk)(ohm_m);
+    uint64_t *ohm_b = ohm_a + ohm_n;
+    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_k = 0;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++)
+        if (ohm_meta[ohm_i] != 0)
+            ohm_a[ohm_k++] = (OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_i)) & ~(uint64_t)0xffffffffu) | ohm_i;
+    /* Least significant digit first, a byte at a time, over bits 32..63;
+     * an even number of passes leaves the result in ohm_a. */
+    for (unsigned ohm_shift = 32; ohm_shift < 64; ohm_shift += 8) {
+        uint32_t ohm_at[256] = {0};
+        for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++) ohm_at[(ohm_a[ohm_i] >> ohm_shift) & 0xff]++;
+        for (uint32_t ohm_d = 0, ohm_sum = 0; ohm_d < 256; ohm_d++) {
+            uint32_t ohm_c = ohm_at[ohm_d];
+            ohm_at[ohm_d] = ohm_sum;
+            ohm_sum += ohm_c;
+        }
+        for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++) ohm_b[ohm_at[(ohm_a[ohm_i] >> ohm_shift) & 0xff]++] = ohm_a[ohm_i];
+        uint64_t *ohm_t = ohm_a;
+        ohm_a = ohm_b;
+        ohm_b = ohm_t;
+    }
+    uint64_t ohm_budget = 1024 * (uint64_t)ohm_cap + ((uint64_t)1 << 20);
+    ohm_status ohm_st = OHM_OK;
+    for (uint32_t ohm_r = 0; ohm_r < ohm_n && ohm_st == OHM_OK;) {
+        uint32_t ohm_end = ohm_r + 1;
+        while (ohm_end < ohm_n && (ohm_a[ohm_end] >> 32) == (ohm_a[ohm_r] >> 32)) ohm_end++;
+        for (uint32_t ohm_i = ohm_r; ohm_i < ohm_end && ohm_st == OHM_OK; ohm_i++)
+            for (uint32_t ohm_j = ohm_i + 1; ohm_j < ohm_end && ohm_st == OHM_OK; ohm_j++) {
+                if (ohm_budget-- == 0) ohm_st = OHM_TOO_COSTLY;
+                else if (OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_kb, (uint32_t)ohm_a[ohm_i]),
+                                      OHM__F(__key_in)(ohm_kb, (uint32_t)ohm_a[ohm_j])))
+                    ohm_st = OHM_CORRUPT;
+            }
+        ohm_r = ohm_end;
+    }
+    OHM_FREE(ohm_a < ohm_b ? ohm_a : ohm_b); /* the allocation's start */
+    return ohm_st;
+}
+
 /* The full invariant check of a map whose header is sound (after
  * N_attach): every metadata byte is 0 or a used byte, the mirror matches,
  * count equals the used slots, every fingerprint matches its key's hash,
  * every entry is reachable from its home slot without crossing a free slot
  * and, when it lies past its home run, that run's overflow byte has its
  * class bit, and no key is stored twice. OHM_OK or OHM_CORRUPT. Reads only
- * the block. Time O(capacity): the duplicate search visits at most
- * 1024 * capacity + 2^20 slots in all, and a block that would need more
- * (its entries' distances from home sum past that: only a crafted block,
- * or a completely full table of millions of slots) gets OHM_TOO_COSTLY. */
-static inline ohm_status OHM__F(_check)(const OHM__N *m)
+ * the block. O(capacity) time, hashing each key twice, with 16 bytes an
+ * entry of scratch memory for the search for keys stored twice (see
+ * N__check_dups; without that memory a block whose entries lie very far
+ * from home, such as a completely full table of millions of slots, may
+ * get OHM_TOO_COSTLY). Keys of one hash (a constant hash, or a crafted
+ * block) are compared at most 1024 * capacity + 2^20 times: past that,
+ * OHM_TOO_COSTLY. */
+static inline ohm_status OHM__F(_check)(const OHM__N *ohm_m)
 {
-    uint32_t cap = m->hdr.capacity;
-    if (cap == 0) return m->hdr.count == 0 ? OHM_OK : OHM_CORRUPT;
-    uint32_t mask = cap - 1;
-    const uint8_t *meta = OHM__F(__meta)(m);
-    char *kb = OHM__F(__key_base)(m);
-    for (uint32_t k = 0; k < OHM_GROUP_MIRROR; k++)
-        if (meta[cap + k] != meta[k & mask]) return OHM_CORRUPT;
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_cap == 0) return ohm_m->hdr.count == 0 ? OHM_OK : OHM_CORRUPT;
+    uint32_t ohm_mask = ohm_cap - 1;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    for (uint32_t ohm_k = 0; ohm_k < OHM_GROUP_MIRROR; ohm_k++)
+        if (ohm_meta[ohm_cap + ohm_k] != ohm_meta[ohm_k & ohm_mask]) return OHM_CORRUPT;
     /* Start the walk just after a free slot so that every run of used
      * slots is seen whole; a table with no free slot is one run. */
-    uint32_t start = 0, used = 0;
-    bool has_free = false;
-    for (uint32_t i = 0; i < cap && !has_free; i++)
-        if (meta[i] == 0) {
-            start = (i + 1) & mask;
-            has_free = true;
+    uint32_t ohm_start = 0, ohm_used = 0;
+    bool ohm_has_free = false;
+    for (uint32_t ohm_i = 0; ohm_i < ohm_cap && !ohm_has_free; ohm_i++)
+        if (ohm_meta[ohm_i] == 0) {
+            ohm_start = (ohm_i + 1) & ohm_mask;
+            ohm_has_free = true;
         }
-    uint32_t run = 0; /* used slots since the last free one */
-    /* Slots the duplicate search may visit in all: the sum of the entries'
-     * distances from home. A table with a good hash needs a few per slot
-     * (about 640 per slot for a completely full table of 2^20 slots). */
-    uint64_t budget = 1024 * (uint64_t)cap + ((uint64_t)1 << 20);
-    for (uint32_t n = 0; n < cap; n++) {
-        uint32_t i = (start + n) & mask;
-        if (meta[i] == 0) {
-            run = 0;
+    uint32_t ohm_run = 0; /* used slots since the last free one */
+    for (uint32_t ohm_n = 0; ohm_n < ohm_cap; ohm_n++) {
+        uint32_t ohm_i = (ohm_start + ohm_n) & ohm_mask;
+        if (ohm_meta[ohm_i] == 0) {
+            ohm_run = 0;
             continue;
         }
-        if (!(meta[i] & 0x80)) return OHM_CORRUPT;
-        used++;
-        const OHM__K *key = OHM__F(__key_in)(kb, i);
-        uint64_t h = OHM__HASH(m, *key);
-        if (ohm__tag(h) != meta[i]) return OHM_CORRUPT;
-        uint32_t home = (uint32_t)h & mask, dist = (i - home) & mask;
-        if (has_free && dist > run) return OHM_CORRUPT; /* crosses a free slot */
-        if (cap >= OHM_OVF_SLOTS && ohm__overflows(home, dist) &&
-            !(OHM__F(__ovf)(m)[home / OHM_OVF_SLOTS] & ohm__ovf_bit(h)))
+        if (!(ohm_meta[ohm_i] & 0x80)) return OHM_CORRUPT;
+        ohm_used++;
+        uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_i));
+        if (ohm__tag(ohm_h) != ohm_meta[ohm_i]) return OHM_CORRUPT;
+        uint32_t ohm_home = (uint32_t)ohm_h & ohm_mask, ohm_dist = (ohm_i - ohm_home) & ohm_mask;
+        if (ohm_has_free && ohm_dist > ohm_run) return OHM_CORRUPT; /* crosses a free slot */
+        if (ohm_cap >= OHM_OVF_SLOTS && ohm__overflows(ohm_home, ohm_dist) &&
+            !(OHM__F(__ovf)(ohm_m)[ohm_home / OHM_OVF_SLOTS] & ohm__ovf_bit(ohm_h)))
             return OHM_CORRUPT; /* a lookup would stop before reaching it */
-        run++;
-        /* The first equal key on this key's probe path must be itself:
-         * the slots from home up to i with the same metadata byte are
-         * compared, a group at a time. Their number is bounded (see
-         * above), so a crafted block cannot make this quadratic. */
-        if (dist > budget) return OHM_TOO_COSTLY;
-        budget -= dist;
-        for (uint32_t s = home, left = dist; left > 0;) {
-            uint32_t width = left < OHM__GROUP ? left : OHM__GROUP;
-            ohm__bits match, empty;
-            ohm__group_scan(meta + s, meta[i], &match, &empty);
-            if (width < OHM__GROUP) match &= ohm__bits_below(width);
-            for (; match; match = ohm__bits_drop_first(match))
-                if (OHM__EQ(m, *OHM__F(__key_in)(kb, (s + ohm__bits_first(match)) & mask), *key))
-                    return OHM_CORRUPT;
-            s = (s + width) & mask;
-            left -= width;
-        }
+        ohm_run++;
     }
-    if (used != m->hdr.count || used > m->hdr.max_entries) return OHM_CORRUPT;
-    return OHM_OK;
+    if (ohm_used != ohm_m->hdr.count || ohm_used > ohm_m->hdr.max_entries) return OHM_CORRUPT;
+    return OHM__F(__check_dups)(ohm_m, ohm_used);
 }
 
 /* Check an untrusted block of `len` bytes at `buf` against this map type
  * in O(1) (see ohm_header_check for each failure's status) and return the
- * map in *out on OHM_OK. Nothing is written to the block. */
-static inline ohm_status OHM__F(_attach)(void *buf, size_t len, OHM__N **out)
+ * map in *out on OHM_OK (NULL otherwise). Nothing is written to the block.
+ * The type check compares what the block records: key and value sizes and
+ * alignments, set or map, interleaving and OHM_TYPE_TAG; two types of the
+ * same sizes (uint32_t and float) are told apart only by a type tag. */
+static inline ohm_status OHM__F(_attach)(void *ohm_buf, size_t ohm_len, OHM__N **ohm_out)
 {
-    ohm_signature sig = OHM__F(__signature)();
-    ohm_status st = ohm_header_check(buf, len, OHM__F(_base_align)(), &sig);
-    if (out) *out = st == OHM_OK ? (OHM__N *)buf : NULL;
-    return st;
+    ohm_signature ohm_sig = OHM__F(__signature)();
+    ohm_status ohm_st = ohm_header_check(ohm_buf, ohm_len, OHM__F(_base_align)(), &ohm_sig);
+    if (ohm_out) *ohm_out = ohm_st == OHM_OK ? (OHM__N *)ohm_buf : NULL;
+    return ohm_st;
+}
+
+/* N_attach for a block that must not be written (a read-only mapping):
+ * the map comes back const, for the lookups, iteration and checks. */
+static inline ohm_status OHM__F(_attach_const)(const void *ohm_buf, size_t ohm_len, const OHM__N **ohm_out)
+{
+    OHM__N *ohm_m;
+    ohm_status ohm_st = OHM__F(_attach)((void *)(uintptr_t)ohm_buf, ohm_len, &ohm_m);
+    if (ohm_out) *ohm_out = ohm_m;
+    return ohm_st;
 }
 
 /* N_attach followed by N_check: the whole block is verified. Never reads
  * outside [buf, buf + len) and never writes. */
-static inline ohm_status OHM__F(_validate)(const void *buf, size_t len)
+static inline ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len)
 {
-    OHM__N *m;
-    ohm_status st = OHM__F(_attach)((void *)(uintptr_t)buf, len, &m);
-    return st == OHM_OK ? OHM__F(_check)(m) : st;
+    const OHM__N *ohm_m;
+    ohm_status ohm_st = OHM__F(_attach_const)(ohm_buf, ohm_len, &ohm_m);
+    return ohm_st == OHM_OK ? OHM__F(_check)(ohm_m) : ohm_st;
 }
 
 /* Copy every entry of `src` into `dst`, an empty map of this type in
@@ -844,23 +1023,23 @@ static inline ohm_status OHM__F(_validate)(const void *buf, size_t len)
  * grows: init a bigger block, rehash into it, drop the old one. Keys are
  * hashed as dst hashes them: when the hash reads the owner word (N_user),
  * set dst's before rehashing. */
-static inline ohm_status OHM__F(_rehash)(const OHM__N *src, OHM__N *dst)
+static inline ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 {
-    uintptr_t s0 = (uintptr_t)src, s1 = s0 + (uintptr_t)src->hdr.total_size;
-    uintptr_t d0 = (uintptr_t)dst, d1 = d0 + (uintptr_t)dst->hdr.total_size;
-    if (dst->hdr.count != 0 || (s0 < d1 && d0 < s1)) return OHM_INVALID;
-    if (src->hdr.count > dst->hdr.max_entries) return OHM_FULL;
-    OHM__ITER it = OHM__F(_iter_begin)(src);
-    OHM__ENTRY e;
-    while (OHM__F(_iter_next)(&it, &e)) {
-        uint32_t s;
-        ohm_status st = OHM__F(__claim)(dst, OHM__HASH(dst, *e.key), e.key, NULL, NULL, NULL, true, &s);
-        OHM_ASSERT(st == OHM_OK, "rehash: the count did not match the entries");
-        if (st != OHM_OK) break;
-        *OHM__F(__key)(dst, s) = *e.key;
-        OHM__MAP_ONLY(*OHM__F(__val)(dst, s) = *e.value;)
+    uintptr_t ohm_s0 = (uintptr_t)ohm_src, ohm_s1 = ohm_s0 + (uintptr_t)ohm_src->hdr.total_size;
+    uintptr_t ohm_d0 = (uintptr_t)ohm_dst, ohm_d1 = ohm_d0 + (uintptr_t)ohm_dst->hdr.total_size;
+    if (ohm_dst->hdr.count != 0 || (ohm_s0 < ohm_d1 && ohm_d0 < ohm_s1)) return OHM_INVALID;
+    if (ohm_src->hdr.count > ohm_dst->hdr.max_entries) return OHM_FULL;
+    OHM__ITER ohm_it = OHM__F(_iter_begin)(ohm_src);
+    OHM__ENTRY ohm_e;
+    while (OHM__F(_iter_next)(&ohm_it, &ohm_e)) {
+        uint32_t ohm_s;
+        ohm_status ohm_st = OHM__F(__claim)(ohm_dst, OHM__F(__hash)(ohm_dst, ohm_e.key), ohm_e.key, NULL, NULL, NULL, true, &ohm_s);
+        OHM_ASSERT(ohm_st == OHM_OK, "rehash: the count did not match the entries");
+        if (ohm_st != OHM_OK) break;
+        *OHM__F(__key)(ohm_dst, ohm_s) = *ohm_e.key;
+        OHM__MAP_ONLY(*OHM__F(__val)(ohm_dst, ohm_s) = *ohm_e.value;)
     }
-    OHM__DEBUG_CHECK(dst);
+    OHM__DEBUG_CHECK(ohm_dst);
     return OHM_OK;
 }
 
@@ -878,6 +1057,7 @@ static inline ohm_status OHM__F(_rehash)(const OHM__N *src, OHM__N *dst)
 #undef OHM_MAX_LOAD
 #undef OHM_TYPE_TAG
 #undef OHM_INTERLEAVE
+#undef OHM_DEBUG_CHECKS
 #undef OHM__KSTRIDE
 #undef OHM__VSTRIDE
 #undef OHM__HASH

@@ -12,6 +12,9 @@
 #if defined(OHM_MAX_LOAD) || defined(OHM_TYPE_TAG) || defined(OHM_INTERLEAVE)
 #error "ohm_map.h left OHM_MAX_LOAD, OHM_TYPE_TAG or OHM_INTERLEAVE defined"
 #endif
+#if defined(OHM_DEBUG_CHECKS)
+#error "ohm_map.h left OHM_DEBUG_CHECKS defined: it would leak into the next instantiation"
+#endif
 #if defined(OHM__F) || defined(OHM__N) || defined(OHM__K) || defined(OHM__V)
 #error "ohm_map.h left OHM__F, OHM__N, OHM__K or OHM__V defined"
 #endif

@@ -91,6 +91,9 @@ static unsigned char *am_block(uint32_t cap, uint32_t n, size_t *size)
         TEST_STATUS(N##_attach((buf), n_, &m_), (want));                   \
         TEST_CHECK(m_ == NULL);                                            \
         TEST_STATUS(N##_attach((buf), n_, NULL), (want));                  \
+        const N *c_ = (const N *)(void *)copy_;                            \
+        TEST_STATUS(N##_attach_const((buf), n_, &c_), (want));             \
+        TEST_CHECK(c_ == NULL);                                            \
         TEST_STATUS(N##_validate((buf), n_), (want));                      \
         TEST_CHECK(n_ == 0 || memcmp(copy_, (buf), n_) == 0);              \
         free(copy_);                                                       \
@@ -118,6 +121,10 @@ static void a_valid_block_attaches(void)
     TEST_CHECK(m == (am *)(void *)p);
     TEST_STATUS(am_attach(p, size, NULL), OHM_OK);
     TEST_STATUS(am_validate(p, size), OHM_OK);
+    /* A read-only block attaches as a const map. */
+    const am *cm = NULL;
+    TEST_STATUS(am_attach_const((const unsigned char *)p, size, &cm), OHM_OK);
+    TEST_CHECK(cm == (const am *)(const void *)p && *am_get(cm, 3u * 7919u + 1u) == 3);
     /* A longer buffer (the block followed by other data) is fine. */
     unsigned char *q = block_alloc(size + 100);
     memcpy(q, p, size);
@@ -191,7 +198,7 @@ static void swap_header(ohm_header *h)
     h->val_size = swap32(h->val_size);
     h->val_align = swap32(h->val_align);
     h->type_tag = swap32(h->type_tag);
-    h->reserved = swap32(h->reserved);
+    h->stamp = swap32(h->stamp);
     h->user = swap64(h->user);
 }
 
@@ -253,7 +260,12 @@ static void header_fields_of_the_type(void)
     WITH_HEADER(p, size, OHM_BAD_TYPE, h.max_load = 255);
     WITH_HEADER(p, size, OHM_BAD_TYPE, h.fp_bits = 8);
     WITH_HEADER(p, size, OHM_BAD_TYPE, h.mirror = 8);
-    WITH_HEADER(p, size, OHM_BAD_TYPE, h.reserved = 1);
+    /* The stamp is any value: it only counts changes. */
+    ohm_header h;
+    memcpy(&h, p, sizeof h);
+    h.stamp = 0xdeadbeefu;
+    memcpy(p, &h, sizeof h);
+    TEST_STATUS(am_validate(p, size), OHM_OK);
     free(p);
 }
 
@@ -283,6 +295,23 @@ static void too_short(void)
     EXPECT_REFUSED(am, p, 0, OHM_TOO_SHORT);
     EXPECT_REFUSED(am, p, 1, OHM_TOO_SHORT);
     EXPECT_REFUSED(am, p, sizeof(ohm_header) - 1, OHM_TOO_SHORT);
+    /* Under 4 bytes the magic cannot be read; from 4 bytes on, data of
+     * another format is "not an ohm block", however short (a 50-byte file
+     * of another format must not be called a short ohm block). */
+    EXPECT_REFUSED(am, p, 3, OHM_TOO_SHORT);
+    EXPECT_REFUSED(am, p, 4, OHM_TOO_SHORT); /* the magic is ohm's */
+    {
+        unsigned char *other = block_alloc(64);
+        memset(other, 'x', 64);
+        EXPECT_REFUSED(am, other, 4, OHM_BAD_MAGIC);
+        EXPECT_REFUSED(am, other, 50, OHM_BAD_MAGIC);
+        ohm_header swapped;
+        memcpy(&swapped, p, sizeof swapped);
+        uint32_t mg = swap32(swapped.magic);
+        memcpy(other, &mg, 4);
+        EXPECT_REFUSED(am, other, 50, OHM_BAD_ENDIAN);
+        free(other);
+    }
     /* A whole header, but shorter than total_size. */
     EXPECT_REFUSED(am, p, sizeof(ohm_header), OHM_TOO_SHORT);
     EXPECT_REFUSED(am, p, size - 1, OHM_TOO_SHORT);
@@ -435,6 +464,30 @@ static void first_failure_wins(void)
     free(p);
 }
 
+/* N_init_checked says why a block cannot be made, and writes nothing. */
+static void init_says_why(void)
+{
+    ohm_layout l = am_layout_for_capacity(64);
+    unsigned char *p = block_alloc(l.total_size + 64);
+    memset(p, 0xab, l.total_size + 64);
+    am *m = (am *)(void *)p;
+    TEST_STATUS(am_init_checked(NULL, l, 0, 0, &m), OHM_INVALID);
+    TEST_CHECK(m == NULL);
+    TEST_STATUS(am_init_checked(p, l, 0, 0, NULL), OHM_INVALID);
+    TEST_STATUS(am_init_checked(p + 4, l, 0, 0, &m), OHM_MISALIGNED);
+    TEST_STATUS(am_init_checked(p, l, 0, 101, &m), OHM_INVALID);
+    ohm_layout bad = l;
+    bad.total_size += 8;
+    TEST_STATUS(am_init_checked(p, bad, 0, 0, &m), OHM_INVALID);
+    TEST_STATUS(am_init_checked(p, am_layout_for_capacity(3), 0, 0, &m), OHM_INVALID);
+    for (size_t i = 0; i < l.total_size + 64; i++) TEST_CHECK(p[i] == 0xab); /* untouched */
+    TEST_CHECK(am_init_ex(p + 4, l, 0, 0) == NULL);
+    TEST_STATUS(am_init_checked(p, l, 9, 80, &m), OHM_OK);
+    TEST_CHECK(m == (am *)(void *)p && am_seed(m) == 9 && am_max_load_percent(m) == 80 &&
+               am_max_load(m) == 51 && am_count(m) == 0);
+    free(p);
+}
+
 int main(void)
 {
     RUN(a_valid_block_attaches);
@@ -451,5 +504,6 @@ int main(void)
     RUN(bad_offsets);
     RUN(bad_count);
     RUN(first_failure_wins);
+    RUN(init_says_why);
     return test_finish();
 }

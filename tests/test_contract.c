@@ -1,7 +1,8 @@
 /* test_contract.c - broken caller promises abort in debug builds (tests
  * are compiled without NDEBUG): put_new of a present key, the
- * *_assume_capacity calls on a full map, and remove_at with a pointer that
- * is not a used key slot of the map. Each runs in a fork()ed child whose
+ * *_assume_capacity calls on a full map, remove_at with a pointer that
+ * is not a used key slot of the map, and iteration over a map that had an
+ * entry inserted or removed since N_iter_begin. Each runs in a fork()ed child whose
  * stderr goes to a pipe; the child must die by SIGABRT after printing
  * "ohm: contract violation" and what was violated. A control child that
  * keeps every promise must exit normally. (Release behaviour:
@@ -150,6 +151,50 @@ static void remove_at_past_end(void)
     cmap_remove_at(m, (uint32_t *)(void *)((char *)m + cmap_block_size(m)));
 }
 
+/* Iteration over a map changed behind the iterator: the next step aborts
+ * (it would skip or repeat entries). */
+static cmap *half_map(void)
+{
+    ohm_layout l = cmap_layout_for_capacity(64);
+    cmap *m = cmap_init(test_block(cmap_base_align(), l.total_size), l);
+    blocks[n_blocks++ % 8] = m;
+    for (uint32_t i = 0; i < 32; i++) cmap_put(m, i, i);
+    return m;
+}
+static void iterate_while_removing(void)
+{
+    cmap *m = half_map();
+    cmap_iter it = cmap_iter_begin(m);
+    cmap_entry e;
+    while (cmap_iter_next(&it, &e)) cmap_remove(m, *e.key);
+}
+static void iterate_while_inserting(void)
+{
+    cmap *m = half_map();
+    cmap_iter it = cmap_iter_begin(m);
+    cmap_entry e;
+    uint32_t k = 1000;
+    while (cmap_iter_next(&it, &e)) cmap_put(m, k++, 0);
+}
+static void iterate_after_clear(void)
+{
+    cmap *m = half_map();
+    cmap_iter it = cmap_iter_begin(m);
+    cmap_iter_next(&it, NULL);
+    cmap_clear(m);
+    cmap_put(m, 1, 1);
+    cmap_iter_next(&it, NULL);
+}
+static void iterate_after_remove_and_insert(void)
+{
+    cmap *m = half_map(); /* the count is back where it was: still caught */
+    cmap_iter it = cmap_iter_begin(m);
+    cmap_iter_next(&it, NULL);
+    cmap_remove(m, 5);
+    cmap_put(m, 500, 0);
+    cmap_iter_next(&it, NULL);
+}
+
 /* A child that keeps every promise: exits normally, says nothing. */
 static void all_promises_kept(void)
 {
@@ -163,6 +208,20 @@ static void all_promises_kept(void)
     cmap_fetch_put_assume_capacity(m, 4, 1, NULL);
     cmap_remove_at(m, cmap_get_key(m, 7));
     cmap_put_new_assume_capacity(m, 7, 7);
+    /* Writing values, overwriting present keys and failed inserts or
+     * removals during iteration change no entry: no abort. */
+    cmap_iter it = cmap_iter_begin(m);
+    cmap_entry e;
+    while (cmap_iter_next(&it, &e)) {
+        *e.value += 1;
+        cmap_put(m, *e.key, 9);
+        cmap_put(m, 99999, 0); /* full: OHM_FULL */
+        cmap_remove(m, 88888); /* absent */
+    }
+    /* A new iteration after the changes is fine. */
+    cmap_remove(m, 3);
+    it = cmap_iter_begin(m);
+    while (cmap_iter_next(&it, &e)) {}
 }
 
 static void debug_builds_abort(void)
@@ -181,6 +240,10 @@ static void debug_builds_abort(void)
     EXPECT_ABORT(remove_at_misaligned, "remove_at");
     EXPECT_ABORT(remove_at_null, "remove_at");
     EXPECT_ABORT(remove_at_past_end, "remove_at");
+    EXPECT_ABORT(iterate_while_removing, "iter_next");
+    EXPECT_ABORT(iterate_while_inserting, "iter_next");
+    EXPECT_ABORT(iterate_after_clear, "iter_next");
+    EXPECT_ABORT(iterate_after_remove_and_insert, "iter_next");
 }
 
 static void promises_kept_do_not_abort(void)

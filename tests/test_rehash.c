@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "test.h"
+#include "util.h"
 
 #define OHM_NAME rm
 #define OHM_KEY uint32_t
@@ -359,6 +360,55 @@ static void after_churn(void)
     free(src);
 }
 
+/* N_layout_grown: at least twice the capacity, enough for one more entry
+ * at the map's own maximum load, nothing at the ceiling. */
+static void the_layout_to_grow_into(void)
+{
+    static const unsigned loads[] = {1, 50, 87, 100};
+    for (size_t li = 0; li < 4; li++)
+        for (uint32_t cap = 0; cap <= 4096; cap = cap ? cap * 2 : 1) {
+            ohm_layout l = rm_layout_for_capacity(cap);
+            void *buf = test_block(rm_base_align(), l.total_size);
+            rm *m = rm_init_ex(buf, l, 5, loads[li]);
+            TEST_CHECK(m != NULL);
+            if (!m) return;
+            for (uint32_t k = 0; rm_put(m, k, k) != OHM_FULL; k++) {}
+            ohm_layout g = rm_layout_grown(m);
+            TEST_CHECK(g.total_size != 0);
+            TEST_CHECK(g.capacity >= 2 * cap);
+            TEST_CHECK(ohm_max_entries(g.capacity, loads[li]) > rm_count(m));
+            /* The recipe: init like, rehash, put: every step succeeds and
+             * the settings come along. */
+            rm_set_user(m, 0x55);
+            void *nb = test_block(rm_base_align(), g.total_size);
+            rm *big = rm_init_like(nb, g, m);
+            TEST_CHECK(big != NULL);
+            if (!big) return;
+            TEST_EQ_U(rm_seed(big), 5);
+            TEST_EQ_U(rm_max_load_percent(big), loads[li]);
+            TEST_EQ_U(rm_user(big), 0x55);
+            TEST_STATUS(rm_rehash(m, big), OHM_OK);
+            TEST_STATUS(rm_put(big, 999999, 1), OHM_OK);
+            TEST_EQ_U(rm_count(big), rm_count(m) + 1);
+            free(buf);
+            free(nb);
+        }
+    /* At the ceiling: a header that says 2^31 slots (only the header is
+     * read) gets no layout. */
+    rm fake;
+    memset(&fake, 0, sizeof fake);
+    fake.hdr.capacity = OHM_MAX_CAPACITY;
+    fake.hdr.count = OHM_MAX_CAPACITY;
+    fake.hdr.max_load = 100;
+    TEST_EQ_U(rm_layout_grown(&fake).total_size, 0);
+    fake.hdr.capacity = OHM_MAX_CAPACITY / 2; /* the last doubling is fine */
+    fake.hdr.count = OHM_MAX_CAPACITY / 2;
+    ohm_layout last = rm_layout_grown(&fake);
+    TEST_EQ_U(last.capacity, SIZE_MAX > UINT32_MAX ? OHM_MAX_CAPACITY : 0);
+    fake.hdr.max_load = 40; /* 2^30 entries do not fit 2^31 slots at 40% */
+    TEST_EQ_U(rm_layout_grown(&fake).total_size, 0);
+}
+
 int main(void)
 {
     RUN(into_a_larger_block);
@@ -371,5 +421,6 @@ int main(void)
     RUN(grow_on_full);
     RUN(sets_and_separate_arrays);
     RUN(after_churn);
+    RUN(the_layout_to_grow_into);
     return test_finish();
 }

@@ -325,14 +325,14 @@ static void hash_bytes_known_answers(void)
     };
     static const uint64_t seeds[] = {0, 1, 0xdeadbeefcafef00du};
     static const uint64_t want[8][3] = {
-        {0x3e791cb38af7288cu, 0x60a4492e4d705edfu, 0x5da0b467a6b4b21cu},
-        {0x4ed297b2f165607du, 0x73b3db50827ef93eu, 0x7ad7303fdf547ad7u},
-        {0x6b7923e462e127eau, 0x0f2553e9b334f0b2u, 0x1279a473a616c56du},
-        {0x00796106ec3c1ccdu, 0x5ea009e1e813473du, 0x5a9f31ef77ea9944u},
-        {0x9f72757e1a0a2984u, 0x9d6298b7911dc85bu, 0xb76bad423724363bu},
-        {0x65fd5b7ecf0c4e14u, 0xcdbe0e453bca5a0bu, 0x661d7aed7c208c10u},
-        {0xe4fb9c35ac22f57bu, 0x420cefb6463be3d6u, 0x0bbfcf23e7c1ee75u},
-        {0x762baba545b12fbfu, 0xf78d68fe65d66f68u, 0x3f1bd32d378c1507u},
+        {0xe67ea50d89c10039u, 0x35ac2eb8814ea633u, 0xea63ae17a099c415u},
+        {0xd1b83c20e166cba5u, 0x9ae84ec629bcffc5u, 0x1cc9d1efd16333e1u},
+        {0xc3ed70722803b8a7u, 0xf2bc50d573133243u, 0xfd2d58432e360071u},
+        {0x09eb443c1c5b7b03u, 0x2241056061a51bbcu, 0xd76036a394d6e3c1u},
+        {0xb205106f74b73d98u, 0xa94ee28e332a4370u, 0xe0664a4ddaa210d0u},
+        {0xc9474954c0803bbfu, 0x052e4e27c055a595u, 0xc1eb96fe752c5b47u},
+        {0x1226e32a8921e5f0u, 0x6b769214c1cf864bu, 0xd929f1e8c44fffd0u},
+        {0x398561f0f4d15e52u, 0x410626d503e17d2bu, 0x41b665779bb4bb7cu},
     };
     char buf[80];
     for (int i = 0; i < 8; i++) {

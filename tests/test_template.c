@@ -48,8 +48,7 @@ typedef struct tpoint {
 #define OHM_KEY uint64_t
 #define OHM_VALUE uint16_t
 #include "ohm_map.h"
-#include "template_clean.h"
-#undef OHM_DEBUG_CHECKS
+#include "template_clean.h" /* and OHM_DEBUG_CHECKS is gone */
 
 /* The core header again: it is guarded. */
 #include "ohm.h"
