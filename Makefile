@@ -1,6 +1,7 @@
 # ohm - build, test, demo, install. Plain make, no configure step.
 #
-#   make               library, examples and tests (all variants)
+#   make               the library, build/libohm.a (what a user wants)
+#   make all           library, examples and tests (all variants)
 #   make test          every test under ASan+UBSan with gcc and with clang,
 #                      the core suite again under valgrind, then the fuzzers
 #                      for a short bounded time
@@ -21,6 +22,11 @@ SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame
 TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 # Extra sources a test links (same variant flags): NAME_SRCS := files.
 test_simd_SRCS := tests/simd_swar.c
+test_hygiene_SRCS := tests/hygiene_user.c
+# Extra flags a test needs in a variant: NAME_FLAGS_VARIANT. test_layout's 64-byte
+# aligned key makes gcc note an ABI change of gcc 4.6 (tests/test_layout.c).
+test_layout_FLAGS_gcc := -Wno-psabi
+test_layout_FLAGS_vg := -Wno-psabi
 # The core suite run under valgrind (slow ones scaled down).
 CORE_TESTS := $(filter-out test_fork% test_stress%,$(TESTS))
 
@@ -35,11 +41,12 @@ VARIANTS := gcc clang vg
 
 EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 
+# The default target: the library alone.
+lib: $(BUILD)/libohm.a
+
 .PHONY: all lib tests examples test test-gcc test-clang test-vg test-examples test-install test-compile-fail demo bench fuzz fuzz-short install clean
 
 all: lib examples tests
-
-lib: $(BUILD)/libohm.a
 
 $(BUILD)/libohm.a: src/ohm.c $(HDRS)
 	@mkdir -p $(BUILD)/obj
@@ -54,7 +61,7 @@ $(BUILD)/$(1)/ohm.o: src/ohm.c $(HDRS)
 
 $(BUILD)/$(1)/%: tests/%.c $(HDRS) $(wildcard tests/*.h) $(BUILD)/$(1)/ohm.o
 	@mkdir -p $(BUILD)/$(1)
-	$(CC_$(1)) $(WARN) $(FLAGS_$(1)) $(INC) -Itests $$< $$($$*_SRCS) $(BUILD)/$(1)/ohm.o -o $$@ -lm -pthread
+	$(CC_$(1)) $(WARN) $(FLAGS_$(1)) $$($$*_FLAGS_$(1)) $(INC) -Itests $$< $$($$*_SRCS) $(BUILD)/$(1)/ohm.o -o $$@ -lm -pthread
 endef
 $(foreach v,$(VARIANTS),$(eval $(call VARIANT_RULES,$(v))))
 
