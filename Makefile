@@ -125,11 +125,28 @@ bench:
 	bash bench/run.sh
 
 # --- install -----------------------------------------------------------
-install: $(BUILD)/libohm.a ohm.pc.in
+install: check-version $(BUILD)/libohm.a ohm.pc.in
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 $(HDRS) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/libohm.a $(DESTDIR)$(PREFIX)/lib/
-	sed 's|@PREFIX@|$(PREFIX)|g' ohm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ohm.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@OHM_VERSION@|$(OHM_VERSION)|g' ohm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ohm.pc
 
 clean:
 	rm -rf $(BUILD)
+
+# --- version -----------------------------------------------------------
+# One source of truth: the OHM_VERSION_* macros in include/ohm.h. ohm.pc and
+# the CMake package files take their version from there.
+ohm_macro = $(shell sed -n 's/^.define OHM_VERSION_$(1)  *//p' include/ohm.h)
+OHM_VERSION_MAJOR := $(call ohm_macro,MAJOR)
+OHM_VERSION_MINOR := $(call ohm_macro,MINOR)
+OHM_VERSION_PATCH := $(call ohm_macro,PATCH)
+OHM_VERSION       := $(OHM_VERSION_MAJOR).$(OHM_VERSION_MINOR).$(OHM_VERSION_PATCH)
+
+.PHONY: check-version
+# The three numbers are numbers and OHM_VERSION_STRING spells them.
+check-version:
+	@echo "$(OHM_VERSION)" | grep -Eqx '[0-9]+\.[0-9]+\.[0-9]+' \
+	  || { echo "include/ohm.h: OHM_VERSION_MAJOR/MINOR/PATCH missing or not numbers (got '$(OHM_VERSION)')" >&2; exit 1; }
+	@test '$(call ohm_macro,STRING)' = '"$(OHM_VERSION)"' \
+	  || { echo 'include/ohm.h: OHM_VERSION_STRING is $(call ohm_macro,STRING), not "$(OHM_VERSION)"' >&2; exit 1; }
