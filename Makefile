@@ -126,10 +126,11 @@ bench:
 
 # --- install -----------------------------------------------------------
 install: check-version $(BUILD)/libohm.a ohm.pc.in
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/ohm
 	install -m 644 $(HDRS) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/libohm.a $(DESTDIR)$(PREFIX)/lib/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@OHM_VERSION@|$(OHM_VERSION)|g' ohm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ohm.pc
+	for f in ohmConfig ohmConfigVersion; do $(OHM_CMAKE_SED) cmake/$$f.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/ohm/$$f.cmake || exit 1; done
 
 clean:
 	rm -rf $(BUILD)
@@ -150,3 +151,11 @@ check-version:
 	  || { echo "include/ohm.h: OHM_VERSION_MAJOR/MINOR/PATCH missing or not numbers (got '$(OHM_VERSION)')" >&2; exit 1; }
 	@test '$(call ohm_macro,STRING)' = '"$(OHM_VERSION)"' \
 	  || { echo 'include/ohm.h: OHM_VERSION_STRING is $(call ohm_macro,STRING), not "$(OHM_VERSION)"' >&2; exit 1; }
+
+# --- CMake package (cmake/) --------------------------------------------
+# 'make install' writes <prefix>/lib/cmake/ohm/ohmConfig.cmake and
+# ohmConfigVersion.cmake from the templates in cmake/, without cmake. The
+# pointer size lets a project of the other size find libohm.a unsuitable.
+OHM_SIZEOF_VOID_P = $(shell echo __SIZEOF_POINTER__ | $(CC) -E -P -x c - 2>/dev/null | tr -dc 0-9)
+OHM_CMAKE_SED = sed -e 's|@OHM_VERSION@|$(OHM_VERSION)|g' -e 's|@OHM_VERSION_MAJOR@|$(OHM_VERSION_MAJOR)|g' \
+                    -e 's|@OHM_SIZEOF_VOID_P@|$(OHM_SIZEOF_VOID_P)|g'
