@@ -96,7 +96,7 @@ test-install:
 test-compile-fail:
 	sh tests/compile_fail/run.sh gcc clang
 
-TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-compile-fail $(EXTRA_TESTS)
+TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-compile-fail $(EXTRA_TESTS)
 test: $(TEST_SUITES)
 	@echo "test suites: $(words $(TEST_SUITES)) passed, 0 failed"
 
@@ -132,11 +132,71 @@ bench:
 	bash bench/run.sh
 
 # --- install -----------------------------------------------------------
-install: $(BUILD)/libohm.a ohm.pc.in
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+install: check-version $(BUILD)/libohm.a ohm.pc.in
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/ohm
 	install -m 644 $(HDRS) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/libohm.a $(DESTDIR)$(PREFIX)/lib/
-	sed 's|@PREFIX@|$(PREFIX)|g' ohm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ohm.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@OHM_VERSION@|$(OHM_VERSION)|g' ohm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ohm.pc
+	for f in ohmConfig ohmConfigVersion; do $(OHM_CMAKE_SED) cmake/$$f.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/ohm/$$f.cmake || exit 1; done
 
 clean:
 	rm -rf $(BUILD)
+
+# --- version -----------------------------------------------------------
+# One source of truth: the OHM_VERSION_* macros in include/ohm.h. ohm.pc and
+# the CMake package files take their version from there.
+ohm_macro = $(shell sed -n 's/^.define OHM_VERSION_$(1)  *//p' include/ohm.h)
+OHM_VERSION_MAJOR := $(call ohm_macro,MAJOR)
+OHM_VERSION_MINOR := $(call ohm_macro,MINOR)
+OHM_VERSION_PATCH := $(call ohm_macro,PATCH)
+OHM_VERSION       := $(OHM_VERSION_MAJOR).$(OHM_VERSION_MINOR).$(OHM_VERSION_PATCH)
+
+.PHONY: check-version
+# The three numbers are numbers and OHM_VERSION_STRING spells them.
+check-version:
+	@echo "$(OHM_VERSION)" | grep -Eqx '[0-9]+\.[0-9]+\.[0-9]+' \
+	  || { echo "include/ohm.h: OHM_VERSION_MAJOR/MINOR/PATCH missing or not numbers (got '$(OHM_VERSION)')" >&2; exit 1; }
+	@test '$(call ohm_macro,STRING)' = '"$(OHM_VERSION)"' \
+	  || { echo 'include/ohm.h: OHM_VERSION_STRING is $(call ohm_macro,STRING), not "$(OHM_VERSION)"' >&2; exit 1; }
+
+# --- CMake package and subproject (cmake/, CMakeLists.txt) -------------
+# 'make install' writes <prefix>/lib/cmake/ohm/ohmConfig.cmake and
+# ohmConfigVersion.cmake from the templates in cmake/, without cmake. The
+# pointer size lets a project of the other size find libohm.a unsuitable.
+OHM_SIZEOF_VOID_P = $(shell echo __SIZEOF_POINTER__ | $(CC) -E -P -x c - 2>/dev/null | tr -dc 0-9)
+OHM_CMAKE_SED = sed -e 's|@OHM_VERSION@|$(OHM_VERSION)|g' -e 's|@OHM_VERSION_MAJOR@|$(OHM_VERSION_MAJOR)|g' \
+                    -e 's|@OHM_SIZEOF_VOID_P@|$(OHM_SIZEOF_VOID_P)|g'
+
+# test-cmake: the README example built by cmake the three ways a project
+# takes ohm, each consumer project tests/cmake/NAME built in build/cmake/:
+# find_package against 'make install' into a scratch prefix, add_subdirectory
+# of the repository root, and FetchContent with SOURCE_DIR. Then the
+# top-level CMake build (examples under ctest) and its 'cmake --install',
+# whose package files must be those of 'make install', and find_package
+# against that prefix too.
+CMAKE_PREFIX := $(CURDIR)/$(BUILD)/cmake/prefix
+# cmake_consumer NAME DIR ARGS: configure and build tests/cmake/NAME in
+# build/cmake/DIR, then check that its basic prints 144.
+define cmake_consumer
+	cmake -S tests/cmake/$(1) -B $(BUILD)/cmake/$(2) -DCMAKE_C_FLAGS="$(WARN)" $(3) >$(BUILD)/cmake/$(2).log 2>&1 \
+	  && cmake --build $(BUILD)/cmake/$(2) >>$(BUILD)/cmake/$(2).log 2>&1 \
+	  || { cat $(BUILD)/cmake/$(2).log; exit 1; }
+	test "$$($(BUILD)/cmake/$(2)/basic)" = 144 && echo "cmake $(2): basic prints 144"
+endef
+
+.PHONY: test-cmake
+test-cmake:
+	@command -v cmake >/dev/null || sh tools/ensure-packages.sh cmake
+	rm -rf $(BUILD)/cmake && mkdir -p $(BUILD)/cmake
+	$(MAKE) -s install PREFIX=$(CMAKE_PREFIX)
+	grep -qx 'Version: $(OHM_VERSION)' $(CMAKE_PREFIX)/lib/pkgconfig/ohm.pc
+	$(call cmake_consumer,find_package,find_package,-DCMAKE_PREFIX_PATH=$(CMAKE_PREFIX) -DOHM_EXPECTED_VERSION=$(OHM_VERSION))
+	$(call cmake_consumer,subdirectory,subdirectory,)
+	$(call cmake_consumer,fetchcontent,fetchcontent,)
+	cmake -S . -B $(BUILD)/cmake/top -DCMAKE_C_FLAGS="$(WARN)" >$(BUILD)/cmake/top.log 2>&1 \
+	  && cmake --build $(BUILD)/cmake/top >>$(BUILD)/cmake/top.log 2>&1 \
+	  && (cd $(BUILD)/cmake/top && ctest --output-on-failure) >>$(BUILD)/cmake/top.log 2>&1 \
+	  && cmake --install $(BUILD)/cmake/top --prefix $(CURDIR)/$(BUILD)/cmake/cmake-prefix >>$(BUILD)/cmake/top.log 2>&1 \
+	  || { cat $(BUILD)/cmake/top.log; exit 1; }
+	diff -r $(CMAKE_PREFIX)/lib/cmake $(BUILD)/cmake/cmake-prefix/lib/cmake
+	$(call cmake_consumer,find_package,find_package-cmake-install,-DCMAKE_PREFIX_PATH=$(CURDIR)/$(BUILD)/cmake/cmake-prefix -DOHM_EXPECTED_VERSION=$(OHM_VERSION))

@@ -18,6 +18,12 @@
 #ifndef OHM_H
 #define OHM_H
 
+/* The library version, separate from the block format version OHM_FORMAT_VERSION. */
+#define OHM_VERSION_MAJOR 0
+#define OHM_VERSION_MINOR 2
+#define OHM_VERSION_PATCH 0
+#define OHM_VERSION_STRING "0.2.0"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
