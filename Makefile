@@ -44,7 +44,7 @@ EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 # The default target: the library alone.
 lib: $(BUILD)/libohm.a
 
-.PHONY: all lib tests examples test test-gcc test-clang test-vg test-examples test-install test-compile-fail demo bench fuzz fuzz-short install clean
+.PHONY: all lib tests examples test test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail demo bench fuzz fuzz-short install clean
 
 all: lib examples tests
 
@@ -91,12 +91,46 @@ test-install:
 	PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/prefix/lib/pkgconfig sh -c '$(CC) $(WARN) examples/basic.c $$(pkg-config --cflags --libs ohm) -o $(BUILD)/basic-installed'
 	test "$$($(BUILD)/basic-installed)" = 144
 
+# C++: the headers as C++17 and C++20 with g++ and clang++ under ASan and
+# UBSan (tests/cpp/test_cpp.cpp), and one program whose C and C++ files
+# share a block and one map type, declared in a header (OHM_DECLARE) and
+# defined in the C file (OHM_DEFINE).
+CXX_PAIRS := g++:gcc clang++:clang
+CXX_STDS  := c++17 c++20
+CXXWARN   := -Wall -Wextra -Werror -pedantic -Wshadow
+test-cpp: $(BUILD)/gcc/ohm.o $(BUILD)/clang/ohm.o
+	@mkdir -p $(BUILD)/cpp
+	set -e; for pair in $(CXX_PAIRS); do cxx=$${pair%%:*}; cc=$${pair##*:}; \
+	  for std in $(CXX_STDS); do \
+	    $$cxx -std=$$std $(CXXWARN) $(FLAGS_gcc) $(INC) tests/cpp/test_cpp.cpp $(BUILD)/$$cc/ohm.o -o $(BUILD)/cpp/test_$$cxx-$$std; \
+	    $(BUILD)/cpp/test_$$cxx-$$std; \
+	    $$cc $(WARN) $(FLAGS_gcc) $(INC) -Itests/cpp -c tests/cpp/mixed_c.c -o $(BUILD)/cpp/mixed_c-$$cc.o; \
+	    $$cxx -std=$$std $(CXXWARN) $(FLAGS_gcc) $(INC) -Itests/cpp tests/cpp/mixed_cpp.cpp $(BUILD)/cpp/mixed_c-$$cc.o \
+	      $(BUILD)/$$cc/ohm.o -o $(BUILD)/cpp/mixed_$$cxx-$$std; \
+	    $(BUILD)/cpp/mixed_$$cxx-$$std; \
+	  done; done
+
+# One instantiation shared by many files: tests/modes/words.h declares it
+# (OHM_DECLARE), words.c defines it (OHM_DEFINE), count.c and main.c use
+# it. The functions must exist once, in words.o, and nowhere else.
+MODES_SRCS := words count main
+test-modes: $(BUILD)/gcc/ohm.o $(BUILD)/clang/ohm.o
+	@mkdir -p $(BUILD)/modes
+	set -e; for cc in gcc clang; do \
+	  for f in $(MODES_SRCS); do $$cc $(WARN) $(FLAGS_gcc) $(INC) -Itests/modes -c tests/modes/$$f.c -o $(BUILD)/modes/$$f-$$cc.o; done; \
+	  $$cc $(FLAGS_gcc) $(addprefix $(BUILD)/modes/,$(addsuffix -$$cc.o,$(MODES_SRCS))) $(BUILD)/$$cc/ohm.o -o $(BUILD)/modes/words-$$cc; \
+	  $(BUILD)/modes/words-$$cc; \
+	  nm $(BUILD)/modes/words-$$cc.o | grep -q ' T words_put$$'; \
+	  ! nm $(BUILD)/modes/main-$$cc.o $(BUILD)/modes/count-$$cc.o | grep -q ' [Tt] words_'; \
+	  echo "modes ($$cc): words_* defined once, in words.o"; \
+	done
+
 # Bad template parameters are refused at compile time with a message that
 # names the fix (tests/compile_fail/).
 test-compile-fail:
 	sh tests/compile_fail/run.sh gcc clang
 
-TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-compile-fail $(EXTRA_TESTS)
+TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-modes test-compile-fail $(EXTRA_TESTS)
 test: $(TEST_SUITES)
 	@echo "test suites: $(words $(TEST_SUITES)) passed, 0 failed"
 

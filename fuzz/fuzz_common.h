@@ -104,13 +104,16 @@ enum fz_op {
     FZ_OP_CLEAR,               /* B (clears only when 0) */
     FZ_OP_RESERVE,             /* B B */
     FZ_OP_USER,                /* B */
+    FZ_OP_ITER_REMOVE,         /* B (which entries: a bit pattern) */
+    FZ_OP_REMOVE_IF,           /* B (which entries: a bit pattern) */
+    FZ_OP_GET_MANY,            /* B (how many keys) */
     FZ_OP_COUNT
 };
 static inline int fz_op_decode(unsigned byte)
 {
     static const uint8_t more[32 - FZ_OP_COUNT] = {
         FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT_NEW, FZ_OP_REMOVE, FZ_OP_REMOVE,
-        FZ_OP_REMOVE, FZ_OP_GET, FZ_OP_GET, FZ_OP_GET_OR_PUT, FZ_OP_REMOVE_AT, FZ_OP_PUT};
+        FZ_OP_GET, FZ_OP_GET_OR_PUT, FZ_OP_PUT};
     unsigned op = byte % 32u;
     return op < FZ_OP_COUNT ? (int)op : more[op - FZ_OP_COUNT];
 }

@@ -69,6 +69,14 @@ typedef struct fz_probe {
     uint32_t idx;
 } fz_probe;
 
+/* What N_remove_if's predicate saw (ops_driver.h). */
+typedef struct fz_pred_ctx {
+    unsigned bits;
+    uint32_t ks, calls;
+    bool bad;
+    uint8_t called[FZ_KS_MAX];
+} fz_pred_ctx;
+
 static uint32_t fz_key_index(fz_in *in, const fz_oracle *o)
 {
     unsigned lo = fz_u8(in), hi = fz_u8(in);

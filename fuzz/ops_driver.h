@@ -43,6 +43,22 @@ static bool FZ_F(_fz_eq)(const void *probe, const FZ_K *key, void *ctx)
     return FZ_F(_fz_key)(((const fz_probe *)probe)->idx) == *key;
 }
 
+/* N_remove_if's predicate: removes the entries whose key index has bit
+ * (index mod 8) of `bits` set; checks it is asked once about each. */
+static bool FZ_F(_fz_pred)(FZ_F(_entry) e, void *vctx)
+{
+    fz_pred_ctx *c = (fz_pred_ctx *)vctx;
+    uint64_t i = sizeof(FZ_K) == 8 ? (uint64_t)*e.key * FZ_KEY_INV
+                                   : (uint32_t)((uint32_t)*e.key * (uint32_t)FZ_KEY_INV);
+    c->calls++;
+    if (i >= c->ks || c->called[i]) {
+        c->bad = true;
+        return false;
+    }
+    c->called[i] = 1;
+    return (c->bits >> (i % 8)) & 1u;
+}
+
 /* Everything the map says must agree with the oracle. */
 static void FZ_F(_fz_verify)(const FZ_N *m, const fz_oracle *o)
 {
@@ -434,6 +450,56 @@ static void FZ_F(_fz_run)(fz_in *in, uint32_t cap, unsigned load, uint64_t seed)
             o->user = fz_u8(in) * 0x0101010101010101u;
             FZ_F(_set_user)(m, o->user);
             break;
+        case FZ_OP_ITER_REMOVE: { /* every entry once, the picked ones removed */
+            unsigned b = fz_u8(in);
+            static uint8_t seen_ir[FZ_KS_MAX];
+            uint8_t *seen = seen_ir;
+            memset(seen, 0, o->ks);
+            uint32_t before = o->count, n = 0;
+            FZ_F(_iter) it = FZ_F(_iter_begin)(m);
+            FZ_F(_entry) e;
+            while (FZ_F(_iter_next)(&it, &e)) {
+                uint32_t i = FZ_F(_fz_idx)(*e.key, o);
+                FZ_REQUIRE(o->present[i] && !seen[i] && ++n <= before);
+                seen[i] = 1;
+                if ((b >> (i % 8)) & 1u) {
+                    FZ_REQUIRE(FZ_F(_iter_remove)(&it));
+                    FZ_REQUIRE(!FZ_F(_iter_remove)(&it));
+                    FZ_F(_fz_del)(o, i);
+                    FZ_REQUIRE(FZ_F(_check)(m) == OHM_OK);
+                }
+            }
+            FZ_REQUIRE(n == before);
+            break;
+        }
+        case FZ_OP_REMOVE_IF: {
+            fz_pred_ctx c;
+            memset(&c, 0, sizeof c);
+            c.bits = fz_u8(in);
+            c.ks = o->ks;
+            uint32_t before = o->count, want = 0;
+            for (uint32_t i = 0; i < o->ks; i++) want += o->present[i] && ((c.bits >> (i % 8)) & 1u);
+            FZ_REQUIRE(FZ_F(_remove_if)(m, FZ_F(_fz_pred), &c) == want);
+            FZ_REQUIRE(c.calls == before && !c.bad);
+            for (uint32_t i = 0; i < o->ks; i++) {
+                FZ_REQUIRE(c.called[i] == o->present[i]);
+                if (o->present[i] && ((c.bits >> (i % 8)) & 1u)) FZ_F(_fz_del)(o, i);
+            }
+            break;
+        }
+        case FZ_OP_GET_MANY: {
+            unsigned b = fz_u8(in) % 48u;
+            FZ_K keys[48];
+            FZ_F(_entry) got[48];
+            for (unsigned j = 0; j < b; j++) keys[j] = FZ_F(_fz_key)((uint32_t)((j * 7919u + b) % o->ks));
+            FZ_F(_get_many)(m, keys, b, got);
+            for (unsigned j = 0; j < b; j++) {
+                FZ_F(_entry) one = FZ_F(_get_entry)(m, keys[j]);
+                FZ_REQUIRE(got[j].key == one.key);
+                FZ_REQUIRE((one.key != NULL) == (o->present[(j * 7919u + b) % o->ks] != 0));
+            }
+            break;
+        }
         default:
             FZ_REQUIRE(0);
         }

@@ -29,6 +29,16 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The headers are C11 and C++17 alike: the few C-only keywords go through
+ * these. */
+#ifdef __cplusplus
+#define OHM__ALIGNOF(T) alignof(T)
+#define OHM__STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define OHM__ALIGNOF(T) _Alignof(T)
+#define OHM__STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -357,10 +367,14 @@ static inline bool ohm__overflows(uint32_t ohm_home, uint32_t ohm_dist)
 }
 static inline uint8_t ohm__ovf_bit(uint64_t ohm_hash) { return (uint8_t)(1u << ((ohm_hash >> 54) & 7)); }
 
-/* The default hash for integer keys: _Generic picks a widening that never
- * changes the value's meaning, so -1 hashes the same as an int or a long. */
+/* The default hash for integer keys: _Generic (in C++, overloads at the end
+ * of this header) picks a widening that never changes the value's meaning,
+ * so -1 hashes the same as an int or a long, in C and in C++. */
 static inline uint64_t ohm__hash_signed(int64_t ohm_k, uint64_t ohm_seed) { return ohm_hash_u64((uint64_t)ohm_k, ohm_seed); }
 static inline uint64_t ohm__hash_unsigned(uint64_t ohm_k, uint64_t ohm_seed) { return ohm_hash_u64(ohm_k, ohm_seed); }
+#ifdef __cplusplus
+#define OHM__HASH_INT(k, seed) ohm__hash_int((k), (seed)) /* an error here: define OHM_HASH(key) for this key type */
+#else
 #define OHM__HASH_INT(k, seed)                                                              \
     _Generic((k), /* a compile error here means: define OHM_HASH(key) for this key type */ \
         _Bool: ohm__hash_unsigned, char: ohm__hash_signed, signed char: ohm__hash_signed,   \
@@ -369,6 +383,7 @@ static inline uint64_t ohm__hash_unsigned(uint64_t ohm_k, uint64_t ohm_seed) { r
         unsigned int: ohm__hash_unsigned, long: ohm__hash_signed,                           \
         unsigned long: ohm__hash_unsigned, long long: ohm__hash_signed,                     \
         unsigned long long: ohm__hash_unsigned)((k), (seed))
+#endif
 
 /* Group probing: the metadata of OHM__GROUP consecutive slots is examined at
  * once. ohm__group_scan gives two bit sets over the group, the slots whose
@@ -482,7 +497,30 @@ void ohm_assert_fail(const char *ohm_what, const char *ohm_file, int ohm_line);
 #endif
 
 #ifdef __cplusplus
+} /* extern "C" */
+
+/* C++: the default integer hash by overloading, each integer type widened
+ * as _Generic widens it in C, so that C and C++ build the same blocks. */
+static inline uint64_t ohm__hash_int(bool ohm_k, uint64_t ohm_s) { return ohm__hash_unsigned(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(char ohm_k, uint64_t ohm_s) { return ohm__hash_signed(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(signed char ohm_k, uint64_t ohm_s) { return ohm__hash_signed(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(unsigned char ohm_k, uint64_t ohm_s) { return ohm__hash_unsigned(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(short ohm_k, uint64_t ohm_s) { return ohm__hash_signed(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(unsigned short ohm_k, uint64_t ohm_s) { return ohm__hash_unsigned(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(int ohm_k, uint64_t ohm_s) { return ohm__hash_signed(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(unsigned ohm_k, uint64_t ohm_s) { return ohm__hash_unsigned(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(long ohm_k, uint64_t ohm_s) { return ohm__hash_signed(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(unsigned long ohm_k, uint64_t ohm_s) { return ohm__hash_unsigned(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(long long ohm_k, uint64_t ohm_s) { return ohm__hash_signed(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(unsigned long long ohm_k, uint64_t ohm_s) { return ohm__hash_unsigned(ohm_k, ohm_s); }
+/* C's wchar_t, char16_t and char32_t are typedefs of the integer types
+ * below; C++'s are types of their own, hashed as their C typedefs are. */
+static inline uint64_t ohm__hash_int(wchar_t ohm_k, uint64_t ohm_s)
+{
+    return (wchar_t)-1 < 0 ? ohm__hash_signed((int64_t)ohm_k, ohm_s) : ohm__hash_unsigned((uint64_t)ohm_k, ohm_s);
 }
+static inline uint64_t ohm__hash_int(char16_t ohm_k, uint64_t ohm_s) { return ohm__hash_unsigned(ohm_k, ohm_s); }
+static inline uint64_t ohm__hash_int(char32_t ohm_k, uint64_t ohm_s) { return ohm__hash_unsigned(ohm_k, ohm_s); }
 #endif
 #endif /* OHM_H */
 
@@ -524,7 +562,7 @@ void ohm_assert_fail(const char *ohm_what, const char *ohm_file, int ohm_line)
     abort();
 }
 
-_Static_assert(_Alignof(ohm_header) <= 8, "ohm_base_align_for assumes the header needs at most 8");
+OHM__STATIC_ASSERT(OHM__ALIGNOF(ohm_header) <= 8, "ohm_base_align_for assumes the header needs at most 8");
 static uint64_t ohm__align_up(uint64_t ohm_x, uint64_t ohm_a) { return (ohm_x + ohm_a - 1) & ~(ohm_a - 1); }
 static bool ohm__pow2(uint64_t ohm_x) { return ohm_x != 0 && (ohm_x & (ohm_x - 1)) == 0; }
 

@@ -40,11 +40,45 @@
  *                        in arrays of their own [1 when that adds no
  *                        padding]
  *
- * Pointer stability: insertion never moves entries. Removal (backward
- * shift) may move other entries of the same cluster: every key or value
- * pointer obtained before a removal is invalid after it, and a removal
- * during iteration invalidates the iterator. clear invalidates everything.
- * A hash must be deterministic: the blocks it builds outlive the process.
+ *   OHM_DEBUG_CHECKS     defined: N_check after every mutation (tests)
+ *   OHM_DECLARE          defined: declarations only (types and prototypes),
+ *                        for a header shared by many files
+ *   OHM_DEFINE           defined: the definitions, with external linkage,
+ *                        in exactly one file, after the OHM_DECLARE
+ *                        instantiation of the same parameters
+ *   [neither: every function static inline, the default]
+ *
+ * Index of the generated functions (N is OHM_NAME; sets lose V):
+ *   layout    N_layout N_layout_for_load N_layout_for_capacity
+ *             N_layout_for_bytes N_layout_grown N_base_align
+ *   create    N_init N_init_seeded N_init_ex N_init_checked N_init_like N_at
+ *   size      N_count N_capacity N_max_load N_max_load_percent N_block_size
+ *             N_reserve N_reserve_total N_seed N_user N_set_user
+ *   lookup    N_get N_get_key N_get_entry N_contains N_get_many
+ *   insert    N_put N_put_new N_fetch_put N_get_or_put N_get_or_put_value
+ *             N_*_assume_capacity
+ *   remove    N_remove N_fetch_remove N_remove_at N_remove_if N_clear
+ *   iterate   N_iter_begin N_iter_next N_iter_at N_iter_remove
+ *   adapted   N_get_adapted N_get_or_put_adapted N_remove_adapted
+ *   blocks    N_attach N_attach_const N_validate N_check N_rehash
+ * Each one's contract is at its prototype below ("Declarations").
+ *
+ * Caveats:
+ *   - Pointer stability: insertion never moves entries. Removal (backward
+ *     shift) may move other entries of the same cluster, so every key or
+ *     value pointer obtained before a removal is invalid after it; clear
+ *     invalidates everything. Insertion and removal (other than
+ *     N_iter_remove) during an iteration invalidate the iterator; debug
+ *     builds abort when it goes on.
+ *   - Concurrency: no locks. Any number of readers, or one writer, at a
+ *     time (docs/concurrency.md); a reader racing a writer may see garbage.
+ *   - What a block may hold: keys and values are copied as bytes, so they
+ *     must mean the same at any address and in any process (no pointers),
+ *     and their padding bytes are stored as the caller left them. A hash
+ *     must be deterministic and stable: the blocks it builds outlive the
+ *     process. Blocks are native-endian.
+ *   - Capacity is fixed; growing is N_layout_grown + N_init_like +
+ *     N_rehash into a new block. Untrusted blocks: N_attach, N_validate.
  *
  * Full reference: docs/map.md. Block format: docs/FORMAT.md.
  */
@@ -107,18 +141,18 @@
 #ifdef OHM_VALUE
 #define OHM__MAP_ONLY(...) __VA_ARGS__
 #define OHM__VAL_SIZE sizeof(OHM_VALUE)
-#define OHM__VAL_ALIGN _Alignof(OHM_VALUE)
+#define OHM__VAL_ALIGN OHM__ALIGNOF(OHM_VALUE)
 /* Values beside their keys when that adds no padding: a hit then reads one
  * slot line instead of a key line and a value line (docs/PERFORMANCE.md). */
 #ifndef OHM_INTERLEAVE
 #define OHM_INTERLEAVE                                                                        \
-    (OHM_SLOT_SIZE(sizeof(OHM_KEY), _Alignof(OHM_KEY), sizeof(OHM_VALUE), _Alignof(OHM_VALUE)) == \
+    (OHM_SLOT_SIZE(sizeof(OHM_KEY), OHM__ALIGNOF(OHM_KEY), sizeof(OHM_VALUE), OHM__ALIGNOF(OHM_VALUE)) == \
      sizeof(OHM_KEY) + sizeof(OHM_VALUE))
 #endif
 #define OHM__FLAGS ((OHM_INTERLEAVE) ? OHM_FLAG_INTERLEAVED : 0u)
 #define OHM__KSTRIDE                                                                          \
-    ((OHM_INTERLEAVE) ? OHM_SLOT_SIZE(sizeof(OHM_KEY), _Alignof(OHM_KEY), sizeof(OHM_VALUE),  \
-                                      _Alignof(OHM_VALUE))                                    \
+    ((OHM_INTERLEAVE) ? OHM_SLOT_SIZE(sizeof(OHM_KEY), OHM__ALIGNOF(OHM_KEY), sizeof(OHM_VALUE),  \
+                                      OHM__ALIGNOF(OHM_VALUE))                                    \
                       : sizeof(OHM_KEY))
 #define OHM__VSTRIDE ((OHM_INTERLEAVE) ? OHM__KSTRIDE : sizeof(OHM_VALUE))
 #else
@@ -146,6 +180,24 @@
 #define OHM__KV OHM__F(_kv)
 #define OHM__ITER OHM__F(_iter)
 #define OHM__EQ_FN OHM__F(_eq_fn)
+#define OHM__PRED_FN OHM__F(_pred_fn)
+
+/* Linkage of the generated functions (the private helpers, N__*, are
+ * always static inline). */
+#if defined(OHM_DECLARE) && defined(OHM_DEFINE)
+#error "ohm_map.h: define OHM_DECLARE (in the shared header) or OHM_DEFINE (in the one implementing file), not both"
+#endif
+#if defined(OHM_DECLARE) || defined(OHM_DEFINE)
+#define OHM__API
+#else
+#define OHM__API static inline
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef OHM_DEFINE /* types and declarations: not again where OHM_DEFINE follows OHM_DECLARE */
 
 /* ========================================================================
  * Types
@@ -169,26 +221,136 @@ typedef struct OHM__KV {
     OHM__MAP_ONLY(OHM__V value;)
 } OHM__KV;
 
-/* Iteration state: the group of slots being visited and which of its used
- * slots are still to come. */
+/* Iteration state. Iteration visits the slots in order from `start`, a
+ * slot no probe path runs into from the slot before it (the slot after a
+ * free one), so that removal during iteration, which moves entries only
+ * towards their homes, never moves an unvisited entry behind the cursor
+ * or a visited one ahead of it. */
 typedef struct OHM__ITER {
     const OHM__N *map;
-    uint32_t group; /* first slot of the current group */
-    ohm__bits used; /* used slots of the group not visited yet */
-    uint32_t stamp; /* the map's stamp at N_iter_begin (see N_iter_next) */
+    uint32_t start; /* the slot iteration began at */
+    uint32_t pos;   /* position (slots after start) of the group being visited */
+    ohm__bits used; /* used slots of that group not visited yet */
+    uint32_t last;  /* slot of the entry N_iter_next gave last; OHM__NONE: none, or removed */
+    uint32_t stamp; /* the map's stamp when the iterator was made (see N_iter_next) */
 } OHM__ITER;
 
 /* Equality of a caller's probe (any type) with a stored key, for the
  * adapted calls. */
 typedef bool (*OHM__EQ_FN)(const void *ohm_probe, const OHM__K *ohm_key, void *ohm_ctx);
 
+/* A predicate on an entry, for N_remove_if: true removes it. */
+typedef bool (*OHM__PRED_FN)(OHM__ENTRY ohm_e, void *ohm_ctx);
+
+#if !defined(OHM_EQ) && !defined(OHM_EQ_EX) && !defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+/* 12 and 13 are gcc's and clang's type classes of structs and unions. */
+OHM__STATIC_ASSERT(__builtin_classify_type(*(OHM__K *)0) != 12 && __builtin_classify_type(*(OHM__K *)0) != 13,
+               "ohm_map.h: OHM_KEY is a struct or union, which == cannot compare: define OHM_EQ(a, b) (or OHM_EQ_EX)");
+#endif
+
+/* ========================================================================
+ * Declarations: every generated function and its contract (details at the
+ * definitions below and in docs/map.md). Out-parameters may be NULL.
+ * ====================================================================== */
+
+/* Layout. A layout with total_size == 0 cannot exist. */
+OHM__API ohm_layout OHM__F(_layout)(uint32_t ohm_entries); /* smallest block holding entries at OHM_MAX_LOAD */
+OHM__API ohm_layout OHM__F(_layout_for_load)(uint32_t ohm_entries, unsigned ohm_max_load); /* at another load */
+OHM__API ohm_layout OHM__F(_layout_for_capacity)(uint32_t ohm_capacity); /* exactly capacity slots (0 or 2^k) */
+OHM__API ohm_layout OHM__F(_layout_for_bytes)(size_t ohm_bytes); /* the largest block that fits in bytes */
+OHM__API ohm_layout OHM__F(_layout_grown)(const OHM__N *ohm_m); /* the block to grow a full m into */
+OHM__API size_t OHM__F(_base_align)(void);                      /* alignment of a block's start */
+
+/* Creation. NULL (nothing written) on a NULL or misaligned buf, a load
+ * above 100 or a layout not of this type; N_init_checked says which. */
+OHM__API OHM__N *OHM__F(_init)(void *ohm_buf, ohm_layout ohm_lay);
+OHM__API OHM__N *OHM__F(_init_seeded)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed);
+OHM__API OHM__N *OHM__F(_init_ex)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed, unsigned ohm_max_load);
+OHM__API ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed,
+                                          unsigned ohm_max_load, OHM__N **ohm_out);
+OHM__API OHM__N *OHM__F(_init_like)(void *ohm_buf, ohm_layout ohm_lay, const OHM__N *ohm_like);
+OHM__API OHM__N *OHM__F(_at)(void *ohm_base, size_t ohm_byte_off); /* no checks: see N_attach */
+
+/* Size and state. */
+OHM__API uint32_t OHM__F(_count)(const OHM__N *ohm_m);
+OHM__API uint32_t OHM__F(_capacity)(const OHM__N *ohm_m);
+OHM__API uint32_t OHM__F(_max_load)(const OHM__N *ohm_m);         /* most entries it holds */
+OHM__API unsigned OHM__F(_max_load_percent)(const OHM__N *ohm_m); /* its maximum load, 1..100 */
+OHM__API size_t OHM__F(_block_size)(const OHM__N *ohm_m);         /* what to copy, write or map */
+OHM__API ohm_status OHM__F(_reserve)(OHM__N *ohm_m, uint32_t ohm_additional); /* OHM_OK or OHM_FULL */
+OHM__API ohm_status OHM__F(_reserve_total)(OHM__N *ohm_m, uint32_t ohm_total);
+OHM__API uint64_t OHM__F(_seed)(const OHM__N *ohm_m);
+OHM__API uint64_t OHM__F(_user)(const OHM__N *ohm_m);
+OHM__API void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user);
+
+/* Lookup. */
+#ifdef OHM_VALUE
+OHM__API OHM__V *OHM__F(_get)(const OHM__N *ohm_m, OHM__K ohm_key); /* NULL when absent */
+#endif
+OHM__API OHM__K *OHM__F(_get_key)(const OHM__N *ohm_m, OHM__K ohm_key);
+OHM__API OHM__ENTRY OHM__F(_get_entry)(const OHM__N *ohm_m, OHM__K ohm_key); /* .key NULL when absent */
+OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key);
+/* out[i] = N_get_entry(m, keys[i]) for i < n, the lookups overlapped. */
+OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, size_t ohm_n, OHM__ENTRY *ohm_out);
+
+/* Insertion (never moves existing entries). OHM_OK made a new entry,
+ * OHM_FOUND found the key, OHM_FULL: absent and no room, nothing changed. */
+OHM__API ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value));
+OHM__API ohm_status OHM__F(_put_new)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value));
+OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
+                                       OHM__KV *ohm_old);
+OHM__API ohm_status OHM__F(_get_or_put)(OHM__N *ohm_m, OHM__K ohm_key, OHM__ENTRY *ohm_out);
+OHM__API ohm_status OHM__F(_get_or_put_value)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
+                                              OHM__ENTRY *ohm_out);
+/* The caller guarantees room (N_count < N_max_load) for a new key. */
+OHM__API void OHM__F(_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value));
+OHM__API void OHM__F(_put_new_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value));
+OHM__API bool OHM__F(_fetch_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
+                                                 OHM__KV *ohm_old);
+OHM__API OHM__ENTRY OHM__F(_get_or_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key, bool *ohm_found);
+
+/* Removal (may move other entries: pointers into the map go stale). */
+OHM__API bool OHM__F(_remove)(OHM__N *ohm_m, OHM__K ohm_key);
+OHM__API bool OHM__F(_fetch_remove)(OHM__N *ohm_m, OHM__K ohm_key, OHM__KV *ohm_out);
+OHM__API void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr);
+/* Remove every entry for which pred(entry, ctx) is true, calling pred once
+ * for each entry; returns how many it removed. */
+OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *ohm_ctx);
+OHM__API void OHM__F(_clear)(OHM__N *ohm_m);
+
+/* Iteration: every entry once; insertion or removal other than through
+ * N_iter_remove invalidates the iterator. */
+OHM__API OHM__ITER OHM__F(_iter_begin)(const OHM__N *ohm_m);
+OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out); /* false at the end */
+OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e); /* positioned at a found entry */
+OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it); /* remove the entry N_iter_next last gave */
+
+/* Adapted calls: lookup by a probe of another type (hash: as the map
+ * hashes the matching key; eq: whether a stored key matches). */
+OHM__API OHM__ENTRY OHM__F(_get_adapted)(const OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
+                                         OHM__EQ_FN ohm_eq, void *ohm_ctx);
+OHM__API ohm_status OHM__F(_get_or_put_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
+                                                OHM__EQ_FN ohm_eq, void *ohm_ctx, OHM__ENTRY *ohm_out);
+OHM__API bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
+                                      OHM__EQ_FN ohm_eq, void *ohm_ctx);
+
+/* Blocks: untrusted input, checking, moving. */
+OHM__API ohm_status OHM__F(_attach)(void *ohm_buf, size_t ohm_len, OHM__N **ohm_out);
+OHM__API ohm_status OHM__F(_attach_const)(const void *ohm_buf, size_t ohm_len, const OHM__N **ohm_out);
+OHM__API ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len);
+OHM__API ohm_status OHM__F(_check)(const OHM__N *ohm_m);
+OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst);
+#endif /* !OHM_DEFINE */
+
+#ifndef OHM_DECLARE /* definitions */
+
 /* The block's hash seed, for computing hashes of adapted probes. Defined
  * before the hash so that OHM_HASH_EX may call it, and N_user. */
-static inline uint64_t OHM__F(_seed)(const OHM__N *ohm_m) { return ohm_m->hdr.seed; }
+OHM__API uint64_t OHM__F(_seed)(const OHM__N *ohm_m) { return ohm_m->hdr.seed; }
 /* The owner's word in the header: ohm stores it and never reads it (an
  * OHM_HASH_EX may read it, e.g. to find the owner's string arena). */
-static inline uint64_t OHM__F(_user)(const OHM__N *ohm_m) { return ohm_m->hdr.user; }
-static inline void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user) { ohm_m->hdr.user = ohm_user; }
+OHM__API uint64_t OHM__F(_user)(const OHM__N *ohm_m) { return ohm_m->hdr.user; }
+OHM__API void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user) { ohm_m->hdr.user = ohm_user; }
 
 /* The key's hash: the only place the user's hash macro is expanded. */
 static inline uint64_t OHM__F(__hash)(const OHM__N *ohm_m, const OHM__K *ohm_k)
@@ -197,11 +359,6 @@ static inline uint64_t OHM__F(__hash)(const OHM__N *ohm_m, const OHM__K *ohm_k)
     return OHM__HASH(ohm_m, *ohm_k);
 }
 
-#if !defined(OHM_EQ) && !defined(OHM_EQ_EX) && (defined(__GNUC__) || defined(__clang__))
-/* 12 and 13 are gcc's and clang's type classes of structs and unions. */
-_Static_assert(__builtin_classify_type(*(OHM__K *)0) != 12 && __builtin_classify_type(*(OHM__K *)0) != 13,
-               "ohm_map.h: OHM_KEY is a struct or union, which == cannot compare: define OHM_EQ(a, b) (or OHM_EQ_EX)");
-#endif
 /* Key equality: the only place the user's equality macro is expanded. */
 static inline bool OHM__F(__eq)(const OHM__N *ohm_m, const OHM__K *ohm_a, const OHM__K *ohm_b)
 {
@@ -209,9 +366,6 @@ static inline bool OHM__F(__eq)(const OHM__N *ohm_m, const OHM__K *ohm_a, const 
     return OHM__EQ(ohm_m, *ohm_a, *ohm_b);
 }
 
-/* The invariant checker (defined with the block checks at the end), which
- * OHM_DEBUG_CHECKS builds run after every mutation. */
-static inline ohm_status OHM__F(_check)(const OHM__N *ohm_m);
 
 /* ========================================================================
  * Small helpers (private)
@@ -253,7 +407,7 @@ static inline ohm_signature OHM__F(__signature)(void)
 {
     ohm_signature ohm_s;
     ohm_s.key_size = (uint32_t)sizeof(OHM__K);
-    ohm_s.key_align = (uint32_t)_Alignof(OHM__K);
+    ohm_s.key_align = (uint32_t)OHM__ALIGNOF(OHM__K);
     ohm_s.val_size = (uint32_t)OHM__VAL_SIZE;
     ohm_s.val_align = (uint32_t)OHM__VAL_ALIGN;
     ohm_s.type_tag = (uint32_t)(OHM_TYPE_TAG);
@@ -433,22 +587,22 @@ static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
 
 /* The block for `capacity` raw slots: 0 or a power of two up to 2^31, not
  * scaled by the load. total_size == 0 when impossible. */
-static inline ohm_layout OHM__F(_layout_for_capacity)(uint32_t ohm_capacity)
+OHM__API ohm_layout OHM__F(_layout_for_capacity)(uint32_t ohm_capacity)
 {
-    return ohm_layout_for(ohm_capacity, sizeof(OHM__K), _Alignof(OHM__K), OHM__VAL_SIZE,
+    return ohm_layout_for(ohm_capacity, sizeof(OHM__K), OHM__ALIGNOF(OHM__K), OHM__VAL_SIZE,
                           OHM__VAL_ALIGN, OHM_INTERLEAVE);
 }
 
 /* The smallest block whose maximum load (`max_load` percent) holds
  * `entries`; capacity 0 for 0 entries; total_size == 0 when no capacity up
  * to 2^31 suffices or max_load is not 1..100. */
-static inline ohm_layout OHM__F(_layout_for_load)(uint32_t ohm_entries, unsigned ohm_max_load)
+OHM__API ohm_layout OHM__F(_layout_for_load)(uint32_t ohm_entries, unsigned ohm_max_load)
 {
     return OHM__F(_layout_for_capacity)(ohm_capacity_for(ohm_entries, ohm_max_load));
 }
 
 /* The smallest block whose maximum load (OHM_MAX_LOAD) holds `entries`. */
-static inline ohm_layout OHM__F(_layout)(uint32_t ohm_entries)
+OHM__API ohm_layout OHM__F(_layout)(uint32_t ohm_entries)
 {
     return OHM__F(_layout_for_load)(ohm_entries, OHM_MAX_LOAD);
 }
@@ -458,7 +612,7 @@ static inline ohm_layout OHM__F(_layout)(uint32_t ohm_entries)
  * percentage, holds one more entry than m has, when that is more), so
  * that N_rehash then a put of a new key succeed. total_size == 0 when m
  * is at the 2^31-slot ceiling or the block would not fit in size_t. */
-static inline ohm_layout OHM__F(_layout_grown)(const OHM__N *ohm_m)
+OHM__API ohm_layout OHM__F(_layout_grown)(const OHM__N *ohm_m)
 {
     uint64_t ohm_cap = 2 * (uint64_t)ohm_m->hdr.capacity; /* count <= 2^31: no overflow below */
     uint32_t ohm_need = ohm_capacity_for(ohm_m->hdr.count + 1, ohm_m->hdr.max_load);
@@ -469,10 +623,25 @@ static inline ohm_layout OHM__F(_layout_grown)(const OHM__N *ohm_m)
     return OHM__F(_layout_for_capacity)(ohm_need > ohm_cap ? ohm_need : (uint32_t)ohm_cap);
 }
 
-/* The alignment a block's start must have. */
-static inline size_t OHM__F(_base_align)(void)
+/* The largest block (capacity 0 or a power of two) that fits in `bytes`:
+ * what a fixed amount of memory buys. total_size == 0 when not even
+ * capacity 0 (the header alone) fits. */
+OHM__API ohm_layout OHM__F(_layout_for_bytes)(size_t ohm_bytes)
 {
-    return ohm_base_align_for(_Alignof(OHM__K), OHM__VAL_ALIGN);
+    for (uint64_t ohm_cap = OHM_MAX_CAPACITY; ohm_cap >= 1; ohm_cap >>= 1) {
+        ohm_layout ohm_l = OHM__F(_layout_for_capacity)((uint32_t)ohm_cap);
+        if (ohm_l.total_size != 0 && ohm_l.total_size <= ohm_bytes) return ohm_l;
+    }
+    ohm_layout ohm_zero = OHM__F(_layout_for_capacity)(0);
+    if (ohm_zero.total_size <= ohm_bytes) return ohm_zero;
+    ohm_zero.total_size = 0;
+    return ohm_zero;
+}
+
+/* The alignment a block's start must have. */
+OHM__API size_t OHM__F(_base_align)(void)
+{
+    return ohm_base_align_for(OHM__ALIGNOF(OHM__K), OHM__VAL_ALIGN);
 }
 
 /* Format `buf` (layout.total_size bytes, aligned to N_base_align()) as an
@@ -484,7 +653,7 @@ static inline size_t OHM__F(_base_align)(void)
  * to N_base_align(). On an error nothing is written and *out is NULL.
  * Every byte of the block is written (zeroed first), so equal operations
  * give byte-identical blocks. */
-static inline ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed,
+OHM__API ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed,
                                                unsigned ohm_max_load, OHM__N **ohm_out)
 {
     if (ohm_out == NULL) return OHM_INVALID;
@@ -508,7 +677,7 @@ static inline ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay
 /* N_init_checked returning the map, or NULL (touching nothing) on any of
  * its errors: buf NULL or misaligned, max_load above 100, a layout that is
  * not this map type's. */
-static inline OHM__N *OHM__F(_init_ex)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed,
+OHM__API OHM__N *OHM__F(_init_ex)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed,
                                        unsigned ohm_max_load)
 {
     OHM__N *ohm_m;
@@ -520,7 +689,7 @@ static inline OHM__N *OHM__F(_init_ex)(void *ohm_buf, ohm_layout ohm_lay, uint64
  * the map `like`: its hash seed, its maximum load percentage and its
  * owner word (N_user). The block to grow into: init it like the old map,
  * then N_rehash the old map into it. NULL as N_init_ex. */
-static inline OHM__N *OHM__F(_init_like)(void *ohm_buf, ohm_layout ohm_lay, const OHM__N *ohm_like)
+OHM__API OHM__N *OHM__F(_init_like)(void *ohm_buf, ohm_layout ohm_lay, const OHM__N *ohm_like)
 {
     OHM__N *ohm_m = OHM__F(_init_ex)(ohm_buf, ohm_lay, ohm_like->hdr.seed, ohm_like->hdr.max_load);
     if (ohm_m) ohm_m->hdr.user = ohm_like->hdr.user;
@@ -528,7 +697,7 @@ static inline OHM__N *OHM__F(_init_like)(void *ohm_buf, ohm_layout ohm_lay, cons
 }
 
 /* N_init_ex with seed OHM_SEED_DEFAULT (0) and OHM_MAX_LOAD. */
-static inline OHM__N *OHM__F(_init)(void *ohm_buf, ohm_layout ohm_lay)
+OHM__API OHM__N *OHM__F(_init)(void *ohm_buf, ohm_layout ohm_lay)
 {
     return OHM__F(_init_ex)(ohm_buf, ohm_lay, OHM_SEED_DEFAULT, 0);
 }
@@ -537,14 +706,14 @@ static inline OHM__N *OHM__F(_init)(void *ohm_buf, ohm_layout ohm_lay)
  * differently, so keys crafted to collide under one seed do not under
  * another (hash flooding). The seed only affects hashes that use it: the
  * default integer hash and OHM_HASH_EX. */
-static inline OHM__N *OHM__F(_init_seeded)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed)
+OHM__API OHM__N *OHM__F(_init_seeded)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed)
 {
     return OHM__F(_init_ex)(ohm_buf, ohm_lay, ohm_seed, 0);
 }
 
 /* The map whose block starts `offset` bytes after `base`. No checks: use
  * N_attach for a block you do not trust. */
-static inline OHM__N *OHM__F(_at)(void *ohm_base, size_t ohm_byte_off)
+OHM__API OHM__N *OHM__F(_at)(void *ohm_base, size_t ohm_byte_off)
 {
     return (OHM__N *)(void *)((char *)ohm_base + ohm_byte_off);
 }
@@ -553,26 +722,26 @@ static inline OHM__N *OHM__F(_at)(void *ohm_base, size_t ohm_byte_off)
  * Size and state
  * ====================================================================== */
 
-static inline uint32_t OHM__F(_count)(const OHM__N *ohm_m) { return ohm_m->hdr.count; }
-static inline uint32_t OHM__F(_capacity)(const OHM__N *ohm_m) { return ohm_m->hdr.capacity; }
+OHM__API uint32_t OHM__F(_count)(const OHM__N *ohm_m) { return ohm_m->hdr.count; }
+OHM__API uint32_t OHM__F(_capacity)(const OHM__N *ohm_m) { return ohm_m->hdr.capacity; }
 /* Most entries it will hold: floor(capacity * max load / 100), maybe 0.
  * (An entry count, as in the reference; the percentage it comes from is
  * N_max_load_percent.) */
-static inline uint32_t OHM__F(_max_load)(const OHM__N *ohm_m) { return ohm_m->hdr.max_entries; }
+OHM__API uint32_t OHM__F(_max_load)(const OHM__N *ohm_m) { return ohm_m->hdr.max_entries; }
 /* The maximum load percentage the map was made with, 1..100 (the
  * `max_load` of N_init_ex, or OHM_MAX_LOAD). */
-static inline unsigned OHM__F(_max_load_percent)(const OHM__N *ohm_m) { return ohm_m->hdr.max_load; }
+OHM__API unsigned OHM__F(_max_load_percent)(const OHM__N *ohm_m) { return ohm_m->hdr.max_load; }
 /* Bytes of the whole block: what to memcpy, write or map. */
-static inline size_t OHM__F(_block_size)(const OHM__N *ohm_m) { return (size_t)ohm_m->hdr.total_size; }
+OHM__API size_t OHM__F(_block_size)(const OHM__N *ohm_m) { return (size_t)ohm_m->hdr.total_size; }
 
 /* OHM_OK when `additional` more entries fit, else OHM_FULL. */
-static inline ohm_status OHM__F(_reserve)(OHM__N *ohm_m, uint32_t ohm_additional)
+OHM__API ohm_status OHM__F(_reserve)(OHM__N *ohm_m, uint32_t ohm_additional)
 {
     return (uint64_t)ohm_m->hdr.count + ohm_additional <= ohm_m->hdr.max_entries ? OHM_OK : OHM_FULL;
 }
 
 /* OHM_OK when `total` entries fit, else OHM_FULL. */
-static inline ohm_status OHM__F(_reserve_total)(OHM__N *ohm_m, uint32_t ohm_total)
+OHM__API ohm_status OHM__F(_reserve_total)(OHM__N *ohm_m, uint32_t ohm_total)
 {
     return ohm_total <= ohm_m->hdr.max_entries ? OHM_OK : OHM_FULL;
 }
@@ -582,7 +751,7 @@ static inline ohm_status OHM__F(_reserve_total)(OHM__N *ohm_m, uint32_t ohm_tota
  * ====================================================================== */
 
 /* Both pointers into the block; .key == NULL when absent. */
-static inline OHM__ENTRY OHM__F(_get_entry)(const OHM__N *ohm_m, OHM__K ohm_key)
+OHM__API OHM__ENTRY OHM__F(_get_entry)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, &ohm_key);
     return OHM__F(__entry_at)(ohm_m, OHM__F(__probe)(ohm_m, ohm_h, &ohm_key, NULL, NULL, NULL, false, NULL));
@@ -590,22 +759,55 @@ static inline OHM__ENTRY OHM__F(_get_entry)(const OHM__N *ohm_m, OHM__K ohm_key)
 
 #ifdef OHM_VALUE
 /* Pointer to the value; NULL when absent. */
-static inline OHM__V *OHM__F(_get)(const OHM__N *ohm_m, OHM__K ohm_key)
+OHM__API OHM__V *OHM__F(_get)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
     return OHM__F(_get_entry)(ohm_m, ohm_key).value;
 }
 #endif
 
 /* Pointer to the stored key; NULL when absent. */
-static inline OHM__K *OHM__F(_get_key)(const OHM__N *ohm_m, OHM__K ohm_key)
+OHM__API OHM__K *OHM__F(_get_key)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
     return OHM__F(_get_entry)(ohm_m, ohm_key).key;
 }
 
-static inline bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
+OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
     return OHM__F(_get_entry)(ohm_m, ohm_key).key != NULL;
 }
+
+#if defined(__GNUC__) || defined(__clang__)
+#define OHM__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define OHM__PREFETCH(p) ((void)(p))
+#endif
+/* Lookups in a batch: out[i] = N_get_entry(m, keys[i]) for i < n (keys may
+ * repeat; out must not overlap keys). Keys are taken OHM__BATCH at a
+ * time: all are hashed and the cache lines of their home slots' metadata
+ * and keys are prefetched, then they are probed, so a big table's cache
+ * misses overlap instead of following one another. */
+#define OHM__BATCH 16u
+OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, size_t ohm_n, OHM__ENTRY *ohm_out)
+{
+    uint32_t ohm_mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    uint64_t ohm_h[OHM__BATCH];
+    for (size_t ohm_b = 0; ohm_b < ohm_n; ohm_b += OHM__BATCH) {
+        size_t ohm_k = ohm_n - ohm_b < OHM__BATCH ? ohm_n - ohm_b : OHM__BATCH;
+        for (size_t ohm_i = 0; ohm_i < ohm_k; ohm_i++) {
+            ohm_h[ohm_i] = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_b + ohm_i]);
+            uint32_t ohm_home = (uint32_t)ohm_h[ohm_i] & ohm_mask;
+            OHM__PREFETCH(ohm_meta + ohm_home);
+            OHM__PREFETCH(OHM__F(__key_in)(ohm_kb, ohm_home));
+        }
+        for (size_t ohm_i = 0; ohm_i < ohm_k; ohm_i++)
+            ohm_out[ohm_b + ohm_i] = OHM__F(__entry_at)(
+                ohm_m, OHM__F(__probe)(ohm_m, ohm_h[ohm_i], &ohm_keys[ohm_b + ohm_i], NULL, NULL, NULL, false, NULL));
+    }
+}
+#undef OHM__BATCH
+#undef OHM__PREFETCH
 
 /* ========================================================================
  * Insertion
@@ -615,7 +817,7 @@ static inline bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
  * in *out, OHM_OK with a new entry (key stored, value left for the caller
  * to fill: it holds stale bytes), OHM_FULL when absent and the map is at its
  * maximum load. A present key is found even when the map is full. */
-static inline ohm_status OHM__F(_get_or_put)(OHM__N *ohm_m, OHM__K ohm_key, OHM__ENTRY *ohm_out)
+OHM__API ohm_status OHM__F(_get_or_put)(OHM__N *ohm_m, OHM__K ohm_key, OHM__ENTRY *ohm_out)
 {
     uint32_t ohm_s = OHM__NONE; /* set by __claim unless OHM_FULL; gcc -O1 cannot see it */
     ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, NULL, NULL, NULL, false, &ohm_s);
@@ -628,7 +830,7 @@ static inline ohm_status OHM__F(_get_or_put)(OHM__N *ohm_m, OHM__K ohm_key, OHM_
 /* Insert or overwrite: OHM_OK inserted, OHM_FOUND overwrote the value,
  * OHM_FULL absent and no room (nothing changed). An existing key is
  * overwritten even when the map is full. */
-static inline ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
+OHM__API ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
 {
     OHM__ENTRY ohm_e;
     ohm_status ohm_st = OHM__F(_get_or_put)(ohm_m, ohm_key, &ohm_e);
@@ -638,7 +840,7 @@ static inline ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONL
 }
 
 /* Like put; on OHM_FOUND *old holds the replaced pair. */
-static inline ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
+OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
                                             OHM__KV *ohm_old)
 {
     OHM__ENTRY ohm_e;
@@ -654,7 +856,7 @@ static inline ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__M
 /* Store `value` only when the key was absent: OHM_OK made it, OHM_FOUND
  * left the existing value, OHM_FULL absent and no room. *out gets the
  * entry. */
-static inline ohm_status OHM__F(_get_or_put_value)(OHM__N *ohm_m, OHM__K ohm_key
+OHM__API ohm_status OHM__F(_get_or_put_value)(OHM__N *ohm_m, OHM__K ohm_key
                                                    OHM__MAP_ONLY(, OHM__V ohm_value), OHM__ENTRY *ohm_out)
 {
     OHM__ENTRY ohm_e;
@@ -667,7 +869,7 @@ static inline ohm_status OHM__F(_get_or_put_value)(OHM__N *ohm_m, OHM__K ohm_key
 /* Insert a key the caller knows is absent (debug builds abort when it is
  * present; release builds would store it twice). OHM_OK, or OHM_FULL at
  * the maximum load. Faster than put: no key is compared. */
-static inline ohm_status OHM__F(_put_new)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
+OHM__API ohm_status OHM__F(_put_new)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
 {
     OHM_ASSERT(!OHM__F(_contains)(ohm_m, ohm_key), "put_new: the key is already present");
     uint32_t ohm_s;
@@ -683,7 +885,7 @@ static inline ohm_status OHM__F(_put_new)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP
 /* Find or make the key's entry; the caller guarantees room for a new key
  * (N_count < N_max_load). Breaking that aborts in debug builds; in release
  * builds a new key is then not stored and .key is NULL. */
-static inline OHM__ENTRY OHM__F(_get_or_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key, bool *ohm_found)
+OHM__API OHM__ENTRY OHM__F(_get_or_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key, bool *ohm_found)
 {
     OHM__ENTRY ohm_e;
     ohm_status ohm_st = OHM__F(_get_or_put)(ohm_m, ohm_key, &ohm_e);
@@ -693,7 +895,7 @@ static inline OHM__ENTRY OHM__F(_get_or_put_assume_capacity)(OHM__N *ohm_m, OHM_
 }
 
 /* Insert or overwrite; the caller guarantees room (see above). */
-static inline void OHM__F(_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
+OHM__API void OHM__F(_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
 {
     ohm_status ohm_st = OHM__F(_put)(ohm_m, ohm_key OHM__MAP_ONLY(, ohm_value));
     OHM_ASSERT(ohm_st != OHM_FULL, "put_assume_capacity: the map is full");
@@ -701,7 +903,7 @@ static inline void OHM__F(_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key OH
 }
 
 /* Insert an absent key; the caller guarantees both absence and room. */
-static inline void OHM__F(_put_new_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
+OHM__API void OHM__F(_put_new_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
 {
     ohm_status ohm_st = OHM__F(_put_new)(ohm_m, ohm_key OHM__MAP_ONLY(, ohm_value));
     OHM_ASSERT(ohm_st != OHM_FULL, "put_new_assume_capacity: the map is full");
@@ -710,7 +912,7 @@ static inline void OHM__F(_put_new_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_ke
 
 /* Insert or overwrite with room guaranteed; true when it replaced, and
  * then *old holds the old pair. */
-static inline bool OHM__F(_fetch_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key
+OHM__API bool OHM__F(_fetch_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key
                                                       OHM__MAP_ONLY(, OHM__V ohm_value), OHM__KV *ohm_old)
 {
     ohm_status ohm_st = OHM__F(_fetch_put)(ohm_m, ohm_key OHM__MAP_ONLY(, ohm_value), ohm_old);
@@ -723,7 +925,7 @@ static inline bool OHM__F(_fetch_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_
  * ====================================================================== */
 
 /* True when it removed; *out (when given) then holds the pair. */
-static inline bool OHM__F(_fetch_remove)(OHM__N *ohm_m, OHM__K ohm_key, OHM__KV *ohm_out)
+OHM__API bool OHM__F(_fetch_remove)(OHM__N *ohm_m, OHM__K ohm_key, OHM__KV *ohm_out)
 {
     uint32_t ohm_s = OHM__F(__probe)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, NULL, NULL, NULL, false, NULL);
     if (ohm_s == OHM__NONE) return false;
@@ -734,7 +936,7 @@ static inline bool OHM__F(_fetch_remove)(OHM__N *ohm_m, OHM__K ohm_key, OHM__KV 
 }
 
 /* True when it removed. */
-static inline bool OHM__F(_remove)(OHM__N *ohm_m, OHM__K ohm_key)
+OHM__API bool OHM__F(_remove)(OHM__N *ohm_m, OHM__K ohm_key)
 {
     return OHM__F(_fetch_remove)(ohm_m, ohm_key, NULL);
 }
@@ -742,7 +944,7 @@ static inline bool OHM__F(_remove)(OHM__N *ohm_m, OHM__K ohm_key)
 /* Remove the entry whose stored key `key_ptr` points at (from get_key,
  * get_entry or iteration). A pointer that is not a used key slot of this
  * map aborts in debug builds and changes nothing in release builds. */
-static inline void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr)
+OHM__API void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr)
 {
     uint32_t ohm_s = OHM__F(__slot_of)(ohm_m, ohm_key_ptr);
     bool ohm_ok = ohm_s != OHM__NONE && OHM__F(__meta)(ohm_m)[ohm_s] != 0;
@@ -754,7 +956,7 @@ static inline void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr)
 
 /* Remove every entry; the block, its seed and capacity stay. Only the
  * metadata (about capacity bytes) is cleared (old key and value bytes stay behind). */
-static inline void OHM__F(_clear)(OHM__N *ohm_m)
+OHM__API void OHM__F(_clear)(OHM__N *ohm_m)
 {
     memset(OHM__F(__meta)(ohm_m), 0, (size_t)ohm__meta_len(ohm_m->hdr.capacity));
     ohm_m->hdr.count = 0;
@@ -762,50 +964,198 @@ static inline void OHM__F(_clear)(OHM__N *ohm_m)
 }
 
 /* ========================================================================
- * Iteration: slot order, every entry once; no insertion or removal between
- * N_iter_begin and the last N_iter_next (values may be written).
+ * Iteration and bulk removal
  * ====================================================================== */
 
-/* The used slots of the group starting at slot g (mirror bytes excluded). */
-static inline ohm__bits OHM__F(__used_in_group)(const OHM__N *ohm_m, uint32_t ohm_g)
+/* The slot iteration starts at: the one after the first free slot; in a
+ * table with no free slot, one that no entry's probe path runs into from
+ * the slot before it (the slot after the one filled last is such a slot,
+ * so every full table the library makes has one; found in O(capacity) by
+ * a downward scan of two laps that keeps the lowest home seen). 0 when
+ * there is none (only a damaged block). */
+static inline uint32_t OHM__F(__walk_start)(const OHM__N *ohm_m)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
-    ohm__bits ohm_used = ohm__group_used(OHM__F(__meta)(ohm_m) + ohm_g);
-    return ohm_cap - ohm_g < OHM__GROUP ? ohm_used & ohm__bits_below(ohm_cap - ohm_g) : ohm_used;
+    if (ohm_cap == 0) return 0;
+    uint32_t ohm_mask = ohm_cap - 1;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    for (uint32_t ohm_g = 0; ohm_g < ohm_cap; ohm_g += OHM__GROUP) {
+        ohm__bits ohm_free = ohm__group_free(ohm_meta + ohm_g);
+        if (ohm_cap - ohm_g < OHM__GROUP) ohm_free &= ohm__bits_below(ohm_cap - ohm_g);
+        if (ohm_free) return (ohm_g + ohm__bits_first(ohm_free) + 1) & ohm_mask;
+    }
+    /* Linear positions p in [0, 2 cap): slot p & mask, home p - distance.
+     * The slot at p qualifies when every entry at p or later has its home
+     * at p or later. */
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    uint64_t ohm_low = UINT64_MAX;
+    for (uint64_t ohm_p = 2 * (uint64_t)ohm_cap; ohm_p-- > 0;) {
+        uint32_t ohm_i = (uint32_t)ohm_p & ohm_mask;
+        uint32_t ohm_d = (ohm_i - (uint32_t)OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_i))) & ohm_mask;
+        if (ohm_p - ohm_d < ohm_low) ohm_low = ohm_p - ohm_d;
+        if (ohm_p < ohm_cap && ohm_low >= ohm_p) return ohm_i;
+    }
+    return 0;
 }
 
-static inline OHM__ITER OHM__F(_iter_begin)(const OHM__N *ohm_m)
+/* The used slots among positions pos .. pos + OHM__GROUP - 1 of a walk
+ * from `start` (positions past the capacity excluded). */
+static inline ohm__bits OHM__F(__used_at)(const OHM__N *ohm_m, uint32_t ohm_start, uint32_t ohm_pos)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    /* the mirror lets a group start at any slot */
+    ohm__bits ohm_used = ohm__group_used(OHM__F(__meta)(ohm_m) + ((ohm_start + ohm_pos) & (ohm_cap - 1)));
+    return ohm_cap - ohm_pos < OHM__GROUP ? ohm_used & ohm__bits_below(ohm_cap - ohm_pos) : ohm_used;
+}
+
+/* An iterator whose next entry is the first used slot at position `pos`
+ * or later of the walk from `start`. */
+static inline OHM__ITER OHM__F(__iter_from)(const OHM__N *ohm_m, uint32_t ohm_start, uint32_t ohm_pos)
 {
     OHM__ITER ohm_it;
     ohm_it.map = ohm_m;
+    ohm_it.start = ohm_start;
+    ohm_it.pos = ohm_pos;
+    ohm_it.used = ohm_pos < ohm_m->hdr.capacity ? OHM__F(__used_at)(ohm_m, ohm_start, ohm_pos) : 0;
+    ohm_it.last = OHM__NONE;
     ohm_it.stamp = ohm_m->hdr.stamp;
-    ohm_it.group = 0;
-    ohm_it.used = ohm_m->hdr.capacity ? OHM__F(__used_in_group)(ohm_m, 0) : 0;
     return ohm_it;
+}
+
+/* Every entry once, in slot order from a slot after a free one (wrapping
+ * round the end). O(1) unless the table is completely full (then O(C)). */
+OHM__API OHM__ITER OHM__F(_iter_begin)(const OHM__N *ohm_m)
+{
+    return OHM__F(__iter_from)(ohm_m, OHM__F(__walk_start)(ohm_m), 0);
 }
 
 /* The next entry into *out (may be NULL); false at the end. A group's
  * metadata is read once, then its used slots are taken bit by bit. Debug
  * builds abort when an entry was inserted or removed (or the map cleared)
- * since N_iter_begin: such an iteration would skip or repeat entries. */
-static inline bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
+ * other than through N_iter_remove since the iterator was made: such an
+ * iteration would skip or repeat entries. */
+OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
 {
     const OHM__N *ohm_m = ohm_it->map;
     OHM_ASSERT(ohm_it->stamp == ohm_m->hdr.stamp,
                "iter_next: the map had an entry inserted or removed since iter_begin");
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
     while (ohm_it->used == 0) {
-        if (ohm_m->hdr.capacity - ohm_it->group <= OHM__GROUP) {
-            ohm_it->group = ohm_m->hdr.capacity; /* stays at the end */
+        if (ohm_cap - ohm_it->pos <= OHM__GROUP) {
+            ohm_it->pos = ohm_cap; /* stays at the end */
+            ohm_it->last = OHM__NONE; /* the last call gave nothing */
             return false;
         }
-        ohm_it->group += OHM__GROUP;
-        ohm_it->used = OHM__F(__used_in_group)(ohm_m, ohm_it->group);
+        ohm_it->pos += OHM__GROUP;
+        ohm_it->used = OHM__F(__used_at)(ohm_m, ohm_it->start, ohm_it->pos);
     }
-    uint32_t ohm_s = ohm_it->group + ohm__bits_first(ohm_it->used);
+    uint32_t ohm_s = (ohm_it->start + ohm_it->pos + ohm__bits_first(ohm_it->used)) & (ohm_cap - 1);
     ohm_it->used = ohm__bits_drop_first(ohm_it->used);
+    ohm_it->last = ohm_s;
     if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_s);
     return true;
 }
+
+/* An iterator at entry e of m (from a lookup or an iteration): N_iter_next
+ * goes on with the entries after e in the order N_iter_begin's iteration
+ * has, and N_iter_remove removes e. An e that is not an entry of m (.key
+ * NULL, or not a used key slot) gives an iterator at the end. */
+OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e)
+{
+    uint32_t ohm_s = ohm_e.key ? OHM__F(__slot_of)(ohm_m, ohm_e.key) : OHM__NONE;
+    if (ohm_s == OHM__NONE || OHM__F(__meta)(ohm_m)[ohm_s] == 0)
+        return OHM__F(__iter_from)(ohm_m, 0, ohm_m->hdr.capacity);
+    uint32_t ohm_start = OHM__F(__walk_start)(ohm_m);
+    OHM__ITER ohm_it = OHM__F(__iter_from)(ohm_m, ohm_start, ((ohm_s - ohm_start) & (ohm_m->hdr.capacity - 1)) + 1);
+    ohm_it.last = ohm_s;
+    return ohm_it;
+}
+
+/* Remove the entry that the last N_iter_next on `it` gave (or the entry
+ * of N_iter_at); false, doing nothing, when there is none or it was
+ * removed already. The iteration then goes on: every entry present when
+ * the iterator was made and not removed is still visited exactly once.
+ * The iterator must come from a writable map. Pointers into the map go
+ * stale as after N_remove; the entries N_iter_next gives next are right. */
+OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it)
+{
+    OHM__N *ohm_m = (OHM__N *)(uintptr_t)ohm_it->map;
+    uint32_t ohm_s = ohm_it->last;
+    if (ohm_s == OHM__NONE || ohm_s >= ohm_m->hdr.capacity || OHM__F(__meta)(ohm_m)[ohm_s] == 0)
+        return false;
+    OHM_ASSERT(ohm_it->stamp == ohm_m->hdr.stamp,
+               "iter_remove: the map had an entry inserted or removed since iter_begin");
+    OHM__F(__erase_slot)(ohm_m, ohm_s);
+    /* The shift moved entries from later positions back, down to the
+     * removed slot at the earliest: resume there. */
+    *ohm_it = OHM__F(__iter_from)(ohm_m, ohm_it->start, (ohm_s - ohm_it->start) & (ohm_m->hdr.capacity - 1));
+    OHM__DEBUG_CHECK(ohm_m);
+    return true;
+}
+
+/* Removal marks: during N_remove_if a doomed entry's metadata byte is
+ * this value, which no used (0x80 | fingerprint) or free (0) byte has. */
+#define OHM__DOOMED 0x01u
+
+/* Remove every entry for which pred(entry, ctx) returns true; returns how
+ * many were removed. pred is called exactly once for each entry present at
+ * the call, may read the entry and write its value, and must not call into
+ * the map. Two passes: the first asks pred and marks; the second walks the
+ * table once from a slot after a free one and moves each surviving entry
+ * to the first hole of its own probe path (as inserting the survivors in
+ * order would), so no entry is shifted more than once. O(capacity) plus,
+ * for an entry whose home lies past the earliest unfilled hole of its
+ * cluster, a scan of the metadata from its home to its new place. */
+OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *ohm_ctx)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_cap == 0 || ohm_m->hdr.count == 0) return 0;
+    uint32_t ohm_mask = ohm_cap - 1, ohm_start = OHM__F(__walk_start)(ohm_m);
+    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    size_t ohm_doomed = 0;
+    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++)
+        if (ohm_meta[ohm_i] != 0 && ohm_pred(OHM__F(__entry_at)(ohm_m, ohm_i), ohm_ctx)) {
+            OHM__F(__set_meta)(ohm_m, ohm_i, OHM__DOOMED);
+            ohm_doomed++;
+        }
+    if (ohm_doomed == 0) return 0;
+    uint32_t ohm_hole = OHM__NONE; /* earliest unfilled hole (a position) in this cluster */
+    for (uint32_t ohm_p = 0; ohm_p < ohm_cap; ohm_p++) {
+        uint32_t ohm_x = (ohm_start + ohm_p) & ohm_mask;
+        uint8_t ohm_b = ohm_meta[ohm_x];
+        if (ohm_b == 0) {
+            ohm_hole = OHM__NONE; /* a free slot ends the cluster */
+            continue;
+        }
+        if (ohm_b == OHM__DOOMED) {
+            OHM__F(__set_meta)(ohm_m, ohm_x, 0);
+            if (ohm_hole == OHM__NONE) ohm_hole = ohm_p;
+            continue;
+        }
+        if (ohm_hole == OHM__NONE) continue; /* no hole before it: it stays */
+        uint32_t ohm_d = (ohm_x - (uint32_t)OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_x))) & ohm_mask;
+        uint32_t ohm_home = ohm_d <= ohm_p ? ohm_p - ohm_d : 0; /* a position */
+        uint32_t ohm_t = ohm_hole;
+        if (ohm_t < ohm_home) /* the first hole in [home, p), if any */
+            for (ohm_t = ohm_home; ohm_t < ohm_p && ohm_meta[(ohm_start + ohm_t) & ohm_mask] != 0; ohm_t++) {}
+        if (ohm_t >= ohm_p) continue; /* none: it stays */
+        uint32_t ohm_y = (ohm_start + ohm_t) & ohm_mask;
+        *OHM__F(__key_in)(ohm_kb, ohm_y) = *OHM__F(__key_in)(ohm_kb, ohm_x);
+        OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_y) = *OHM__F(__val)(ohm_m, ohm_x);)
+        OHM__F(__set_meta)(ohm_m, ohm_y, ohm_b);
+        OHM__F(__set_meta)(ohm_m, ohm_x, 0);
+        if (ohm_t == ohm_hole) /* the next hole: at p at the latest, which is free now */
+            for (ohm_hole++; ohm_meta[(ohm_start + ohm_hole) & ohm_mask] != 0; ohm_hole++) {}
+    }
+    /* Entries only moved towards their homes: every overflow bit they need
+     * was set already (bits left without a key only lengthen misses). */
+    ohm_m->hdr.count -= (uint32_t)ohm_doomed;
+    ohm_m->hdr.stamp++;
+    OHM__DEBUG_CHECK(ohm_m);
+    return ohm_doomed;
+}
+#undef OHM__DOOMED
 
 /* ========================================================================
  * Adapted calls: lookup by a probe of another type. `hash` must equal the
@@ -813,7 +1163,7 @@ static inline bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
  * the map's hash is seeded); eq(probe, key, ctx) says whether they match.
  * ====================================================================== */
 
-static inline OHM__ENTRY OHM__F(_get_adapted)(const OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
+OHM__API OHM__ENTRY OHM__F(_get_adapted)(const OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
                                               OHM__EQ_FN ohm_eq, void *ohm_ctx)
 {
     return OHM__F(__entry_at)(ohm_m, OHM__F(__probe)(ohm_m, ohm_hash, NULL, ohm_eq, ohm_probe, ohm_ctx, false, NULL));
@@ -821,7 +1171,7 @@ static inline OHM__ENTRY OHM__F(_get_adapted)(const OHM__N *ohm_m, uint64_t ohm_
 
 /* Like get_or_put; on OHM_OK the caller must store, through out->key, a key
  * whose hash is `hash` and that eq matches to the probe. */
-static inline ohm_status OHM__F(_get_or_put_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
+OHM__API ohm_status OHM__F(_get_or_put_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
                                                      OHM__EQ_FN ohm_eq, void *ohm_ctx, OHM__ENTRY *ohm_out)
 {
     uint32_t ohm_s = OHM__NONE;
@@ -830,7 +1180,7 @@ static inline ohm_status OHM__F(_get_or_put_adapted)(OHM__N *ohm_m, uint64_t ohm
     return ohm_st;
 }
 
-static inline bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
+OHM__API bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
                                            OHM__EQ_FN ohm_eq, void *ohm_ctx)
 {
     uint32_t ohm_s = OHM__F(__probe)(ohm_m, ohm_hash, NULL, ohm_eq, ohm_probe, ohm_ctx, false, NULL);
@@ -943,7 +1293,7 @@ static inline ohm_status OHM__F(__check_dups)(const OHM__N *ohm_m, uint32_t ohm_
  * get OHM_TOO_COSTLY). Keys of one hash (a constant hash, or a crafted
  * block) are compared at most 1024 * capacity + 2^20 times: past that,
  * OHM_TOO_COSTLY. */
-static inline ohm_status OHM__F(_check)(const OHM__N *ohm_m)
+OHM__API ohm_status OHM__F(_check)(const OHM__N *ohm_m)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     if (ohm_cap == 0) return ohm_m->hdr.count == 0 ? OHM_OK : OHM_CORRUPT;
@@ -989,7 +1339,7 @@ static inline ohm_status OHM__F(_check)(const OHM__N *ohm_m)
  * The type check compares what the block records: key and value sizes and
  * alignments, set or map, interleaving and OHM_TYPE_TAG; two types of the
  * same sizes (uint32_t and float) are told apart only by a type tag. */
-static inline ohm_status OHM__F(_attach)(void *ohm_buf, size_t ohm_len, OHM__N **ohm_out)
+OHM__API ohm_status OHM__F(_attach)(void *ohm_buf, size_t ohm_len, OHM__N **ohm_out)
 {
     ohm_signature ohm_sig = OHM__F(__signature)();
     ohm_status ohm_st = ohm_header_check(ohm_buf, ohm_len, OHM__F(_base_align)(), &ohm_sig);
@@ -999,7 +1349,7 @@ static inline ohm_status OHM__F(_attach)(void *ohm_buf, size_t ohm_len, OHM__N *
 
 /* N_attach for a block that must not be written (a read-only mapping):
  * the map comes back const, for the lookups, iteration and checks. */
-static inline ohm_status OHM__F(_attach_const)(const void *ohm_buf, size_t ohm_len, const OHM__N **ohm_out)
+OHM__API ohm_status OHM__F(_attach_const)(const void *ohm_buf, size_t ohm_len, const OHM__N **ohm_out)
 {
     OHM__N *ohm_m;
     ohm_status ohm_st = OHM__F(_attach)((void *)(uintptr_t)ohm_buf, ohm_len, &ohm_m);
@@ -1009,7 +1359,7 @@ static inline ohm_status OHM__F(_attach_const)(const void *ohm_buf, size_t ohm_l
 
 /* N_attach followed by N_check: the whole block is verified. Never reads
  * outside [buf, buf + len) and never writes. */
-static inline ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len)
+OHM__API ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len)
 {
     const OHM__N *ohm_m;
     ohm_status ohm_st = OHM__F(_attach_const)(ohm_buf, ohm_len, &ohm_m);
@@ -1023,7 +1373,7 @@ static inline ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len)
  * grows: init a bigger block, rehash into it, drop the old one. Keys are
  * hashed as dst hashes them: when the hash reads the owner word (N_user),
  * set dst's before rehashing. */
-static inline ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
+OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 {
     uintptr_t ohm_s0 = (uintptr_t)ohm_src, ohm_s1 = ohm_s0 + (uintptr_t)ohm_src->hdr.total_size;
     uintptr_t ohm_d0 = (uintptr_t)ohm_dst, ohm_d1 = ohm_d0 + (uintptr_t)ohm_dst->hdr.total_size;
@@ -1042,6 +1392,12 @@ static inline ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
     OHM__DEBUG_CHECK(ohm_dst);
     return OHM_OK;
 }
+
+#endif /* !OHM_DECLARE */
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
 
 /* ========================================================================
  * End of the template: every parameter and helper is undefined so that the
@@ -1075,3 +1431,7 @@ static inline ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM__KV
 #undef OHM__ITER
 #undef OHM__EQ_FN
+#undef OHM__PRED_FN
+#undef OHM__API
+#undef OHM_DECLARE
+#undef OHM_DEFINE

@@ -32,7 +32,7 @@
 
 /* What one run of operations touched, summed over all runs (printed). */
 typedef struct orc_totals {
-    uint64_t ops, full, found, inserted, removed, clears, iters;
+    uint64_t ops, full, found, inserted, removed, clears, iters, iter_removed, removed_if, many;
 } orc_totals;
 static orc_totals orc_total;
 
@@ -44,6 +44,14 @@ enum {
     ORC_REMOVE = ORC_N_INSERTS, ORC_FETCH_REMOVE, ORC_REMOVE_AT,
     ORC_N_REMOVALS_END
 };
+
+/* N_remove_if's predicate: removes the keys whose index has bit (index mod 64)
+ * of `mask` set (a random subset), and writes every survivor's value. */
+typedef struct orc_pred_ctx {
+    uint64_t mask, newval;
+    uint32_t nkeys, calls, bad;
+    uint8_t *called;
+} orc_pred_ctx;
 
 #define ORC__CAT2(a, b) a##b
 #define ORC__CAT(a, b) ORC__CAT2(a, b)
@@ -107,6 +115,56 @@ static void ORC__F(_orc_iterate)(const ORC_N *m, uint32_t nkeys, const uint8_t *
     TEST_CHECK(!ORC__F(_iter_next)(&it, NULL)); /* stays at the end */
 }
 
+/* Iterate, removing a random subset through the iterator: every entry
+ * present at the start is visited exactly once (removed or not), the map
+ * stays sound after each removal, and the oracle follows. */
+static uint32_t ORC__F(_orc_iterate_remove)(ORC_N *m, uint32_t nkeys, uint8_t *present, uint32_t count,
+                                            uint8_t *seen, uint64_t *rng)
+{
+    memset(seen, 0, nkeys);
+    unsigned rate = (unsigned)(test_rand(rng) % 101); /* percent removed */
+    ORC__F(_iter) it = ORC__F(_iter_begin)(m);
+    ORC__F(_entry) e;
+    uint32_t visits = 0, removed = 0, before = count;
+    while (ORC__F(_iter_next)(&it, &e)) {
+        uint64_t i = ORC_INDEX(*e.key);
+        visits++;
+        if (i >= nkeys || !present[i] || seen[i] || visits > before) {
+            TEST_CHECK(i < nkeys && present[i] && !seen[i] && visits <= before);
+            return count;
+        }
+        seen[i] = 1;
+        if (test_rand(rng) % 100 < rate) {
+            TEST_CHECK(ORC__F(_iter_remove)(&it));
+            TEST_CHECK(!ORC__F(_iter_remove)(&it)); /* once */
+            present[i] = 0;
+            count--;
+            removed++;
+            TEST_STATUS(ORC__F(_check)(m), OHM_OK);
+            if (test_failing()) return count;
+        }
+    }
+    TEST_EQ_U(visits, before);
+    TEST_EQ_U(ORC__F(_count)(m), count);
+    orc_total.iter_removed += removed;
+    return count;
+}
+
+static bool ORC__F(_orc_pred)(ORC__F(_entry) e, void *vctx)
+{
+    orc_pred_ctx *c = (orc_pred_ctx *)vctx;
+    uint64_t i = ORC_INDEX(*e.key);
+    c->calls++;
+    if (i >= c->nkeys || c->called[i]) {
+        c->bad++;
+        return false;
+    }
+    c->called[i] = 1;
+    if ((c->mask >> (i % 64)) & 1) return true;
+    ORC__MAP_ONLY(*e.value = c->newval;)
+    return false;
+}
+
 static uint64_t ORC_RUN(uint32_t cap, unsigned max_load, uint64_t seed, uint64_t ops)
 {
     ohm_layout l = ORC__F(_layout_for_capacity)(cap);
@@ -156,6 +214,41 @@ static uint64_t ORC_RUN(uint32_t cap, unsigned max_load, uint64_t seed, uint64_t
         } else if (((r >> 52) & 31) == 0) {
             ORC__F(_orc_iterate)(m, nkeys, present, vals, count, seen);
             orc_total.iters++;
+        } else if (((r >> 52) & 63) == 1) {
+            count = ORC__F(_orc_iterate_remove)(m, nkeys, present, count, seen, &rng);
+        } else if (((r >> 52) & 63) == 2) {
+            /* remove_if: none, all, or a random subset by index bits */
+            orc_pred_ctx c = {0, v, nkeys, 0, 0, seen};
+            unsigned how = (unsigned)(v % 8);
+            c.mask = how == 0 ? 0 : how == 1 ? UINT64_MAX : test_rand(&rng);
+            memset(seen, 0, nkeys);
+            uint32_t want = 0;
+            for (uint32_t j = 0; j < nkeys; j++) want += present[j] && ((c.mask >> (j % 64)) & 1);
+            TEST_EQ_U(ORC__F(_remove_if)(m, ORC__F(_orc_pred), &c), want);
+            TEST_EQ_U(c.calls, count);
+            TEST_EQ_U(c.bad, 0);
+            for (uint32_t j = 0; j < nkeys; j++) {
+                TEST_EQ_U(seen[j], present[j]); /* called once for each entry, none else */
+                if (!present[j]) continue;
+                if ((c.mask >> (j % 64)) & 1) present[j] = 0;
+                else vals[j] = v;
+            }
+            count -= want;
+            orc_total.removed_if += want;
+        } else if (((r >> 52) & 63) == 3) {
+            /* get_many over random keys, repeats and misses included */
+            ORC_K ks[40];
+            ORC__F(_entry) es[40];
+            size_t n = (size_t)(v % 41);
+            for (size_t j = 0; j < n; j++) ks[j] = ORC_KEY((uint32_t)(test_rand(&rng) % nkeys));
+            ORC__F(_get_many)(m, ks, n, es);
+            for (size_t j = 0; j < n; j++) {
+                ORC__F(_entry) one = ORC__F(_get_entry)(m, ks[j]);
+                TEST_CHECK(es[j].key == one.key);
+                ORC__MAP_ONLY(TEST_CHECK(es[j].value == one.value);)
+                TEST_EQ_U(es[j].key != NULL, present[ORC_INDEX(ks[j])]);
+            }
+            orc_total.many += n;
         } else if (dice < ins) {
             unsigned kind = (unsigned)((r >> 20) % ORC_N_INSERTS);
             /* The *_assume_capacity calls only when the promise holds,

@@ -229,7 +229,12 @@ static void oracle_capacity_zero(void)
 }
 
 /* The suite promises a million checked operations at full scale. */
-static void oracle_operation_count(void) { TEST_CHECK(orc_total.ops >= test_scale(1000000)); }
+static void oracle_operation_count(void)
+{
+    TEST_CHECK(orc_total.ops >= test_scale(1000000));
+    /* and the bulk calls really ran */
+    TEST_CHECK(orc_total.iter_removed > 0 && orc_total.removed_if > 0 && orc_total.many > 0);
+}
 
 int main(int argc, char **argv)
 {
@@ -237,9 +242,10 @@ int main(int argc, char **argv)
     RUN(oracle_capacity_zero);
     RUN(oracle_all_configurations);
     printf("total: %" PRIu64 " operations (%" PRIu64 " inserted, %" PRIu64 " found, %" PRIu64
-           " refused as full, %" PRIu64 " removed, %" PRIu64 " clears, %" PRIu64 " iterations)\n",
+           " refused as full, %" PRIu64 " removed, %" PRIu64 " clears, %" PRIu64 " iterations;\n"
+           "  %" PRIu64 " removed while iterating, %" PRIu64 " by remove_if, %" PRIu64 " batched lookups)\n",
            orc_total.ops, orc_total.inserted, orc_total.found, orc_total.full, orc_total.removed,
-           orc_total.clears, orc_total.iters);
+           orc_total.clears, orc_total.iters, orc_total.iter_removed, orc_total.removed_if, orc_total.many);
     RUN(oracle_operation_count);
     return test_finish();
 }

@@ -383,9 +383,10 @@ static void wraparound_cluster(void)
 {
     swrap *m = NEW_MAP(swrap, 16);
     for (uint32_t i = 0; i < 8; i++) swrap_put_new_assume_capacity(m, i, i);
-    /* Insertion never moves entries: key i sits at slot (14 + i) % 16, so
-     * iteration (slot order) sees 2..7 (slots 0..5), then 0 and 1. */
-    static const uint32_t slot_order[] = {2, 3, 4, 5, 6, 7, 0, 1};
+    /* Insertion never moves entries: key i sits at slot (14 + i) % 16.
+     * Iteration goes in slot order from the slot after the first free one
+     * (slot 6), so it sees the wrapping cluster whole: slots 14, 15, 0..5. */
+    static const uint32_t slot_order[] = {0, 1, 2, 3, 4, 5, 6, 7};
     swrap_iter it = swrap_iter_begin(m);
     swrap_entry e;
     for (size_t n = 0; n < 8; n++) TEST_CHECK(swrap_iter_next(&it, &e) && *e.key == slot_order[n]);

@@ -1,0 +1,294 @@
+/* test_bulk.c - removal while iterating, iterators from a found entry,
+ * removal by predicate, batched lookup and the capacity a budget buys.
+ * (The differential test, tests/oracle.h, runs the first four at random
+ * against its oracle too.) */
+#include "test.h"
+#include "util.h"
+
+#define OHM_NAME bm /* the default hash */
+#define OHM_KEY uint32_t
+#define OHM_VALUE uint32_t
+#include "ohm_map.h"
+
+#define OHM_NAME bcon /* every key homed in the last slot: one cluster wrapping round the end */
+#define OHM_KEY uint32_t
+#define OHM_VALUE uint32_t
+#define OHM_HASH_EX(m, k, seed) ((void)(k), (void)(seed), (uint64_t)((m)->hdr.capacity - 1))
+#include "ohm_map.h"
+
+#define OHM_NAME bset
+#define OHM_KEY uint64_t
+#include "ohm_map.h"
+
+/* A map of `cap` slots holding keys 1..n (value = key * 3); *raw is the
+ * block to free. */
+#define DEFINE_FILLED(T)                                                                      \
+    static T *T##_filled(uint32_t cap, uint32_t n, void **raw)                                \
+    {                                                                                         \
+        ohm_layout l = T##_layout_for_capacity(cap);                                          \
+        *raw = test_block(T##_base_align(), l.total_size);                                    \
+        T *m = T##_init(*raw, l);                                                             \
+        for (uint32_t k = 1; k <= n; k++) T##_put_new_assume_capacity(m, k, k * 3);           \
+        return m;                                                                             \
+    }
+DEFINE_FILLED(bm)
+DEFINE_FILLED(bcon)
+#define FILLED(T, cap, n, rawp) T##_filled((cap), (n), (rawp))
+
+/* Iterating a map while removing, through the iterator, the keys that
+ * `doomed` picks: every key is visited exactly once, the doomed ones are
+ * gone and the others stay, the map checks after every removal. Written
+ * for both map types with a macro. */
+#define ITER_REMOVE_CASE(T, cap, n, doomed)                                                   \
+    do {                                                                                      \
+        void *raw_;                                                                           \
+        T *m_ = FILLED(T, cap, n, &raw_);                                                     \
+        uint8_t seen_[1100];                                                                  \
+        memset(seen_, 0, sizeof seen_);                                                       \
+        T##_iter it_ = T##_iter_begin(m_);                                                    \
+        T##_entry e_;                                                                         \
+        uint32_t visits_ = 0, removed_ = 0;                                                   \
+        while (T##_iter_next(&it_, &e_)) {                                                    \
+            uint32_t k_ = *e_.key;                                                            \
+            TEST_CHECK(k_ >= 1 && k_ <= (n) && !seen_[k_]);                                   \
+            if (k_ < 1 || k_ > (n) || seen_[k_]) break;                                       \
+            seen_[k_] = 1;                                                                    \
+            visits_++;                                                                        \
+            TEST_EQ_U(*e_.value, k_ * 3);                                                     \
+            if (doomed(k_)) {                                                                 \
+                TEST_CHECK(T##_iter_remove(&it_));                                            \
+                TEST_CHECK(!T##_iter_remove(&it_));                                           \
+                removed_++;                                                                   \
+                TEST_STATUS(T##_check(m_), OHM_OK);                                           \
+            }                                                                                 \
+        }                                                                                     \
+        TEST_EQ_U(visits_, (n));                                                              \
+        TEST_EQ_U(T##_count(m_), (n) - removed_);                                             \
+        for (uint32_t k_ = 1; k_ <= (n); k_++) TEST_EQ_U(T##_contains(m_, k_), !doomed(k_));   \
+        TEST_STATUS(T##_check(m_), OHM_OK);                                                   \
+        free(raw_);                                                                           \
+    } while (0)
+
+static bool every_other(uint32_t k) { return k % 2 == 0; }
+static bool every_third(uint32_t k) { return k % 3 == 1; }
+static bool all_of_them(uint32_t k) { return k != 0; }
+static bool none_of_them(uint32_t k) { return k == 0; }
+static bool the_first_few(uint32_t k) { return k <= 5; }
+
+static void remove_while_iterating(void)
+{
+    bool (*const which[])(uint32_t) = {every_other, every_third, all_of_them, none_of_them, the_first_few};
+    for (size_t w = 0; w < sizeof which / sizeof which[0]; w++) {
+        ITER_REMOVE_CASE(bm, 64, 40, which[w]);
+        ITER_REMOVE_CASE(bm, 64, 64, which[w]); /* completely full */
+        ITER_REMOVE_CASE(bm, 1024, 1000, which[w]);
+        ITER_REMOVE_CASE(bm, 1024, 1024, which[w]);
+        ITER_REMOVE_CASE(bcon, 16, 9, which[w]); /* wraps round the end */
+        ITER_REMOVE_CASE(bcon, 16, 16, which[w]);
+        ITER_REMOVE_CASE(bcon, 256, 200, which[w]);
+        ITER_REMOVE_CASE(bm, 1, 1, which[w]);
+    }
+    /* Nothing to remove before the first step, nor at the end. */
+    void *raw;
+    bm *m = FILLED(bm, 16, 3, &raw);
+    bm_iter it = bm_iter_begin(m);
+    TEST_CHECK(!bm_iter_remove(&it));
+    TEST_CHECK(bm_iter_next(&it, NULL));
+    TEST_CHECK(bm_iter_remove(&it)); /* the one just given, once */
+    TEST_CHECK(!bm_iter_remove(&it));
+    while (bm_iter_next(&it, NULL)) {}
+    TEST_CHECK(!bm_iter_remove(&it)); /* the last call gave nothing */
+    TEST_EQ_U(bm_count(m), 2);
+    free(raw);
+}
+
+/* N_iter_at: the entries after e in iteration order, and removal of e. */
+static void iterate_from_a_found_entry(void)
+{
+    for (int full = 0; full < 2; full++) {
+        void *raw;
+        uint32_t n = full ? 256 : 200;
+        bm *m = FILLED(bm, 256, n, &raw);
+        /* The order of a whole iteration. */
+        uint32_t order[256], total = 0;
+        bm_iter it = bm_iter_begin(m);
+        bm_entry e;
+        while (bm_iter_next(&it, &e)) order[total++] = *e.key;
+        TEST_EQ_U(total, n);
+        const uint32_t at[] = {0, n / 2, n - 1}; /* first, middle, last */
+        for (size_t a = 0; a < 3; a++) {
+            bm_iter from = bm_iter_at(m, bm_get_entry(m, order[at[a]]));
+            uint32_t i = at[a] + 1;
+            while (bm_iter_next(&from, &e)) {
+                TEST_CHECK(i < total && *e.key == order[i]);
+                i++;
+            }
+            TEST_EQ_U(i, total);
+        }
+        /* Remove the middle entry through an iterator at it, then go on:
+         * every later entry once. */
+        uint32_t mid = order[n / 2];
+        bm_iter from = bm_iter_at(m, bm_get_entry(m, mid));
+        TEST_CHECK(bm_iter_remove(&from));
+        TEST_CHECK(!bm_contains(m, mid));
+        TEST_STATUS(bm_check(m), OHM_OK);
+        uint8_t seen[257] = {0};
+        uint32_t later = 0;
+        while (bm_iter_next(&from, &e)) {
+            TEST_CHECK(!seen[*e.key]);
+            seen[*e.key] = 1;
+            later++;
+        }
+        for (uint32_t i = n / 2 + 1; i < total; i++) TEST_CHECK(seen[order[i]]);
+        TEST_EQ_U(later, total - n / 2 - 1);
+        /* An absent key gives an iterator at the end. */
+        bm_iter none = bm_iter_at(m, bm_get_entry(m, 999999));
+        TEST_CHECK(!bm_iter_next(&none, NULL));
+        TEST_CHECK(!bm_iter_remove(&none));
+        free(raw);
+    }
+}
+
+typedef struct pred_ctx {
+    uint32_t calls, mod, rem;
+    uint8_t called[1100];
+} pred_ctx;
+
+static bool by_mod(bm_entry e, void *vctx)
+{
+    pred_ctx *c = vctx;
+    c->calls++;
+    TEST_CHECK(!c->called[*e.key]);
+    c->called[*e.key] = 1;
+    if (c->mod && *e.key % c->mod == c->rem) return true;
+    *e.value = 7; /* survivors may be written */
+    return false;
+}
+static bool by_mod_con(bcon_entry e, void *vctx) { return by_mod((bm_entry){e.key, e.value}, vctx); }
+
+#define REMOVE_IF_CASE(T, fn, cap, n, mod_, rem_)                                             \
+    do {                                                                                      \
+        void *raw_;                                                                           \
+        T *m_ = FILLED(T, cap, n, &raw_);                                                     \
+        pred_ctx c_;                                                                          \
+        memset(&c_, 0, sizeof c_);                                                            \
+        c_.mod = (mod_);                                                                      \
+        c_.rem = (rem_);                                                                      \
+        uint32_t want_ = 0;                                                                   \
+        for (uint32_t k_ = 1; k_ <= (n); k_++) want_ += c_.mod && k_ % c_.mod == c_.rem;      \
+        TEST_EQ_U(T##_remove_if(m_, fn, &c_), want_);                                         \
+        TEST_EQ_U(c_.calls, (n));                                                             \
+        TEST_EQ_U(T##_count(m_), (n) - want_);                                                \
+        for (uint32_t k_ = 1; k_ <= (n); k_++) {                                              \
+            bool gone_ = c_.mod && k_ % c_.mod == c_.rem;                                     \
+            TEST_EQ_U(T##_contains(m_, k_), !gone_);                                          \
+            if (!gone_) TEST_EQ_U(*T##_get(m_, k_), 7);                                       \
+        }                                                                                     \
+        TEST_STATUS(T##_check(m_), OHM_OK);                                                   \
+        free(raw_);                                                                           \
+    } while (0)
+
+static void remove_by_predicate(void)
+{
+    /* every entry, none, every other, one in three; at 100% load; under a
+     * constant hash that wraps round the end */
+    const uint32_t mods[][2] = {{1, 0}, {0, 0}, {2, 0}, {2, 1}, {3, 2}, {7, 3}};
+    for (size_t i = 0; i < sizeof mods / sizeof mods[0]; i++) {
+        REMOVE_IF_CASE(bm, by_mod, 1024, 1000, mods[i][0], mods[i][1]);
+        REMOVE_IF_CASE(bm, by_mod, 1024, 1024, mods[i][0], mods[i][1]);
+        REMOVE_IF_CASE(bm, by_mod, 16, 16, mods[i][0], mods[i][1]);
+        REMOVE_IF_CASE(bm, by_mod, 1, 1, mods[i][0], mods[i][1]);
+        REMOVE_IF_CASE(bcon, by_mod_con, 256, 256, mods[i][0], mods[i][1]);
+        REMOVE_IF_CASE(bcon, by_mod_con, 256, 100, mods[i][0], mods[i][1]);
+    }
+    /* An empty map and capacity 0: pred never called. */
+    void *raw;
+    bm *m = FILLED(bm, 0, 0, &raw);
+    pred_ctx c;
+    memset(&c, 0, sizeof c);
+    TEST_EQ_U(bm_remove_if(m, by_mod, &c), 0);
+    TEST_EQ_U(c.calls, 0);
+    free(raw);
+}
+
+static void batched_lookup(void)
+{
+    void *raw;
+    bm *m = FILLED(bm, 1024, 900, &raw);
+    uint32_t keys[3000];
+    bm_entry out[3000];
+    uint64_t rng = 5;
+    /* present, absent and repeated keys, more than the table holds */
+    for (size_t i = 0; i < 3000; i++) keys[i] = (uint32_t)(test_rand(&rng) % 1800);
+    for (size_t n = 0; n <= 3000; n = n ? n * 3 : 1) {
+        memset(out, 0xab, sizeof out);
+        bm_get_many(m, keys, n, out);
+        for (size_t i = 0; i < n; i++) {
+            bm_entry one = bm_get_entry(m, keys[i]);
+            TEST_CHECK(out[i].key == one.key && out[i].value == one.value);
+            TEST_EQ_U(out[i].key != NULL, keys[i] >= 1 && keys[i] <= 900);
+        }
+        /* nothing past n written */
+        if (n < 3000) TEST_CHECK(((unsigned char *)&out[n])[0] == 0xab);
+    }
+    bm_get_many(m, keys, 3000, out);
+    free(raw);
+    /* capacity 0, and a set */
+    m = FILLED(bm, 0, 0, &raw);
+    bm_get_many(m, keys, 10, out);
+    for (size_t i = 0; i < 10; i++) TEST_CHECK(out[i].key == NULL);
+    free(raw);
+    ohm_layout l = bset_layout(100);
+    void *sb = test_block(bset_base_align(), l.total_size);
+    bset *s = bset_init(sb, l);
+    uint64_t sk[200];
+    bset_entry se[200];
+    for (uint64_t i = 0; i < 200; i++) {
+        sk[i] = i * 11;
+        if (i % 2) bset_put(s, sk[i]);
+    }
+    bset_get_many(s, sk, 200, se);
+    for (size_t i = 0; i < 200; i++) TEST_EQ_U(se[i].key != NULL, i % 2);
+    free(sb);
+}
+
+static void capacity_for_a_budget(void)
+{
+    TEST_EQ_U(bm_layout_for_bytes(0).total_size, 0);
+    TEST_EQ_U(bm_layout_for_bytes(sizeof(ohm_header) - 1).total_size, 0);
+    ohm_layout z = bm_layout_for_bytes(sizeof(ohm_header));
+    TEST_EQ_U(z.total_size, sizeof(ohm_header));
+    TEST_EQ_U(z.capacity, 0);
+    for (uint32_t cap = 1; cap <= (1u << 20); cap *= 2) {
+        ohm_layout l = bm_layout_for_capacity(cap);
+        ohm_layout below = bm_layout_for_bytes(l.total_size - 1);
+        ohm_layout exact = bm_layout_for_bytes(l.total_size);
+        ohm_layout above = bm_layout_for_bytes(l.total_size + 1);
+        TEST_EQ_U(below.capacity, cap / 2);
+        TEST_EQ_U(exact.capacity, cap);
+        TEST_EQ_U(above.capacity, cap);
+        TEST_EQ_U(exact.total_size, l.total_size);
+        TEST_CHECK(exact.keys_start == l.keys_start && exact.vals_start == l.vals_start);
+        TEST_CHECK(below.total_size <= l.total_size - 1);
+    }
+    ohm_layout all = bm_layout_for_bytes(SIZE_MAX);
+    TEST_EQ_U(all.capacity, SIZE_MAX > UINT32_MAX ? OHM_MAX_CAPACITY : bm_layout_for_bytes(SIZE_MAX).capacity);
+    TEST_CHECK(all.total_size != 0);
+    /* a set's blocks are smaller: more slots for the same budget */
+    TEST_CHECK(bset_layout_for_bytes(100000).capacity >= bm_layout_for_bytes(100000).capacity);
+    /* what the budget buys can be used */
+    ohm_layout l = bm_layout_for_bytes(5000);
+    void *raw = test_block(bm_base_align(), l.total_size);
+    TEST_CHECK(bm_init(raw, l) != NULL);
+    free(raw);
+}
+
+int main(void)
+{
+    RUN(remove_while_iterating);
+    RUN(iterate_from_a_found_entry);
+    RUN(remove_by_predicate);
+    RUN(batched_lookup);
+    RUN(capacity_for_a_budget);
+    return test_finish();
+}
