@@ -1,4 +1,4 @@
-/* bench.c - the standard workload of shared/BENCH.md, for ohm and its peers.
+/* bench.c - the workload of bench/README.md ("The workload"), for ohm and its peers.
  *
  * For every cell (key type x raw capacity C x load a, n = floor(a * C)) and
  * every map, one *sample* is: create B empty maps, then time, each over all
@@ -161,10 +161,10 @@ static uint64_t now_ns(void)
 }
 
 /* Bytes the process's heap has handed out.  Peers are measured by the
- * growth of this number around create + insert (BENCH.md: "a counting
- * allocator or mallinfo2"): it counts every allocation a map makes,
- * including malloc's own per-allocation overhead, which is a real cost of
- * per-item maps such as uthash. */
+ * growth of this number around create + insert (bench/README.md,
+ * "Memory"): it counts every allocation a map makes, including malloc's
+ * own per-allocation overhead, which is a real cost of per-item maps such
+ * as uthash. */
 static size_t heap_in_use(void)
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
@@ -176,7 +176,7 @@ static size_t heap_in_use(void)
 #endif
 }
 
-/* splitmix64: the fixed-seed generator BENCH.md names for the keys. */
+/* splitmix64: the fixed-seed generator of the workload's keys. */
 static uint64_t splitmix64(uint64_t *state)
 {
     uint64_t z = (*state += 0x9e3779b97f4a7c15u);
@@ -856,7 +856,7 @@ static void write_csv(const char *path, const cell_result *cells, size_t ncells,
     }
     /* '#' lines carry the run's context; CSV readers skip them with a
      * comment option (pandas: comment='#'; bench/plot.py does it). */
-    fprintf(f, "# ohm benchmark (shared/BENCH.md workload)\n");
+    fprintf(f, "# ohm benchmark (workload: bench/README.md)\n");
     fprintf(f, "# date: %s\n# machine: %s\n# nproc: %ld\n", mt->date, mt->machine, mt->nproc);
     fprintf(f, "# cc: %s\n# cxx: %s\n# flags: %s\n# grid: %s\n", mt->cc, mt->cxx, mt->flags,
             o->custom ? "custom" : o->full ? "full" : "default subset");

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh - build and run ohm's benchmark (shared/BENCH.md workload).
+# bench/run.sh - build and run ohm's benchmark (the workload of bench/README.md).
 #
 #   bash bench/run.sh              default subset, about a minute on 2 cores
 #   BENCH_FULL=1 bash bench/run.sh the full grid (sizes 16..2^20, loads 0.5/0.875/0.97)
