@@ -997,6 +997,10 @@ int main(int argc, char **argv)
     }
 
     print_tables(cells, ncells, maps[o.nkeys == 1 && o.keys[0] == 64], nmaps, &o, &mt);
+    /* The tables go to stdout, the status lines to stderr.  When stdout is
+     * a pipe it is fully buffered, so without this flush the lines below
+     * would land in the middle of a table. */
+    fflush(stdout);
     if (o.csv)
         write_csv(o.csv, cells, ncells, maps[0], nmaps, &o, &mt);
     fprintf(stderr, "bench: measured in %.1f s%s\n", (double)(now_ns() - t_start) / 1e9,
