@@ -50,6 +50,10 @@
 
 BENCH_DECLARE(ohm);
 BENCH_DECLARE(floor);
+#ifdef BENCH_HAVE_GHOSTTY
+BENCH_DECLARE(ghostty);
+int bench_ghostty_hash_ok(void);
+#endif
 #ifdef BENCH_HAVE_ABSL
 BENCH_DECLARE(absl);
 #endif
@@ -80,6 +84,9 @@ typedef struct map_entry {
 /* ohm first: it is the baseline every ratio divides by. */
 static const map_entry ALL_MAPS[] = {
     BENCH_ENTRY(ohm),
+#ifdef BENCH_HAVE_GHOSTTY
+    BENCH_ENTRY(ghostty),
+#endif
 #ifdef BENCH_HAVE_ABSL
     BENCH_ENTRY(absl),
 #endif
@@ -898,6 +905,10 @@ int main(int argc, char **argv)
 {
     options o = parse_options(argc, argv);
     meta mt = gather_meta();
+#ifdef BENCH_HAVE_GHOSTTY
+    if (!bench_ghostty_hash_ok())
+        die("ghostty: the integer hash does not give Zig's std.hash.int value for 1");
+#endif
 
     /* Serve every allocation from the heap and never hand memory back, so
      * that (1) mallinfo2 sees every map's allocations, and (2) a map

@@ -130,6 +130,12 @@ compile() { # compile NAME SOURCE EXTRA-FLAGS...
 
 compile ohm bench/peers/ohm.c -Iinclude || { say "ohm's adapter must build"; exit 1; }
 compile floor bench/peers/floor.c || exit 1
+# The reference design, written in C in bench/peers/: no package to find.
+if compile ghostty bench/peers/ghostty.c; then
+    defs+=(-DBENCH_HAVE_GHOSTTY)
+else
+    skipped+=("ghostty (build failed)")
+fi
 
 libs=()
 for p in "${peers[@]}"; do
