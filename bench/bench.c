@@ -6,7 +6,10 @@
  *     insert (n new keys, random order) -> memory -> hit (n present keys,
  *     another random order) -> miss (n absent keys) -> iterate -> clone
  *     (+ one lookup in the copy) -> churn (n x remove a random present key,
- *     insert a new one) -> erase (all keys, random order),
+ *     insert a new one) -> [n more churn steps, not timed] ->
+ *     hit-after-churn (the n present keys, random order) ->
+ *     miss-after-churn (n absent keys, random order) -> erase (all keys,
+ *     random order),
  * then destroy the maps.  Samples are repeated `reps` times in this one
  * process, the maps taking turns within each repetition (so slow drifts of
  * the machine hit every map alike), and the median is reported.  Ratios to
@@ -116,15 +119,29 @@ static const map_entry ALL_MAPS[] = {
 /* ------------------------------------------------------------------------
  * Operations and results
  * ---------------------------------------------------------------------- */
-enum { OP_INSERT, OP_HIT, OP_MISS, OP_CHURN, OP_ERASE, OP_ITERATE, OP_CLONE, OP_TIMED, OP_MEMORY = OP_TIMED };
+enum {
+    OP_INSERT,
+    OP_HIT,
+    OP_MISS,
+    OP_CHURN,
+    OP_HIT_AFTER_CHURN,
+    OP_MISS_AFTER_CHURN,
+    OP_ERASE,
+    OP_ITERATE,
+    OP_CLONE,
+    OP_TIMED,
+    OP_MEMORY = OP_TIMED
+};
 #define OP_ALL (OP_MEMORY + 1)
-static const char *const OP_NAMES[OP_ALL] = {"insert", "hit", "miss", "churn", "erase", "iterate", "clone", "memory"};
+static const char *const OP_NAMES[OP_ALL] = {
+    "insert", "hit", "miss", "churn", "hit-after-churn", "miss-after-churn", "erase", "iterate", "clone", "memory",
+};
 
 typedef struct map_result {
     double *ns[OP_TIMED];   /* per repetition, ns per operation; NAN = not run */
     double bytes_per_entry; /* NAN = not applicable */
     double load_insert;     /* achieved load after insert; < 0 unknown, NAN n/a */
-    double load_churn;      /* ... and after churn */
+    double load_churn;      /* ... and after the two churn turnovers */
     int failed;
 } map_result;
 
@@ -227,13 +244,14 @@ static double median_ratio(const double *peer, const double *base, unsigned coun
  * ---------------------------------------------------------------------- */
 
 /* Three disjoint pools of distinct keys of one width, drawn once from one
- * splitmix64 stream and shared by every cell (a cell uses the first n of
- * each): the keys that are inserted and hit, the keys that miss, and the
- * keys churn brings in.  0 and the two largest values are never drawn:
- * dense_hash_map reserves the largest two as its empty and deleted keys. */
+ * splitmix64 stream and shared by every cell (a cell uses the first n, or
+ * 2n, of each): the keys that are inserted and hit, the keys that miss
+ * (size each), and the keys churn brings in (2 x size: two turnovers).
+ * 0 and the two largest values are never drawn: dense_hash_map reserves
+ * the largest two as its empty and deleted keys. */
 typedef struct key_pools {
     size_t ksize;           /* 4 or 8 */
-    uint32_t size;          /* keys per pool */
+    uint32_t size;          /* keys in `present` and in `absent` */
     uint64_t *present, *absent, *fresh;
 } key_pools;
 
@@ -241,7 +259,7 @@ static key_pools make_pools(unsigned key_bits, uint32_t size)
 {
     key_pools p = {key_bits / 8, size, NULL, NULL, NULL};
     uint64_t mask = key_bits == 64 ? ~(uint64_t)0 : ((uint64_t)1 << key_bits) - 1;
-    size_t total = 3 * (size_t)size;
+    size_t total = 4 * (size_t)size;
     /* A scratch open-addressing set rejects repeats (only 32-bit draws can
      * repeat in practice, but the check costs little). */
     size_t slots = 16;
@@ -294,10 +312,13 @@ typedef struct cell_data {
     void *ins;   /* insert order */
     void *hit;   /* the same keys, another order */
     void *miss;  /* absent keys */
-    void *del;   /* churn: key removed at step i (present at that moment) */
-    void *add;   /* churn: key inserted at step i */
-    void *erase; /* the keys present after churn, random order */
+    void *del;   /* churn: key removed at step i (present at that moment), 2n steps */
+    void *add;   /* churn: key inserted at step i, 2n steps */
+    void *hit2;  /* the keys present after the 2n churn steps, random order */
+    void *miss2; /* absent keys, another random order */
+    void *erase; /* the keys present after the 2n churn steps, another order */
     uint64_t hit_sum;  /* sum of the values of all present keys */
+    uint64_t hit2_sum; /* ... and of those present after churn */
     uint64_t iter_sum; /* sum of keys + values after insert */
     uint64_t probe_value;
 } cell_data;
@@ -319,8 +340,10 @@ static cell_data make_cell_data(const key_pools *p, uint32_t capacity, double lo
     d.ins = xcalloc(1, bytes);
     d.hit = xcalloc(1, bytes);
     d.miss = xcalloc(1, bytes);
-    d.del = xcalloc(1, bytes);
-    d.add = xcalloc(1, bytes);
+    d.del = xcalloc(2, bytes);
+    d.add = xcalloc(2, bytes);
+    d.hit2 = xcalloc(1, bytes);
+    d.miss2 = xcalloc(1, bytes);
     d.erase = xcalloc(1, bytes);
 
     uint64_t rng = 0x636875726e000000u ^ ((uint64_t)capacity << 8) ^ (uint64_t)(load * 1000);
@@ -338,19 +361,33 @@ static cell_data make_cell_data(const key_pools *p, uint32_t capacity, double lo
     for (uint32_t i = 0; i < n; i++)
         store_key(d.hit, i, tmp[i], p->ksize);
 
-    /* Churn: `live` mirrors the map; each step removes a random live key
-     * and puts a fresh one in its place, so the load stays at n. */
+    /* Churn: `tmp` mirrors the map; each step removes a random live key
+     * and puts a fresh one in its place, so the load stays at n.  Two
+     * turnovers: the first n steps are the timed `churn`, the next n bring
+     * the map to the state the after-churn lookups measure. */
     for (uint32_t i = 0; i < n; i++)
         tmp[i] = p->present[i];
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < 2 * n; i++) {
         uint32_t j = (uint32_t)(splitmix64(&rng) % n);
         store_key(d.del, i, tmp[j], p->ksize);
         store_key(d.add, i, p->fresh[i], p->ksize);
         tmp[j] = p->fresh[i];
     }
+    /* The lookups after churn visit the live keys in an order unrelated
+     * to the order they went in. */
+    shuffle(tmp, n, &rng);
+    for (uint32_t i = 0; i < n; i++) {
+        store_key(d.hit2, i, tmp[i], p->ksize);
+        d.hit2_sum += value_of(tmp[i], p->ksize);
+    }
     shuffle(tmp, n, &rng);
     for (uint32_t i = 0; i < n; i++)
         store_key(d.erase, i, tmp[i], p->ksize);
+    for (uint32_t i = 0; i < n; i++)
+        tmp[i] = p->absent[i];
+    shuffle(tmp, n, &rng);
+    for (uint32_t i = 0; i < n; i++)
+        store_key(d.miss2, i, tmp[i], p->ksize);
     free(tmp);
     return d;
 }
@@ -362,6 +399,8 @@ static void free_cell_data(cell_data *d)
     free(d->miss);
     free(d->del);
     free(d->add);
+    free(d->hit2);
+    free(d->miss2);
     free(d->erase);
 }
 
@@ -491,7 +530,35 @@ static void run_sample(const sample_ctx *c)
             ops->churn(maps[b], d->del, d->add, n);
         res->ns[OP_CHURN][c->rep] = (double)(now_ns() - t0) / per;
         check_count(c, maps, n, "count after churn");
+
+        /* The second turnover, not timed: the lookups below see a map
+         * that has been through 2n remove + put steps. */
+        const char *del2 = (const char *)d->del + (size_t)n * d->ksize;
+        const char *add2 = (const char *)d->add + (size_t)n * d->ksize;
+        for (unsigned b = 0; b < B; b++)
+            ops->churn(maps[b], del2, add2, n);
+        check_count(c, maps, n, "count after the second churn turnover");
         res->load_churn = ops->load_factor ? ops->load_factor(maps[0]) : NAN;
+
+        if (ops->lookup) {
+            acc = 0;
+            t0 = now_ns();
+            for (unsigned b = 0; b < B; b++)
+                acc += ops->lookup(maps[b], d->hit2, n);
+            res->ns[OP_HIT_AFTER_CHURN][c->rep] = (double)(now_ns() - t0) / per;
+            sink += acc;
+            if (acc != d->hit2_sum * B)
+                fail(c, "hit-after-churn: sum of values found", acc, d->hit2_sum * B);
+
+            acc = 0;
+            t0 = now_ns();
+            for (unsigned b = 0; b < B; b++)
+                acc += ops->lookup(maps[b], d->miss2, n);
+            res->ns[OP_MISS_AFTER_CHURN][c->rep] = (double)(now_ns() - t0) / per;
+            sink += acc;
+            if (acc != 0)
+                fail(c, "miss-after-churn: sum of values found for absent keys", acc, 0);
+        }
     }
 
     if (ops->insert && ops->erase) {
@@ -793,7 +860,7 @@ static void print_tables(const cell_result *cells, size_t ncells, const bench_ma
         printf("\nu%u -> u%u: ohm column = ns per operation (memory: bytes per entry); "
                "other columns = ratio to ohm (> 1: ohm is faster / smaller)\n",
                bits, bits);
-        printf("%-8s %8s %6s %8s", "op", "C", "a", "ohm");
+        printf("%-16s %8s %6s %8s", "op", "C", "a", "ohm");
         for (size_t m = 1; m < nmaps; m++)
             printf(" %8.8s", maps[m]->name);
         printf("\n");
@@ -802,7 +869,7 @@ static void print_tables(const cell_result *cells, size_t ncells, const bench_ma
                 const cell_result *c = &cells[ci];
                 if (c->key_bits != bits)
                     continue;
-                printf("%-8s %8u %6s", OP_NAMES[op], c->capacity, load_label(c->load, lb, sizeof lb));
+                printf("%-16s %8u %6s", OP_NAMES[op], c->capacity, load_label(c->load, lb, sizeof lb));
                 print_ns(ohm_value(c, op));
                 for (size_t m = 1; m < nmaps; m++)
                     print_ratio(peer_ratio(c, m, op));
