@@ -4,6 +4,7 @@
 #   bash bench/run.sh              default subset, about a minute on 2 cores
 #   BENCH_FULL=1 bash bench/run.sh the full grid (sizes 16..2^20, loads 0.5/0.875/0.97)
 #   bash bench/run.sh --sizes=256 --loads=0.97 --maps=absl,boost   any bench option
+#   bash bench/run.sh --latency    per-call churn latency at C = 2^20 (u64)
 #
 # Environment: CC / CXX (default gcc / g++: one compiler family for every
 # peer), BENCH_NO_INSTALL=1 (never call apt-get), BENCH_PIN=0 (do not pin
@@ -198,8 +199,16 @@ fi
 
 full=()
 [ "${BENCH_FULL:-0}" != 0 ] && full=(--full)
+# --latency: the churn-latency report, with a CSV of its own and no chart.
+csv="$results/bench.csv"
+latency=0
+for a in "$@"; do
+    [ "$a" = --latency ] && latency=1
+done
+[ "$latency" = 1 ] && csv="$results/latency.csv" && full=()
 status=0
-"${pin[@]}" "$build/bench" "${full[@]}" --csv="$results/bench.csv" "$@" || status=$?
+"${pin[@]}" "$build/bench" "${full[@]}" --csv="$csv" "$@" || status=$?
+[ "$latency" = 1 ] && exit "$status"
 
 # ---------------------------------------------------------------------------
 # 4. Chart.
