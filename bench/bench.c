@@ -1,4 +1,4 @@
-/* bench.c - the standard workload of shared/BENCH.md, for ohm and its peers.
+/* bench.c - the workload of bench/README.md ("The workload"), for ohm and its peers.
  *
  * For every cell (key type x raw capacity C x load a, n = floor(a * C)) and
  * every map, one *sample* is: create B empty maps, then time, each over all
@@ -6,7 +6,10 @@
  *     insert (n new keys, random order) -> memory -> hit (n present keys,
  *     another random order) -> miss (n absent keys) -> iterate -> clone
  *     (+ one lookup in the copy) -> churn (n x remove a random present key,
- *     insert a new one) -> erase (all keys, random order),
+ *     insert a new one) -> [n more churn steps, not timed] ->
+ *     hit-after-churn (the n present keys, random order) ->
+ *     miss-after-churn (n absent keys, random order) -> erase (all keys,
+ *     random order),
  * then destroy the maps.  Samples are repeated `reps` times in this one
  * process, the maps taking turns within each repetition (so slow drifts of
  * the machine hit every map alike), and the median is reported.  Ratios to
@@ -23,8 +26,10 @@
  * Every result is checked (sums of the values found, counts after each
  * phase); a map that answers wrongly is reported and the run exits 1.
  *
- * Usage: bench [--full] [--sizes=16,256] [--loads=0.5,0.97] [--keys=32,64]
- *              [--maps=ohm,absl] [--reps=N] [--csv=PATH] [--list]
+ * --latency runs the churn-latency report instead (see run_latency below).
+ *
+ * Usage: bench [--full | --latency] [--sizes=16,256] [--loads=0.5,0.97]
+ *              [--keys=32,64] [--maps=ohm,absl] [--reps=N] [--csv=PATH] [--list]
  * run.sh is the normal entry point; it builds this and passes the options.
  */
 #define _GNU_SOURCE /* mallinfo2, mallopt */
@@ -50,6 +55,10 @@
 
 BENCH_DECLARE(ohm);
 BENCH_DECLARE(floor);
+#ifdef BENCH_HAVE_GHOSTTY
+BENCH_DECLARE(ghostty);
+int bench_ghostty_hash_ok(void);
+#endif
 #ifdef BENCH_HAVE_ABSL
 BENCH_DECLARE(absl);
 #endif
@@ -80,6 +89,9 @@ typedef struct map_entry {
 /* ohm first: it is the baseline every ratio divides by. */
 static const map_entry ALL_MAPS[] = {
     BENCH_ENTRY(ohm),
+#ifdef BENCH_HAVE_GHOSTTY
+    BENCH_ENTRY(ghostty),
+#endif
 #ifdef BENCH_HAVE_ABSL
     BENCH_ENTRY(absl),
 #endif
@@ -109,15 +121,29 @@ static const map_entry ALL_MAPS[] = {
 /* ------------------------------------------------------------------------
  * Operations and results
  * ---------------------------------------------------------------------- */
-enum { OP_INSERT, OP_HIT, OP_MISS, OP_CHURN, OP_ERASE, OP_ITERATE, OP_CLONE, OP_TIMED, OP_MEMORY = OP_TIMED };
+enum {
+    OP_INSERT,
+    OP_HIT,
+    OP_MISS,
+    OP_CHURN,
+    OP_HIT_AFTER_CHURN,
+    OP_MISS_AFTER_CHURN,
+    OP_ERASE,
+    OP_ITERATE,
+    OP_CLONE,
+    OP_TIMED,
+    OP_MEMORY = OP_TIMED
+};
 #define OP_ALL (OP_MEMORY + 1)
-static const char *const OP_NAMES[OP_ALL] = {"insert", "hit", "miss", "churn", "erase", "iterate", "clone", "memory"};
+static const char *const OP_NAMES[OP_ALL] = {
+    "insert", "hit", "miss", "churn", "hit-after-churn", "miss-after-churn", "erase", "iterate", "clone", "memory",
+};
 
 typedef struct map_result {
     double *ns[OP_TIMED];   /* per repetition, ns per operation; NAN = not run */
     double bytes_per_entry; /* NAN = not applicable */
     double load_insert;     /* achieved load after insert; < 0 unknown, NAN n/a */
-    double load_churn;      /* ... and after churn */
+    double load_churn;      /* ... and after the two churn turnovers */
     int failed;
 } map_result;
 
@@ -161,10 +187,10 @@ static uint64_t now_ns(void)
 }
 
 /* Bytes the process's heap has handed out.  Peers are measured by the
- * growth of this number around create + insert (BENCH.md: "a counting
- * allocator or mallinfo2"): it counts every allocation a map makes,
- * including malloc's own per-allocation overhead, which is a real cost of
- * per-item maps such as uthash. */
+ * growth of this number around create + insert (bench/README.md,
+ * "Memory"): it counts every allocation a map makes, including malloc's
+ * own per-allocation overhead, which is a real cost of per-item maps such
+ * as uthash. */
 static size_t heap_in_use(void)
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
@@ -176,7 +202,7 @@ static size_t heap_in_use(void)
 #endif
 }
 
-/* splitmix64: the fixed-seed generator BENCH.md names for the keys. */
+/* splitmix64: the fixed-seed generator of the workload's keys. */
 static uint64_t splitmix64(uint64_t *state)
 {
     uint64_t z = (*state += 0x9e3779b97f4a7c15u);
@@ -220,13 +246,14 @@ static double median_ratio(const double *peer, const double *base, unsigned coun
  * ---------------------------------------------------------------------- */
 
 /* Three disjoint pools of distinct keys of one width, drawn once from one
- * splitmix64 stream and shared by every cell (a cell uses the first n of
- * each): the keys that are inserted and hit, the keys that miss, and the
- * keys churn brings in.  0 and the two largest values are never drawn:
- * dense_hash_map reserves the largest two as its empty and deleted keys. */
+ * splitmix64 stream and shared by every cell (a cell uses the first n, or
+ * 2n, of each): the keys that are inserted and hit, the keys that miss
+ * (size each), and the keys churn brings in (2 x size: two turnovers).
+ * 0 and the two largest values are never drawn: dense_hash_map reserves
+ * the largest two as its empty and deleted keys. */
 typedef struct key_pools {
     size_t ksize;           /* 4 or 8 */
-    uint32_t size;          /* keys per pool */
+    uint32_t size;          /* keys in `present` and in `absent` */
     uint64_t *present, *absent, *fresh;
 } key_pools;
 
@@ -234,7 +261,7 @@ static key_pools make_pools(unsigned key_bits, uint32_t size)
 {
     key_pools p = {key_bits / 8, size, NULL, NULL, NULL};
     uint64_t mask = key_bits == 64 ? ~(uint64_t)0 : ((uint64_t)1 << key_bits) - 1;
-    size_t total = 3 * (size_t)size;
+    size_t total = 4 * (size_t)size;
     /* A scratch open-addressing set rejects repeats (only 32-bit draws can
      * repeat in practice, but the check costs little). */
     size_t slots = 16;
@@ -287,10 +314,13 @@ typedef struct cell_data {
     void *ins;   /* insert order */
     void *hit;   /* the same keys, another order */
     void *miss;  /* absent keys */
-    void *del;   /* churn: key removed at step i (present at that moment) */
-    void *add;   /* churn: key inserted at step i */
-    void *erase; /* the keys present after churn, random order */
+    void *del;   /* churn: key removed at step i (present at that moment), 2n steps */
+    void *add;   /* churn: key inserted at step i, 2n steps */
+    void *hit2;  /* the keys present after the 2n churn steps, random order */
+    void *miss2; /* absent keys, another random order */
+    void *erase; /* the keys present after the 2n churn steps, another order */
     uint64_t hit_sum;  /* sum of the values of all present keys */
+    uint64_t hit2_sum; /* ... and of those present after churn */
     uint64_t iter_sum; /* sum of keys + values after insert */
     uint64_t probe_value;
 } cell_data;
@@ -312,8 +342,10 @@ static cell_data make_cell_data(const key_pools *p, uint32_t capacity, double lo
     d.ins = xcalloc(1, bytes);
     d.hit = xcalloc(1, bytes);
     d.miss = xcalloc(1, bytes);
-    d.del = xcalloc(1, bytes);
-    d.add = xcalloc(1, bytes);
+    d.del = xcalloc(2, bytes);
+    d.add = xcalloc(2, bytes);
+    d.hit2 = xcalloc(1, bytes);
+    d.miss2 = xcalloc(1, bytes);
     d.erase = xcalloc(1, bytes);
 
     uint64_t rng = 0x636875726e000000u ^ ((uint64_t)capacity << 8) ^ (uint64_t)(load * 1000);
@@ -331,19 +363,33 @@ static cell_data make_cell_data(const key_pools *p, uint32_t capacity, double lo
     for (uint32_t i = 0; i < n; i++)
         store_key(d.hit, i, tmp[i], p->ksize);
 
-    /* Churn: `live` mirrors the map; each step removes a random live key
-     * and puts a fresh one in its place, so the load stays at n. */
+    /* Churn: `tmp` mirrors the map; each step removes a random live key
+     * and puts a fresh one in its place, so the load stays at n.  Two
+     * turnovers: the first n steps are the timed `churn`, the next n bring
+     * the map to the state the after-churn lookups measure. */
     for (uint32_t i = 0; i < n; i++)
         tmp[i] = p->present[i];
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < 2 * n; i++) {
         uint32_t j = (uint32_t)(splitmix64(&rng) % n);
         store_key(d.del, i, tmp[j], p->ksize);
         store_key(d.add, i, p->fresh[i], p->ksize);
         tmp[j] = p->fresh[i];
     }
+    /* The lookups after churn visit the live keys in an order unrelated
+     * to the order they went in. */
+    shuffle(tmp, n, &rng);
+    for (uint32_t i = 0; i < n; i++) {
+        store_key(d.hit2, i, tmp[i], p->ksize);
+        d.hit2_sum += value_of(tmp[i], p->ksize);
+    }
     shuffle(tmp, n, &rng);
     for (uint32_t i = 0; i < n; i++)
         store_key(d.erase, i, tmp[i], p->ksize);
+    for (uint32_t i = 0; i < n; i++)
+        tmp[i] = p->absent[i];
+    shuffle(tmp, n, &rng);
+    for (uint32_t i = 0; i < n; i++)
+        store_key(d.miss2, i, tmp[i], p->ksize);
     free(tmp);
     return d;
 }
@@ -355,6 +401,8 @@ static void free_cell_data(cell_data *d)
     free(d->miss);
     free(d->del);
     free(d->add);
+    free(d->hit2);
+    free(d->miss2);
     free(d->erase);
 }
 
@@ -484,7 +532,35 @@ static void run_sample(const sample_ctx *c)
             ops->churn(maps[b], d->del, d->add, n);
         res->ns[OP_CHURN][c->rep] = (double)(now_ns() - t0) / per;
         check_count(c, maps, n, "count after churn");
+
+        /* The second turnover, not timed: the lookups below see a map
+         * that has been through 2n remove + put steps. */
+        const char *del2 = (const char *)d->del + (size_t)n * d->ksize;
+        const char *add2 = (const char *)d->add + (size_t)n * d->ksize;
+        for (unsigned b = 0; b < B; b++)
+            ops->churn(maps[b], del2, add2, n);
+        check_count(c, maps, n, "count after the second churn turnover");
         res->load_churn = ops->load_factor ? ops->load_factor(maps[0]) : NAN;
+
+        if (ops->lookup) {
+            acc = 0;
+            t0 = now_ns();
+            for (unsigned b = 0; b < B; b++)
+                acc += ops->lookup(maps[b], d->hit2, n);
+            res->ns[OP_HIT_AFTER_CHURN][c->rep] = (double)(now_ns() - t0) / per;
+            sink += acc;
+            if (acc != d->hit2_sum * B)
+                fail(c, "hit-after-churn: sum of values found", acc, d->hit2_sum * B);
+
+            acc = 0;
+            t0 = now_ns();
+            for (unsigned b = 0; b < B; b++)
+                acc += ops->lookup(maps[b], d->miss2, n);
+            res->ns[OP_MISS_AFTER_CHURN][c->rep] = (double)(now_ns() - t0) / per;
+            sink += acc;
+            if (acc != 0)
+                fail(c, "miss-after-churn: sum of values found for absent keys", acc, 0);
+        }
     }
 
     if (ops->insert && ops->erase) {
@@ -510,6 +586,7 @@ done:
 
 typedef struct options {
     int full;
+    int latency; /* --latency: the churn-latency report instead of the grid */
     int custom; /* --sizes or --loads given */
     uint32_t sizes[MAX_LIST];
     unsigned nsizes;
@@ -521,6 +598,11 @@ typedef struct options {
     const char *maps;
     const char *csv;
 } options;
+
+/* The latency report's default cells: one large table at the three loads. */
+static const uint32_t LATENCY_SIZES[] = {1048576};
+/* ...and its default maps (--maps chooses others). */
+static const char LATENCY_MAPS[] = "ohm,ghostty,absl,boost";
 
 /* The default subset (about a minute on 2 cores); --full runs the grid. */
 static const uint32_t FULL_SIZES[] = {16, 256, 4096, 65536, 1048576};
@@ -569,8 +651,8 @@ static unsigned parse_list(const char *s, double *out, const char *what)
 
 static void usage(void)
 {
-    puts("usage: bench [--full] [--sizes=16,256,...] [--loads=0.5,0.875,...] [--keys=32,64]\n"
-         "             [--maps=ohm,absl,...] [--reps=N] [--csv=PATH] [--list]");
+    puts("usage: bench [--full | --latency] [--sizes=16,256,...] [--loads=0.5,0.875,...]\n"
+         "             [--keys=32,64] [--maps=ohm,absl,...] [--reps=N] [--csv=PATH] [--list]");
 }
 
 static options parse_options(int argc, char **argv)
@@ -584,6 +666,8 @@ static options parse_options(int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "--full") == 0)
             o.full = 1;
+        else if (strcmp(a, "--latency") == 0)
+            o.latency = 1;
         else if ((v = opt_value(a, "--sizes")))
             sizes = v, o.custom = 1;
         else if ((v = opt_value(a, "--loads")))
@@ -616,6 +700,9 @@ static options parse_options(int argc, char **argv)
             if (o.sizes[i] < 2 || (o.sizes[i] & (o.sizes[i] - 1)) || o.sizes[i] > (1u << 30))
                 die("size %g is not a power of two from 2 to 2^30", tmp[i]);
         }
+    } else if (o.latency) {
+        o.nsizes = sizeof LATENCY_SIZES / sizeof LATENCY_SIZES[0];
+        memcpy(o.sizes, LATENCY_SIZES, sizeof LATENCY_SIZES);
     } else if (o.full) {
         o.nsizes = sizeof FULL_SIZES / sizeof FULL_SIZES[0];
         memcpy(o.sizes, FULL_SIZES, sizeof FULL_SIZES);
@@ -628,7 +715,7 @@ static options parse_options(int argc, char **argv)
         for (unsigned i = 0; i < o.nloads; i++)
             if (!(o.loads[i] > 0 && o.loads[i] <= 1))
                 die("load %g is not in (0, 1]", o.loads[i]);
-    } else if (o.full) {
+    } else if (o.full || o.latency) {
         o.nloads = sizeof FULL_LOADS / sizeof FULL_LOADS[0];
         memcpy(o.loads, FULL_LOADS, sizeof FULL_LOADS);
     } else {
@@ -642,11 +729,16 @@ static options parse_options(int argc, char **argv)
                 die("key width must be 32 or 64");
             o.keys[o.nkeys++] = (unsigned)tmp[i];
         }
+    } else if (o.latency) {
+        o.keys[0] = 64;
+        o.nkeys = 1;
     } else {
         o.keys[0] = 32;
         o.keys[1] = 64;
         o.nkeys = 2;
     }
+    if (o.latency && o.maps == NULL)
+        o.maps = LATENCY_MAPS;
     return o;
 }
 
@@ -786,7 +878,7 @@ static void print_tables(const cell_result *cells, size_t ncells, const bench_ma
         printf("\nu%u -> u%u: ohm column = ns per operation (memory: bytes per entry); "
                "other columns = ratio to ohm (> 1: ohm is faster / smaller)\n",
                bits, bits);
-        printf("%-8s %8s %6s %8s", "op", "C", "a", "ohm");
+        printf("%-16s %8s %6s %8s", "op", "C", "a", "ohm");
         for (size_t m = 1; m < nmaps; m++)
             printf(" %8.8s", maps[m]->name);
         printf("\n");
@@ -795,7 +887,7 @@ static void print_tables(const cell_result *cells, size_t ncells, const bench_ma
                 const cell_result *c = &cells[ci];
                 if (c->key_bits != bits)
                     continue;
-                printf("%-8s %8u %6s", OP_NAMES[op], c->capacity, load_label(c->load, lb, sizeof lb));
+                printf("%-16s %8u %6s", OP_NAMES[op], c->capacity, load_label(c->load, lb, sizeof lb));
                 print_ns(ohm_value(c, op));
                 for (size_t m = 1; m < nmaps; m++)
                     print_ratio(peer_ratio(c, m, op));
@@ -856,7 +948,7 @@ static void write_csv(const char *path, const cell_result *cells, size_t ncells,
     }
     /* '#' lines carry the run's context; CSV readers skip them with a
      * comment option (pandas: comment='#'; bench/plot.py does it). */
-    fprintf(f, "# ohm benchmark (shared/BENCH.md workload)\n");
+    fprintf(f, "# ohm benchmark (workload: bench/README.md)\n");
     fprintf(f, "# date: %s\n# machine: %s\n# nproc: %ld\n", mt->date, mt->machine, mt->nproc);
     fprintf(f, "# cc: %s\n# cxx: %s\n# flags: %s\n# grid: %s\n", mt->cc, mt->cxx, mt->flags,
             o->custom ? "custom" : o->full ? "full" : "default subset");
@@ -892,12 +984,268 @@ static void write_csv(const char *path, const cell_result *cells, size_t ncells,
 }
 
 /* ------------------------------------------------------------------------
+ * Churn latency (--latency)
+ *
+ * The grid's churn figure is a mean over n steps; a fixed-capacity map can
+ * hide long single steps in it (a removal that shifts a long cluster, an
+ * insert that walks one), and a growing map its rehashes.  Here every
+ * remove + put step is timed on its own: for each cell and map, a map is
+ * filled with n keys (not timed), then 2n churn steps (two turnovers, the
+ * same key sequences as the grid's churn) are timed one by one.
+ *
+ * On a shared machine a step is now and then stretched by something else
+ * (an interrupt, another process or the hypervisor taking the CPU for
+ * microseconds to milliseconds), far more often than once in a thousand
+ * steps.  So each map runs the same 2n steps `reps` times (default 3), one
+ * run right after the other, and each step keeps the fastest of its times:
+ * a step is long in all runs only if the map made it long.  The runs are
+ * the same work: same keys in the same order, and, because nothing else
+ * allocates in between, the same addresses (absl mixes the table's address
+ * into its probe positions).  The median, p99, p99.9, maximum and mean of
+ * these per-step times are reported, with the raw maximum (any run, no
+ * filtering) beside them.
+ * ---------------------------------------------------------------------- */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* ns per bench_ticks() tick, measured against the monotonic clock. */
+static double ns_per_tick(void)
+{
+    if (BENCH_TICKS_ARE_NS)
+        return 1.0;
+    uint64_t n0 = now_ns(), k0 = bench_ticks();
+    while (now_ns() - n0 < 100000000u) /* 0.1 s */
+        ;
+    uint64_t n1 = now_ns(), k1 = bench_ticks();
+    return (double)(n1 - n0) / (double)(k1 - k0);
+}
+
+/* The clock's own cost (median ticks between two back-to-back reads; each
+ * step's time includes one read, so it is subtracted) and its resolution
+ * (the smallest non-zero difference). */
+static void clock_cost(uint64_t *cost, uint64_t *resolution)
+{
+    enum { READS = 10001 };
+    uint64_t *d = xcalloc(READS, sizeof *d);
+    uint64_t t = bench_ticks();
+    for (int i = 0; i < READS; i++) {
+        uint64_t u = bench_ticks();
+        d[i] = u - t;
+        t = u;
+    }
+    qsort(d, READS, sizeof d[0], cmp_u64);
+    *cost = d[READS / 2];
+    *resolution = 0;
+    for (int i = 0; i < READS && *resolution == 0; i++)
+        *resolution = d[i];
+    uint64_t a = bench_ticks(), b;
+    while ((b = bench_ticks()) == a)
+        ;
+    if (b - a < *resolution || *resolution == 0)
+        *resolution = b - a;
+    free(d);
+}
+
+/* Nearest-rank quantile q of `count` sorted values. */
+static uint64_t quantile(const uint64_t *sorted, size_t count, double q)
+{
+    size_t rank = (size_t)ceil(q * (double)count);
+    if (rank < 1)
+        rank = 1;
+    if (rank > count)
+        rank = count;
+    return sorted[rank - 1];
+}
+
+typedef struct latency_row {
+    unsigned key_bits;
+    uint32_t capacity, n;
+    double load;
+    const char *map;
+    size_t calls;
+    unsigned runs;
+    double median, p99, p999, max, mean, raw_max; /* ns per call */
+    double load_after;                            /* entries / slots after churn; < 0 unknown */
+} latency_row;
+
+static int run_latency(const options *o, const meta *mt, const bench_map_ops *maps[2][ALL_MAPS_COUNT], size_t nmaps)
+{
+    const double tick_ns = ns_per_tick();
+    uint64_t cost, resolution;
+    clock_cost(&cost, &resolution);
+    const char *clock_name = BENCH_TICKS_ARE_NS ? "timespec_get" : "lfence + rdtsc";
+    size_t nrows_max = (size_t)o->nkeys * o->nsizes * o->nloads * nmaps, nrows = 0;
+    latency_row *rows = xcalloc(nrows_max, sizeof *rows);
+    int failed = 0;
+    uint64_t t_start = now_ns();
+
+    for (unsigned ki = 0; ki < o->nkeys; ki++) {
+        unsigned bits = o->keys[ki];
+        const bench_map_ops *const *ops = maps[bits == 64];
+        uint32_t nmax = 1;
+        for (unsigned si = 0; si < o->nsizes; si++)
+            for (unsigned li = 0; li < o->nloads; li++) {
+                uint32_t n = (uint32_t)floor(o->loads[li] * o->sizes[si]);
+                nmax = n > nmax ? n : nmax;
+            }
+        key_pools pools = make_pools(bits, nmax);
+
+        for (unsigned si = 0; si < o->nsizes; si++)
+            for (unsigned li = 0; li < o->nloads; li++) {
+                uint32_t capacity = o->sizes[si];
+                double load = o->loads[li];
+                uint32_t n = (uint32_t)floor(load * capacity);
+                unsigned runs = o->reps ? o->reps : 3;
+                if (n == 0)
+                    continue;
+                cell_data d = make_cell_data(&pools, capacity, load, n);
+                const size_t steps = (size_t)2 * n;
+                uint64_t *best = xcalloc(steps, sizeof *best);
+                uint64_t *run = xcalloc(steps, sizeof *run);
+                fprintf(stderr, "bench: latency u%-2u C=%-7u a=%-5.3f n=%-7u %u runs ", bits, capacity, load, n,
+                        runs);
+                uint64_t t_cell = now_ns();
+                for (size_t m = 0; m < nmaps; m++) {
+                    const bench_map_ops *mo = ops[m];
+                    if (mo->churn_each == NULL || mo->insert == NULL)
+                        continue;
+                    uint64_t raw_max = 0;
+                    double load_after = -1;
+                    int ok = 1;
+                    for (unsigned r = 0; r < runs && ok; r++) {
+                        void *map = mo->create(&d.cell);
+                        if (map == NULL) {
+                            fprintf(stderr, "\nbench: FAIL %s latency: create returned NULL\n", mo->name);
+                            ok = 0;
+                            break;
+                        }
+                        mo->insert(map, d.ins, n);
+                        mo->churn_each(map, d.del, d.add, (uint32_t)steps, run);
+                        if (mo->count && mo->count(map) != n) {
+                            fprintf(stderr, "\nbench: FAIL %s latency: count after churn %u, want %u\n",
+                                    mo->name, mo->count(map), n);
+                            ok = 0;
+                        }
+                        if (mo->lookup && mo->lookup(map, d.hit2, n) != d.hit2_sum) {
+                            fprintf(stderr, "\nbench: FAIL %s latency: lookups after churn\n", mo->name);
+                            ok = 0;
+                        }
+                        if (mo->load_factor)
+                            load_after = mo->load_factor(map);
+                        mo->destroy(map);
+                        for (size_t i = 0; i < steps; i++) {
+                            raw_max = run[i] > raw_max ? run[i] : raw_max;
+                            best[i] = (r == 0 || run[i] < best[i]) ? run[i] : best[i];
+                        }
+                        fputc('.', stderr);
+                    }
+                    if (!ok) {
+                        failed = 1;
+                        continue;
+                    }
+                    double sum = 0;
+                    for (size_t i = 0; i < steps; i++) {
+                        best[i] = best[i] > cost ? best[i] - cost : 0;
+                        sum += (double)best[i];
+                    }
+                    qsort(best, steps, sizeof *best, cmp_u64);
+                    latency_row *row = &rows[nrows++];
+                    row->key_bits = bits;
+                    row->capacity = capacity;
+                    row->n = n;
+                    row->load = load;
+                    row->map = mo->name;
+                    row->calls = steps;
+                    row->runs = runs;
+                    row->median = (double)quantile(best, steps, 0.5) * tick_ns;
+                    row->p99 = (double)quantile(best, steps, 0.99) * tick_ns;
+                    row->p999 = (double)quantile(best, steps, 0.999) * tick_ns;
+                    row->max = (double)best[steps - 1] * tick_ns;
+                    row->mean = sum / (double)steps * tick_ns;
+                    row->raw_max = (double)(raw_max > cost ? raw_max - cost : 0) * tick_ns;
+                    row->load_after = load_after;
+                }
+                fprintf(stderr, " %.1fs\n", (double)(now_ns() - t_cell) / 1e9);
+                free(best);
+                free(run);
+                free_cell_data(&d);
+            }
+        free(pools.present);
+    }
+
+    char lb[16];
+    printf("\nohm churn latency  %s  %s (nproc %ld)\n", mt->date, mt->machine, mt->nproc);
+    printf("compilers: %s | %s   flags: %s\n", mt->cc, mt->cxx, mt->flags);
+    printf("\nns per churn call (remove one present key + put one new key), each call timed on its own:\n"
+           "n inserts, then 2n calls (two turnovers), the same calls run %u times; each call keeps its\n"
+           "fastest run (\"raw max\": the slowest call of any run, unfiltered).  Clock: %s,\n"
+           "resolution %.1f ns, %.1f ns per read (subtracted).\n",
+           nrows ? rows[0].runs : 0, clock_name, (double)resolution * tick_ns, (double)cost * tick_ns);
+    printf("%-8s %8s %6s %8s %8s %8s %8s %10s %8s %10s %6s\n", "map", "C", "a", "calls", "median", "p99",
+           "p99.9", "max", "mean", "raw max", "load");
+    for (size_t i = 0; i < nrows; i++) {
+        const latency_row *r = &rows[i];
+        if (i > 0 && (r->capacity != rows[i - 1].capacity || r->load != rows[i - 1].load ||
+                      r->key_bits != rows[i - 1].key_bits))
+            printf("\n");
+        char lf[16];
+        if (isfinite(r->load_after) && r->load_after >= 0)
+            snprintf(lf, sizeof lf, "%.3f", r->load_after);
+        else
+            snprintf(lf, sizeof lf, "?");
+        printf("%-8.8s %8u %6s %8zu %8.0f %8.0f %8.0f %10.0f %8.1f %10.0f %6s%s\n", r->map, r->capacity,
+               load_label(r->load, lb, sizeof lb), r->calls, r->median, r->p99, r->p999, r->max, r->mean,
+               r->raw_max, lf, o->nkeys > 1 ? (r->key_bits == 64 ? "  u64" : "  u32") : "");
+    }
+    printf("(load: entries / slots after churn; absl and boost choose their own size.)\n");
+    fflush(stdout); /* before the status lines on stderr */
+
+    if (o->csv) {
+        FILE *f = fopen(o->csv, "w");
+        if (f == NULL) {
+            fprintf(stderr, "bench: cannot write %s: %s\n", o->csv, strerror(errno));
+        } else {
+            fprintf(f, "# ohm churn latency (bench --latency; see bench/README.md)\n");
+            fprintf(f, "# date: %s\n# machine: %s\n# nproc: %ld\n", mt->date, mt->machine, mt->nproc);
+            fprintf(f, "# cc: %s\n# cxx: %s\n# flags: %s\n", mt->cc, mt->cxx, mt->flags);
+            fprintf(f, "# clock: %s, resolution %.2f ns, %.2f ns per read (subtracted from every call)\n",
+                    clock_name, (double)resolution * tick_ns, (double)cost * tick_ns);
+            fprintf(f, "key_bits,capacity,load,n,map,calls,runs,median_ns,p99_ns,p999_ns,max_ns,mean_ns,"
+                       "raw_max_ns,load_after_churn\n");
+            for (size_t i = 0; i < nrows; i++) {
+                const latency_row *r = &rows[i];
+                fprintf(f, "%u,%u,%s,%u,", r->key_bits, r->capacity, load_label(r->load, lb, sizeof lb), r->n);
+                csv_field(f, r->map);
+                fprintf(f, ",%zu,%u,%.1f,%.1f,%.1f,%.1f,%.2f,%.1f,", r->calls, r->runs, r->median, r->p99, r->p999,
+                        r->max, r->mean, r->raw_max);
+                if (isfinite(r->load_after) && r->load_after >= 0)
+                    fprintf(f, "%.4f", r->load_after);
+                fputc('\n', f);
+            }
+            fclose(f);
+            fprintf(stderr, "bench: wrote %s\n", o->csv);
+        }
+    }
+    fprintf(stderr, "bench: latency measured in %.1f s%s\n", (double)(now_ns() - t_start) / 1e9,
+            failed ? "; SOME MAPS GAVE WRONG ANSWERS (see FAIL lines)" : "");
+    free(rows);
+    return failed;
+}
+
+/* ------------------------------------------------------------------------
  * Main
  * ---------------------------------------------------------------------- */
 int main(int argc, char **argv)
 {
     options o = parse_options(argc, argv);
     meta mt = gather_meta();
+#ifdef BENCH_HAVE_GHOSTTY
+    if (!bench_ghostty_hash_ok())
+        die("ghostty: the integer hash does not give Zig's std.hash.int value for 1");
+#endif
 
     /* Serve every allocation from the heap and never hand memory back, so
      * that (1) mallinfo2 sees every map's allocations, and (2) a map
@@ -915,6 +1263,8 @@ int main(int argc, char **argv)
             maps[1][nmaps] = ALL_MAPS[m].ops[1];
             nmaps++;
         }
+    if (o.latency)
+        return run_latency(&o, &mt, maps, nmaps) ? 1 : 0;
 
     size_t ncells = (size_t)o.nkeys * o.nsizes * o.nloads;
     cell_result *cells = xcalloc(ncells, sizeof *cells);
@@ -997,6 +1347,10 @@ int main(int argc, char **argv)
     }
 
     print_tables(cells, ncells, maps[o.nkeys == 1 && o.keys[0] == 64], nmaps, &o, &mt);
+    /* The tables go to stdout, the status lines to stderr.  When stdout is
+     * a pipe it is fully buffered, so without this flush the lines below
+     * would land in the middle of a table. */
+    fflush(stdout);
     if (o.csv)
         write_csv(o.csv, cells, ncells, maps[0], nmaps, &o, &mt);
     fprintf(stderr, "bench: measured in %.1f s%s\n", (double)(now_ns() - t_start) / 1e9,

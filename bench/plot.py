@@ -3,10 +3,12 @@
 
     python3 bench/plot.py bench/results/bench.csv bench/results/
 
-One SVG per load a (bench-a0.50.svg, ...): a grid of panels, one row per
-operation and one column per key type, log-log axes (x: raw capacity C,
-y: ns per operation, or bytes per entry for the memory row).  ohm is the
-thick black line.  Standard library only: the machine has no pip packages.
+One SVG per load a (bench-a0.50.svg, ...): a header (title, context,
+legend, wrapped to the canvas, which is at least MIN_WIDTH wide), then a
+grid of panels, one row per operation and one column per key type (two
+columns of operations when the run has one key type), log-log axes (x: raw
+capacity C, y: ns per operation, or bytes per entry for the memory row).
+ohm is the thick black line.  Standard library only: no pip packages.
 """
 import csv
 import math
@@ -15,11 +17,15 @@ import sys
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
-OPS = ["insert", "hit", "miss", "churn", "erase", "iterate", "clone", "memory"]
+OPS = ["insert", "hit", "miss", "churn", "hit-after-churn", "miss-after-churn", "erase", "iterate",
+       "clone", "memory"]
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
            "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 PANEL_W, PANEL_H = 330, 190
-LEFT, TOP, GAP_X, GAP_Y = 70, 110, 60, 50
+LEFT, RIGHT, GAP_X, GAP_Y = 70, 30, 70, 64
+# Never narrower than this: the title, the context line and the legend
+# need the room even when the chart has a single column of panels.
+MIN_WIDTH = 900
 
 
 def read_rows(path):
@@ -90,6 +96,8 @@ def panel(out, x0, y0, title, sizes, series, colors, unit):
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y0}" y2="{y0 + PANEL_H}" stroke="#eee"/>')
         out.append(f'<text x="{x:.1f}" y="{y0 + PANEL_H + 13}" text-anchor="middle" '
                    f'font-size="10">{size_label(c)}</text>')
+    out.append(f'<text x="{x0 + PANEL_W / 2}" y="{y0 + PANEL_H + 27}" font-size="10" '
+               'text-anchor="middle" fill="#555">capacity C (slots)</text>')
     out.append(f'<text x="{x0 - 45}" y="{y0 + PANEL_H / 2}" font-size="10" text-anchor="middle" '
                f'transform="rotate(-90 {x0 - 45} {y0 + PANEL_H / 2})">{unit}</text>')
     # ohm last, so its line is drawn on top.
@@ -106,6 +114,26 @@ def panel(out, x0, y0, title, sizes, series, colors, unit):
                        f'<title>{escape(name)} C={c}: {v:g}</title></circle>')
 
 
+def text_width(text, size, bold=False):
+    """A generous estimate of the width of `text` in a sans-serif font."""
+    return len(text) * size * (0.64 if bold else 0.58)
+
+
+def wrap(text, size, width, bold=False, sep=" "):
+    """Split `text` at `sep` into lines no wider than `width` (estimated)."""
+    lines, line = [], ""
+    for word in text.split(sep):
+        cand = word if not line else line + sep + word
+        if line and text_width(cand, size, bold) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = cand
+    if line:
+        lines.append(line)
+    return lines
+
+
 def chart(rows, meta, load, path):
     keys = sorted({int(r["key_bits"]) for r in rows})
     maps = []
@@ -118,35 +146,66 @@ def chart(rows, meta, load, path):
     ops = [op for op in OPS if any(r["op"] == op for r in rows)]
     sizes = sorted({int(r["capacity"]) for r in rows})
 
-    width = LEFT + len(keys) * (PANEL_W + GAP_X) + 20
-    height = TOP + len(ops) * (PANEL_H + GAP_Y) + 20
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'font-family="sans-serif" font-size="12">',
-           f'<rect width="{width}" height="{height}" fill="#fafafa"/>',
-           f'<text x="{LEFT}" y="24" font-size="16" font-weight="bold">ohm benchmark: '
-           f'ns per operation against capacity C, load a = {escape(load)}</text>']
-    context = "; ".join(m for m in meta if m.split(":")[0] in ("date", "machine", "nproc", "cc"))
-    out.append(f'<text x="{LEFT}" y="42" font-size="11" fill="#555">{escape(context)}</text>')
-    # Legend.
-    x = LEFT
-    for m in maps:
-        out.append(f'<rect x="{x}" y="56" width="14" height="4" fill="{colors[m]}"/>')
-        out.append(f'<text x="{x + 18}" y="62" font-size="11">{escape(m)}</text>')
-        x += 24 + 7 * len(m)
-    out.append(f'<text x="{LEFT}" y="82" font-size="11" fill="#555">log-log; iterate and clone are '
-               'per entry of the map; memory is bytes per entry</text>')
+    # Panels: one column per key type; with a single key type the
+    # operations fill two columns, so the chart is not one tall strip.
+    if len(keys) > 1:
+        ncols = len(keys)
+        cells = [(op, bits, oi, ki) for oi, op in enumerate(ops) for ki, bits in enumerate(keys)]
+    else:
+        ncols = 2
+        cells = [(op, keys[0], i // 2, i % 2) for i, op in enumerate(ops)]
+    nrows = max(r for _, _, r, _ in cells) + 1 if cells else 0
+    width = max(MIN_WIDTH, LEFT + ncols * PANEL_W + (ncols - 1) * GAP_X + RIGHT)
+    avail = width - LEFT - RIGHT
 
-    for oi, op in enumerate(ops):
-        for ki, bits in enumerate(keys):
-            series = defaultdict(dict)
-            unit = "ns/op"
-            for r in rows:
-                if r["op"] == op and int(r["key_bits"]) == bits and r["load"] == load:
-                    series[r["map"]][int(r["capacity"])] = float(r["value"])
-                    unit = r["unit"]
-            x0 = LEFT + ki * (PANEL_W + GAP_X)
-            y0 = TOP + oi * (PANEL_H + GAP_Y)
-            panel(out, x0, y0, f"{op}, u{bits} -> u{bits}", sizes, series, colors, unit)
+    head = []  # the header's SVG elements, placed from the top down
+    y = 10
+    title = f"ohm benchmark: ns per operation against capacity C, load a = {load}"
+    for line in wrap(title, 16, avail, bold=True):
+        y += 20
+        head.append(f'<text x="{LEFT}" y="{y}" font-size="16" font-weight="bold">{escape(line)}</text>')
+    context = "; ".join(m for m in meta if m.split(":")[0] in ("date", "machine", "nproc", "cc"))
+    for line in wrap(context, 11, avail, sep="; "):
+        y += 16
+        head.append(f'<text x="{LEFT}" y="{y}" font-size="11" fill="#555">{escape(line)}</text>')
+    # Legend: as many entries per row as fit, then the next row.
+    y += 10
+    x = LEFT
+    row_y = y + 14
+    for m in maps:
+        w = 22 + text_width(m, 11) + 16
+        if x > LEFT and x + w > LEFT + avail:
+            x = LEFT
+            row_y += 18
+        thick = 4 if m == "ohm" else 2
+        head.append(f'<rect x="{x}" y="{row_y - 5 - thick / 2}" width="16" height="{thick}" '
+                    f'fill="{colors[m]}"/>')
+        head.append(f'<text x="{x + 20}" y="{row_y}" font-size="11">{escape(m)}</text>')
+        x += w
+    y = row_y + 8
+    note = ("log-log axes. ohm is the thick black line. iterate and clone are per entry of the "
+            "map; memory is bytes per entry; the after-churn rows follow two full churn turnovers.")
+    for line in wrap(note, 11, avail):
+        y += 16
+        head.append(f'<text x="{LEFT}" y="{y}" font-size="11" fill="#555">{escape(line)}</text>')
+    top = y + 40  # room for the first panel's title
+
+    height = top + nrows * (PANEL_H + GAP_Y) + 10
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="#fafafa"/>']
+    out.extend(head)
+
+    for op, bits, r, col in cells:
+        series = defaultdict(dict)
+        unit = "ns/op"
+        for row in rows:
+            if row["op"] == op and int(row["key_bits"]) == bits and row["load"] == load:
+                series[row["map"]][int(row["capacity"])] = float(row["value"])
+                unit = row["unit"]
+        x0 = LEFT + col * (PANEL_W + GAP_X)
+        y0 = top + r * (PANEL_H + GAP_Y)
+        panel(out, x0, y0, f"{op}, u{bits} -> u{bits}", sizes, series, colors, unit)
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")

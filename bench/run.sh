@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# bench/run.sh - build and run ohm's benchmark (shared/BENCH.md workload).
+# bench/run.sh - build and run ohm's benchmark (the workload of bench/README.md).
 #
 #   bash bench/run.sh              default subset, about a minute on 2 cores
 #   BENCH_FULL=1 bash bench/run.sh the full grid (sizes 16..2^20, loads 0.5/0.875/0.97)
 #   bash bench/run.sh --sizes=256 --loads=0.97 --maps=absl,boost   any bench option
+#   bash bench/run.sh --latency    per-call churn latency at C = 2^20 (u64)
 #
 # Environment: CC / CXX (default gcc / g++: one compiler family for every
 # peer), BENCH_NO_INSTALL=1 (never call apt-get), BENCH_PIN=0 (do not pin
@@ -130,6 +131,12 @@ compile() { # compile NAME SOURCE EXTRA-FLAGS...
 
 compile ohm bench/peers/ohm.c -Iinclude || { say "ohm's adapter must build"; exit 1; }
 compile floor bench/peers/floor.c || exit 1
+# The reference design, written in C in bench/peers/: no package to find.
+if compile ghostty bench/peers/ghostty.c; then
+    defs+=(-DBENCH_HAVE_GHOSTTY)
+else
+    skipped+=("ghostty (build failed)")
+fi
 
 libs=()
 for p in "${peers[@]}"; do
@@ -192,8 +199,16 @@ fi
 
 full=()
 [ "${BENCH_FULL:-0}" != 0 ] && full=(--full)
+# --latency: the churn-latency report, with a CSV of its own and no chart.
+csv="$results/bench.csv"
+latency=0
+for a in "$@"; do
+    [ "$a" = --latency ] && latency=1
+done
+[ "$latency" = 1 ] && csv="$results/latency.csv" && full=()
 status=0
-"${pin[@]}" "$build/bench" "${full[@]}" --csv="$results/bench.csv" "$@" || status=$?
+"${pin[@]}" "$build/bench" "${full[@]}" --csv="$csv" "$@" || status=$?
+[ "$latency" = 1 ] && exit "$status"
 
 # ---------------------------------------------------------------------------
 # 4. Chart.

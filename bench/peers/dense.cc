@@ -7,11 +7,11 @@
 // "dense"   : constructed for n entries at its default maximum load 0.5,
 //             as a user would; its load ends between 0.25 and 0.5.
 // "dense@C" : its maximum load can be set, so it gets exactly the cell's
-//             C slots, as BENCH.md asks for a peer whose capacity can be
-//             set exactly.  Its tombstones count against that maximum, so
-//             the maximum is set halfway between n / C and full: churn then
-//             purges tombstones by rehashing in place at C now and then,
-//             and the map stays at C.  (Just above n / C, its own rule
+//             C slots, as the workload (bench/README.md) asks for a
+//             peer whose capacity can be set exactly.  Its tombstones
+//             count against that maximum, so the maximum is set halfway
+//             between n / C and full: churn then purges tombstones by
+//             rehashing in place at C now and then, and the map stays at C.  (Just above n / C, its own rule
 //             doubles it to 2C on the first purge; at C - 1 slots, every
 //             insert scans nearly the whole table once tombstones fill it:
 //             hundreds of microseconds per churn step at C = 2^20.)

@@ -1,9 +1,9 @@
 /* ohm.c - ohm as a benchmark peer: the map every other column is divided by.
  *
- * Sized exactly as BENCH.md says: N_layout_for_capacity(C) with
- * OHM_MAX_LOAD 100, so the map's load is exactly the cell's load `a`.
- * Only names from shared/API.md are used, so the adapter keeps compiling
- * while the internals change.
+ * Sized as the workload says (bench/README.md): N_layout_for_capacity(C)
+ * with OHM_MAX_LOAD 100, so the map's load is exactly the cell's load `a`.
+ * Only the public API of include/ohm_map.h is used, so the adapter keeps
+ * compiling while the internals change.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -18,6 +18,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,7 +71,33 @@ typedef struct bench_map_ops {
     /* Exact bytes when the whole map is one block the peer knows the size
      * of (ohm); 0 tells the driver to measure the heap around create+insert. */
     size_t (*block_bytes)(const void *m);
+
+    /* churn, timing every step on its own: ticks[i] gets the bench_ticks()
+     * spent in step i (remove del[i], put add[i]), the timer's own cost
+     * included.  For the latency report (bench --latency). */
+    void (*churn_each)(void *m, const void *del, const void *add, uint32_t n, uint64_t *ticks);
 } bench_map_ops;
+
+/* A cheap clock for timing single operations.  On x86 it is the time-stamp
+ * counter, read after an lfence so that the operations before it have
+ * finished; the driver converts ticks to ns by measuring the counter
+ * against the system clock.  Elsewhere it is C11's timespec_get, in ns. */
+#if defined(__x86_64__) || defined(__i386__)
+#define BENCH_TICKS_ARE_NS 0
+static inline uint64_t bench_ticks(void)
+{
+    _mm_lfence();
+    return (uint64_t)__rdtsc();
+}
+#else
+#define BENCH_TICKS_ARE_NS 1
+static inline uint64_t bench_ticks(void)
+{
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+#endif
 
 /* Every value stored is the complement of its key: never equal to the key
  * (GHashTable would otherwise switch to its cheaper "set" storage) and free
