@@ -130,9 +130,18 @@ test-modes: $(BUILD)/gcc/ohm.o $(BUILD)/clang/ohm.o
 test-compile-fail:
 	sh tests/compile_fail/run.sh gcc clang
 
-TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-modes test-compile-fail $(EXTRA_TESTS)
+TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-modes test-compile-fail test-cross $(EXTRA_TESTS)
 test: $(TEST_SUITES)
 	@echo "test suites: $(words $(TEST_SUITES)) passed, 0 failed"
+
+# The tests built for arm64 (NEON) and s390x (big-endian) and run under
+# qemu-user, and blocks exchanged between architectures (tests/cross/run.sh).
+# The cross compilers and qemu are installed when missing (as root).
+CROSS_PACKAGES := qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross
+.PHONY: test-cross
+test-cross:
+	sh tools/ensure-packages.sh $(CROSS_PACKAGES)
+	sh tests/cross/run.sh $(BUILD)/cross
 
 # --- fuzzing (fuzz/README.md) ------------------------------------------
 FUZZ_SECONDS ?= 600
