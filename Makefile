@@ -44,7 +44,7 @@ EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 # The default target: the library alone.
 lib: $(BUILD)/libohm.a
 
-.PHONY: all lib tests examples test test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail demo bench fuzz fuzz-short install clean
+.PHONY: all lib tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail demo bench fuzz fuzz-short install clean
 
 all: lib examples tests
 
@@ -131,7 +131,14 @@ test-compile-fail:
 	sh tests/compile_fail/run.sh gcc clang
 
 TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-modes test-compile-fail test-cross $(EXTRA_TESTS)
-test: $(TEST_SUITES)
+# make test first makes sure every package the suites need is installed
+# (as root, with apt-get; OHM_NO_INSTALL=1 only reports what is missing),
+# then runs the suites.
+TEST_PACKAGES = gcc g++ clang make valgrind libclang-rt-14-dev cmake $(PAGE_PACKAGES) $(CROSS_PACKAGES)
+test:
+	sh tools/ensure-packages.sh $(TEST_PACKAGES)
+	$(MAKE) test-suites
+test-suites: $(TEST_SUITES)
 	@echo "test suites: $(words $(TEST_SUITES)) passed, 0 failed"
 
 # The tests built for arm64 (NEON) and s390x (big-endian) and run under
