@@ -55,9 +55,21 @@ static void unknown_values(void)
     }
 }
 
+/* The messages say what is checked, no more: a block's maximum load is
+ * its own and not compared (a 50% block attaches to an 80% type), and the
+ * type check compares sizes, alignments, shape and the tag. */
+static void messages_say_what_is_compared(void)
+{
+    const char *t = ohm_strerror(OHM_BAD_TYPE);
+    TEST_CHECK(strstr(t, "load") == NULL);
+    TEST_CHECK(strstr(t, "size") != NULL && strstr(t, "alignment") != NULL && strstr(t, "tag") != NULL);
+    TEST_CHECK(strstr(ohm_strerror(OHM_BAD_MAGIC), "not an ohm block") != NULL);
+}
+
 int main(void)
 {
     RUN(every_status_has_a_distinct_message);
     RUN(unknown_values);
+    RUN(messages_say_what_is_compared);
     return test_finish();
 }
