@@ -550,7 +550,7 @@ const char *ohm_strerror(ohm_status ohm_code)
     case OHM_BAD_CAPACITY: return "capacity is not zero or a power of two up to 2^31";
     case OHM_BAD_OFFSETS: return "block offsets out of range or overlapping";
     case OHM_BAD_COUNT: return "entry count above the maximum load";
-    case OHM_TOO_COSTLY: return "block too costly to check: too many keys share a hash (a broken hash or a crafted block)";
+    case OHM_TOO_COSTLY: return "block too costly to check: too many keys share a hash (a broken hash or a crafted block), or no scratch memory for a very full table";
     }
     return "unknown ohm status";
 }
