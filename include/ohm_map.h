@@ -782,31 +782,41 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 #define OHM__PREFETCH(p) ((void)(p))
 #endif
 /* Lookups in a batch: out[i] = N_get_entry(m, keys[i]) for i < n (keys may
- * repeat; out must not overlap keys). Keys are taken OHM__BATCH at a
- * time: all are hashed and the cache lines of their home slots' metadata
- * and keys are prefetched, then they are probed, so a big table's cache
- * misses overlap instead of following one another. */
-#define OHM__BATCH 16u
+ * repeat; out must not overlap keys). Software-pipelined: key i is hashed
+ * and the cache lines of its home group's metadata and of the three key
+ * lines from its home slot on (and its value, when values have an array of
+ * their own) are prefetched OHM__AHEAD lookups before it is probed, so a
+ * big table's cache misses overlap instead of following one another. */
+#define OHM__AHEAD 32u
 OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, size_t ohm_n, OHM__ENTRY *ohm_out)
 {
     uint32_t ohm_mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    uint64_t ohm_h[OHM__BATCH];
-    for (size_t ohm_b = 0; ohm_b < ohm_n; ohm_b += OHM__BATCH) {
-        size_t ohm_k = ohm_n - ohm_b < OHM__BATCH ? ohm_n - ohm_b : OHM__BATCH;
-        for (size_t ohm_i = 0; ohm_i < ohm_k; ohm_i++) {
-            ohm_h[ohm_i] = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_b + ohm_i]);
-            uint32_t ohm_home = (uint32_t)ohm_h[ohm_i] & ohm_mask;
-            OHM__PREFETCH(ohm_meta + ohm_home);
-            OHM__PREFETCH(OHM__F(__key_in)(ohm_kb, ohm_home));
+    uint64_t ohm_h[OHM__AHEAD]; /* the hashes of the lookups in flight */
+    for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
+        if (ohm_i >= OHM__AHEAD) { /* probe lookup i - AHEAD first: its hash's place is reused next */
+            size_t ohm_j = ohm_i - OHM__AHEAD;
+            ohm_out[ohm_j] = OHM__F(__entry_at)(
+                ohm_m, OHM__F(__probe)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], NULL, NULL, NULL, false, NULL));
         }
-        for (size_t ohm_i = 0; ohm_i < ohm_k; ohm_i++)
-            ohm_out[ohm_b + ohm_i] = OHM__F(__entry_at)(
-                ohm_m, OHM__F(__probe)(ohm_m, ohm_h[ohm_i], &ohm_keys[ohm_b + ohm_i], NULL, NULL, NULL, false, NULL));
+        if (ohm_i < ohm_n) {
+            uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_i]);
+            uint32_t ohm_home = (uint32_t)ohm_hash & ohm_mask;
+            const char *ohm_k = (const char *)OHM__F(__key_in)(ohm_kb, ohm_home);
+            ohm_h[ohm_i % OHM__AHEAD] = ohm_hash;
+            OHM__PREFETCH(ohm_meta + ohm_home);
+            OHM__PREFETCH(ohm_meta + ohm_home + 15); /* the group may cross a line */
+            OHM__PREFETCH(ohm_k);
+            OHM__PREFETCH(ohm_k + 64);
+            OHM__PREFETCH(ohm_k + 128);
+#if defined(OHM_VALUE)
+            if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_home));
+#endif
+        }
     }
 }
-#undef OHM__BATCH
+#undef OHM__AHEAD
 #undef OHM__PREFETCH
 
 /* ========================================================================
