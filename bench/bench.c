@@ -4,12 +4,16 @@
  * every map, one *sample* is: create B empty maps, then time, each over all
  * B maps in turn,
  *     insert (n new keys, random order) -> memory -> hit (n present keys,
- *     another random order) -> miss (n absent keys) -> iterate -> clone
- *     (+ one lookup in the copy) -> churn (n x remove a random present key,
- *     insert a new one) -> [n more churn steps, not timed] ->
+ *     another random order) -> the same lookups again, and for ohm also
+ *     get-many (the same keys in the same order, 64 to a batched call),
+ *     the two in alternate order -> miss (n absent keys) -> iterate ->
+ *     clone (+ one lookup in the copy) -> churn (n x remove a random
+ *     present key, insert a new one) -> [n more churn steps, not timed] ->
  *     hit-after-churn (the n present keys, random order) ->
- *     miss-after-churn (n absent keys, random order) -> erase (all keys,
- *     random order),
+ *     miss-after-churn (n absent keys, random order) -> [a copy of each
+ *     map, not timed] -> erase (all keys, random order, timed in two
+ *     parts: first the half remove-if picks) -> for ohm, remove-if (that
+ *     half, removed from the copy in one call),
  * then destroy the maps.  Samples are repeated `reps` times in this one
  * process, the maps taking turns within each repetition (so slow drifts of
  * the machine hit every map alike), and the median is reported.  Ratios to
@@ -144,13 +148,15 @@ static const char *const OP_NAMES[OP_ALL] = {
 
 /* The bulk operations (get-many, remove-if) are ohm's own calls.  A map
  * without them gets, in their place, the figure of what it does one key
- * at a time on the same keys in the same order: its `hit` time and its
- * erase of the keys remove-if removes (`erase_picked`).  Their ratio to
- * ohm's bulk call is what the table shows in those rows. */
+ * at a time on the same keys in the same order: its hit loop run again
+ * beside get-many (`hit_again`) and its erase of the keys remove-if
+ * removes (`erase_picked`).  Their ratio to ohm's bulk call is what the
+ * table shows in those rows. */
 static int is_bulk_op(int op) { return op == OP_GET_MANY || op == OP_REMOVE_IF; }
 
 typedef struct map_result {
     double *ns[OP_TIMED];   /* per repetition, ns per operation; NAN = not run */
+    double *hit_again;      /* per repetition, ns per lookup of hit's loop run again (beside get-many) */
     double *erase_picked;   /* per repetition, ns per key of erase's first part: the keys remove-if removes */
     double bytes_per_entry; /* NAN = not applicable */
     double load_insert;     /* achieved load after insert; < 0 unknown, NAN n/a */
@@ -508,20 +514,30 @@ static void run_sample(const sample_ctx *c)
         if (acc != d->hit_sum * B)
             fail(c, "hit: sum of values found", acc, d->hit_sum * B);
 
-        /* get-many: the same keys in the same order as hit, right after
-         * it, BENCH_MANY_KEYS to a batched call. */
-        if (ops->lookup_many) {
+        /* get-many and what it is compared with: more passes over hit's
+         * keys in hit's order, after hit, so that none of them is the
+         * first pass after insert.  Every map looks the keys up one at a
+         * time again (`hit_again`); ohm also looks them up with its batched
+         * call, BENCH_MANY_KEYS keys a call, before or after that pass in
+         * alternate repetitions. */
+        for (int pass = 0; pass < (ops->lookup_many ? 2 : 1); pass++) {
+            int many = ops->lookup_many && (pass == 0) == (c->rep % 2 == 1);
             acc = 0;
             t0 = now_ns();
             for (unsigned b = 0; b < B; b++)
-                acc += ops->lookup_many(maps[b], d->hit, n);
-            res->ns[OP_GET_MANY][c->rep] = (double)(now_ns() - t0) / per;
+                acc += many ? ops->lookup_many(maps[b], d->hit, n) : ops->lookup(maps[b], d->hit, n);
+            double t = (double)(now_ns() - t0) / per;
             sink += acc;
+            if (many)
+                res->ns[OP_GET_MANY][c->rep] = t;
+            else
+                res->hit_again[c->rep] = t;
             if (acc != d->hit_sum * B)
-                fail(c, "get-many: sum of values found", acc, d->hit_sum * B);
-        } else {
-            res->ns[OP_GET_MANY][c->rep] = res->ns[OP_HIT][c->rep];
+                fail(c, many ? "get-many: sum of values found" : "hit, again: sum of values found", acc,
+                     d->hit_sum * B);
         }
+        if (!ops->lookup_many)
+            res->ns[OP_GET_MANY][c->rep] = res->hit_again[c->rep];
 
         acc = 0;
         t0 = now_ns();
@@ -956,14 +972,14 @@ static double peer_ratio(const cell_result *c, size_t m, int op)
     return median_ratio(c->maps[m].ns[op], c->maps[0].ns[op], c->reps);
 }
 
-/* The peer (not ohm, not the memcpy floor) with the lowest median hit time
- * in a cell; 0 when there is none. */
+/* The peer (not ohm, not the memcpy floor) with the lowest median time of
+ * the lookup pass beside get-many in a cell; 0 when there is none. */
 static size_t best_peer_hit(const cell_result *c, size_t nmaps)
 {
     size_t best = 0;
     double best_ns = INFINITY;
     for (size_t m = 1; m < nmaps; m++) {
-        double v = median(c->maps[m].ns[OP_HIT], c->reps);
+        double v = median(c->maps[m].hit_again, c->reps);
         if (isfinite(v) && v < best_ns)
             best_ns = v, best = m;
     }
@@ -989,11 +1005,11 @@ static void print_bulk_table(const cell_result *cells, size_t ncells, const benc
         size_t p = best_peer_hit(c, nmaps);
         printf("%8u %6s", c->capacity, load_label(c->load, lb, sizeof lb));
         print_ns(median(o->ns[OP_GET_MANY], c->reps));
-        print_ns(median(o->ns[OP_HIT], c->reps));
-        printf("  %5.2f", median_ratio(o->ns[OP_GET_MANY], o->ns[OP_HIT], c->reps));
+        print_ns(median(o->hit_again, c->reps));
+        printf("  %5.2f", median_ratio(o->ns[OP_GET_MANY], o->hit_again, c->reps));
         if (p) {
-            print_ns(median(c->maps[p].ns[OP_HIT], c->reps));
-            printf(" %-8.8s  %5.2f", maps[p]->name, median_ratio(o->ns[OP_GET_MANY], c->maps[p].ns[OP_HIT], c->reps));
+            print_ns(median(c->maps[p].hit_again, c->reps));
+            printf(" %-8.8s  %5.2f", maps[p]->name, median_ratio(o->ns[OP_GET_MANY], c->maps[p].hit_again, c->reps));
         } else {
             printf(" %9s %-8s %6s", "-", "", "-");
         }
@@ -1001,8 +1017,8 @@ static void print_bulk_table(const cell_result *cells, size_t ncells, const benc
         print_ns(median(o->erase_picked, c->reps));
         printf("  %5.2f\n", median_ratio(o->ns[OP_REMOVE_IF], o->erase_picked, c->reps));
     }
-    printf("(ns per lookup and per entry removed.  N_get: the hit row's loop; N_remove: erase's first part,\n"
-           "the keys remove-if removes, one N_remove each; best hit: the fastest peer's hit, one lookup a call.)\n");
+    printf("(ns per lookup and per entry removed.  N_get: the hit loop run again beside get-many; best hit: the\n"
+           "fastest peer's same pass; N_remove: erase's first part, the keys remove-if removes, one N_remove each.)\n");
 }
 
 static void print_tables(const cell_result *cells, size_t ncells, const bench_map_ops *const *maps,
@@ -1034,7 +1050,7 @@ static void print_tables(const cell_result *cells, size_t ncells, const bench_ma
         }
         if (maps[0]->lookup_many) {
             printf("(get-many, remove-if: ohm's bulk calls, ns per lookup and per entry removed; a peer's column is\n"
-                   " its one-key-at-a-time time on the same keys (its hit; its erase of the same keys) / ohm's.)\n");
+                   " its time one key at a time on the same keys (its hit loop again; its erase of them) / ohm's.)\n");
             print_bulk_table(cells, ncells, maps, nmaps, bits);
         }
         printf("\nu%u achieved load (entries / slots after insert; \"x>y\": y after churn; "
@@ -1107,7 +1123,7 @@ static void write_csv(const char *path, const cell_result *cells, size_t ncells,
                  * bulk call. */
                 int extra = m == 0 && is_bulk_op(op);
                 for (int k = 0; k <= extra; k++) {
-                    const double *one = op == OP_GET_MANY ? c->maps[0].ns[OP_HIT] : c->maps[0].erase_picked;
+                    const double *one = op == OP_GET_MANY ? c->maps[0].hit_again : c->maps[0].erase_picked;
                     double v = k ? median(one, c->reps) : peer_value(c, m, op);
                     if (!isfinite(v))
                         continue;
@@ -1452,9 +1468,10 @@ int main(int argc, char **argv)
                         for (unsigned r = 0; r < c->reps; r++)
                             c->maps[m].ns[op][r] = NAN;
                     }
+                    c->maps[m].hit_again = xcalloc(c->reps, sizeof(double));
                     c->maps[m].erase_picked = xcalloc(c->reps, sizeof(double));
                     for (unsigned r = 0; r < c->reps; r++)
-                        c->maps[m].erase_picked[r] = NAN;
+                        c->maps[m].hit_again[r] = c->maps[m].erase_picked[r] = NAN;
                     c->maps[m].bytes_per_entry = NAN;
                     c->maps[m].load_insert = NAN;
                     c->maps[m].load_churn = NAN;
@@ -1515,6 +1532,7 @@ int main(int argc, char **argv)
         {
             for (int op = 0; op < OP_TIMED; op++)
                 free(cells[i].maps[m].ns[op]);
+            free(cells[i].maps[m].hit_again);
             free(cells[i].maps[m].erase_picked);
         }
         free(cells[i].maps);
