@@ -4,12 +4,16 @@
  * every map, one *sample* is: create B empty maps, then time, each over all
  * B maps in turn,
  *     insert (n new keys, random order) -> memory -> hit (n present keys,
- *     another random order) -> miss (n absent keys) -> iterate -> clone
- *     (+ one lookup in the copy) -> churn (n x remove a random present key,
- *     insert a new one) -> [n more churn steps, not timed] ->
+ *     another random order) -> the same lookups again, and for ohm also
+ *     get-many (the same keys in the same order, 64 to a batched call),
+ *     the two in alternate order -> miss (n absent keys) -> iterate ->
+ *     clone (+ one lookup in the copy) -> churn (n x remove a random
+ *     present key, insert a new one) -> [n more churn steps, not timed] ->
  *     hit-after-churn (the n present keys, random order) ->
- *     miss-after-churn (n absent keys, random order) -> erase (all keys,
- *     random order),
+ *     miss-after-churn (n absent keys, random order) -> [a copy of each
+ *     map, not timed] -> erase (all keys, random order, timed in two
+ *     parts: first the half remove-if picks) -> for ohm, remove-if (that
+ *     half, removed from the copy in one call),
  * then destroy the maps.  Samples are repeated `reps` times in this one
  * process, the maps taking turns within each repetition (so slow drifts of
  * the machine hit every map alike), and the median is reported.  Ratios to
@@ -124,11 +128,13 @@ static const map_entry ALL_MAPS[] = {
 enum {
     OP_INSERT,
     OP_HIT,
+    OP_GET_MANY,
     OP_MISS,
     OP_CHURN,
     OP_HIT_AFTER_CHURN,
     OP_MISS_AFTER_CHURN,
     OP_ERASE,
+    OP_REMOVE_IF,
     OP_ITERATE,
     OP_CLONE,
     OP_TIMED,
@@ -136,11 +142,22 @@ enum {
 };
 #define OP_ALL (OP_MEMORY + 1)
 static const char *const OP_NAMES[OP_ALL] = {
-    "insert", "hit", "miss", "churn", "hit-after-churn", "miss-after-churn", "erase", "iterate", "clone", "memory",
+    "insert", "hit",     "get-many", "miss",  "churn",  "hit-after-churn", "miss-after-churn",
+    "erase",  "remove-if", "iterate", "clone", "memory",
 };
+
+/* The bulk operations (get-many, remove-if) are ohm's own calls.  A map
+ * without them gets, in their place, the figure of what it does one key
+ * at a time on the same keys in the same order: its hit loop run again
+ * beside get-many (`hit_again`) and its erase of the keys remove-if
+ * removes (`erase_picked`).  Their ratio to ohm's bulk call is what the
+ * table shows in those rows. */
+static int is_bulk_op(int op) { return op == OP_GET_MANY || op == OP_REMOVE_IF; }
 
 typedef struct map_result {
     double *ns[OP_TIMED];   /* per repetition, ns per operation; NAN = not run */
+    double *hit_again;      /* per repetition, ns per lookup of hit's loop run again (beside get-many) */
+    double *erase_picked;   /* per repetition, ns per key of erase's first part: the keys remove-if removes */
     double bytes_per_entry; /* NAN = not applicable */
     double load_insert;     /* achieved load after insert; < 0 unknown, NAN n/a */
     double load_churn;      /* ... and after the two churn turnovers */
@@ -318,11 +335,14 @@ typedef struct cell_data {
     void *add;   /* churn: key inserted at step i, 2n steps */
     void *hit2;  /* the keys present after the 2n churn steps, random order */
     void *miss2; /* absent keys, another random order */
-    void *erase; /* the keys present after the 2n churn steps, another order */
+    void *erase; /* the keys present after the 2n churn steps, another order: first the
+                    `picked` keys bench_picked() selects (remove-if's), then the others */
     uint64_t hit_sum;  /* sum of the values of all present keys */
     uint64_t hit2_sum; /* ... and of those present after churn */
     uint64_t iter_sum; /* sum of keys + values after insert */
     uint64_t probe_value;
+    uint32_t picked;        /* keys remove-if removes: the first `picked` of `erase` */
+    uint64_t kept_iter_sum; /* sum of keys + values of the others (iterate after remove-if) */
 } cell_data;
 
 static uint64_t value_of(uint64_t k, size_t ksize)
@@ -383,8 +403,18 @@ static cell_data make_cell_data(const key_pools *p, uint32_t capacity, double lo
         d.hit2_sum += value_of(tmp[i], p->ksize);
     }
     shuffle(tmp, n, &rng);
+    /* Erase order: the keys remove-if picks, then the rest, each part in
+     * this random order.  bench_picked() is a hash bit unrelated to the
+     * order, so this is still a uniformly random order of all n keys, and
+     * its first part is exactly the work remove-if does in one call. */
     for (uint32_t i = 0; i < n; i++)
-        store_key(d.erase, i, tmp[i], p->ksize);
+        if (bench_picked(tmp[i]))
+            store_key(d.erase, d.picked++, tmp[i], p->ksize);
+    for (uint32_t i = 0, j = d.picked; i < n; i++)
+        if (!bench_picked(tmp[i])) {
+            store_key(d.erase, j++, tmp[i], p->ksize);
+            d.kept_iter_sum += tmp[i] + value_of(tmp[i], p->ksize);
+        }
     for (uint32_t i = 0; i < n; i++)
         tmp[i] = p->absent[i];
     shuffle(tmp, n, &rng);
@@ -484,6 +514,31 @@ static void run_sample(const sample_ctx *c)
         if (acc != d->hit_sum * B)
             fail(c, "hit: sum of values found", acc, d->hit_sum * B);
 
+        /* get-many and what it is compared with: more passes over hit's
+         * keys in hit's order, after hit, so that none of them is the
+         * first pass after insert.  Every map looks the keys up one at a
+         * time again (`hit_again`); ohm also looks them up with its batched
+         * call, BENCH_MANY_KEYS keys a call, before or after that pass in
+         * alternate repetitions. */
+        for (int pass = 0; pass < (ops->lookup_many ? 2 : 1); pass++) {
+            int many = ops->lookup_many && (pass == 0) == (c->rep % 2 == 1);
+            acc = 0;
+            t0 = now_ns();
+            for (unsigned b = 0; b < B; b++)
+                acc += many ? ops->lookup_many(maps[b], d->hit, n) : ops->lookup(maps[b], d->hit, n);
+            double t = (double)(now_ns() - t0) / per;
+            sink += acc;
+            if (many)
+                res->ns[OP_GET_MANY][c->rep] = t;
+            else
+                res->hit_again[c->rep] = t;
+            if (acc != d->hit_sum * B)
+                fail(c, many ? "get-many: sum of values found" : "hit, again: sum of values found", acc,
+                     d->hit_sum * B);
+        }
+        if (!ops->lookup_many)
+            res->ns[OP_GET_MANY][c->rep] = res->hit_again[c->rep];
+
         acc = 0;
         t0 = now_ns();
         for (unsigned b = 0; b < B; b++)
@@ -522,8 +577,10 @@ static void run_sample(const sample_ctx *c)
             ops->lookup(copies[0], d->hit, n) != d->hit_sum)
             fail(c, "clone: the copy does not hold every entry", 0, 1);
         for (unsigned b = 0; b < B; b++)
-            if (copies[b])
+            if (copies[b]) {
                 ops->destroy(copies[b]);
+                copies[b] = NULL;
+            }
     }
 
     if (ops->insert && ops->churn) {
@@ -564,11 +621,59 @@ static void run_sample(const sample_ctx *c)
     }
 
     if (ops->insert && ops->erase) {
+        /* A copy of each map as erase finds it, made for every map so that
+         * every erase starts from the same step (a clone); ohm's remove-if
+         * runs on it below. */
+        int copied = ops->clone != NULL;
+        for (unsigned b = 0; b < B && copied; b++) {
+            uint64_t v;
+            copies[b] = ops->clone(maps[b], d->ins, &v);
+            copied = copies[b] != NULL;
+        }
+        /* Erase in two timed parts: the keys remove-if removes, then the
+         * rest.  The erase row is both parts per key; the first part alone
+         * is the one-key-at-a-time cost remove-if is compared with. */
+        const uint32_t h = d->picked;
+        const char *rest = (const char *)d->erase + (size_t)h * d->ksize;
         t0 = now_ns();
         for (unsigned b = 0; b < B; b++)
-            ops->erase(maps[b], d->erase, n);
-        res->ns[OP_ERASE][c->rep] = (double)(now_ns() - t0) / per;
+            ops->erase(maps[b], d->erase, h);
+        uint64_t t1 = now_ns();
+        check_count(c, maps, n - h, "count after erasing remove-if's keys");
+        uint64_t t2 = now_ns();
+        for (unsigned b = 0; b < B; b++)
+            ops->erase(maps[b], rest, n - h);
+        uint64_t t3 = now_ns();
+        res->ns[OP_ERASE][c->rep] = (double)((t1 - t0) + (t3 - t2)) / per;
+        res->erase_picked[c->rep] = h ? (double)(t1 - t0) / ((double)B * h) : NAN;
         check_count(c, maps, 0, "count after erase");
+
+        /* remove-if: one call per map removes the same keys from the copy;
+         * ns per entry removed. */
+        if (ops->remove_picked && copied) {
+            uint64_t removed = 0;
+            t0 = now_ns();
+            for (unsigned b = 0; b < B; b++)
+                removed += ops->remove_picked(copies[b]);
+            res->ns[OP_REMOVE_IF][c->rep] = h ? (double)(now_ns() - t0) / ((double)B * h) : NAN;
+            if (removed != (uint64_t)h * B)
+                fail(c, "remove-if: entries removed", removed, (uint64_t)h * B);
+            check_count(c, copies, n - h, "count after remove-if");
+            if (ops->iterate) {
+                acc = 0;
+                for (unsigned b = 0; b < B; b++)
+                    acc += ops->iterate(copies[b]);
+                if (acc != d->kept_iter_sum * B)
+                    fail(c, "remove-if: sum of the keys and values left", acc, d->kept_iter_sum * B);
+            }
+        } else {
+            res->ns[OP_REMOVE_IF][c->rep] = res->erase_picked[c->rep];
+        }
+        for (unsigned b = 0; b < B; b++)
+            if (copies[b]) {
+                ops->destroy(copies[b]);
+                copies[b] = NULL;
+            }
     }
 
 done:
@@ -867,6 +972,55 @@ static double peer_ratio(const cell_result *c, size_t m, int op)
     return median_ratio(c->maps[m].ns[op], c->maps[0].ns[op], c->reps);
 }
 
+/* The peer (not ohm, not the memcpy floor) with the lowest median time of
+ * the lookup pass beside get-many in a cell; 0 when there is none. */
+static size_t best_peer_hit(const cell_result *c, size_t nmaps)
+{
+    size_t best = 0;
+    double best_ns = INFINITY;
+    for (size_t m = 1; m < nmaps; m++) {
+        double v = median(c->maps[m].hit_again, c->reps);
+        if (isfinite(v) && v < best_ns)
+            best_ns = v, best = m;
+    }
+    return best;
+}
+
+/* ohm's bulk calls against its own one-key-at-a-time calls on the same
+ * keys in the same order, and get-many against the fastest peer's hit. */
+static void print_bulk_table(const cell_result *cells, size_t ncells, const bench_map_ops *const *maps,
+                             size_t nmaps, unsigned bits)
+{
+    char lb[16];
+    printf("\nu%u ohm's bulk calls against one call per key (same keys, same order, same sample; "
+           "ratio: median of the per-repetition ratios, < 1: the bulk call is faster)\n",
+           bits);
+    printf("%8s %6s %9s %9s %6s %9s %-8s %6s %9s %9s %6s\n", "C", "a", "get-many", "N_get", "ratio",
+           "best hit", "(peer)", "ratio", "remove-if", "N_remove", "ratio");
+    for (size_t ci = 0; ci < ncells; ci++) {
+        const cell_result *c = &cells[ci];
+        if (c->key_bits != bits)
+            continue;
+        const map_result *o = &c->maps[0];
+        size_t p = best_peer_hit(c, nmaps);
+        printf("%8u %6s", c->capacity, load_label(c->load, lb, sizeof lb));
+        print_ns(median(o->ns[OP_GET_MANY], c->reps));
+        print_ns(median(o->hit_again, c->reps));
+        printf("  %5.2f", median_ratio(o->ns[OP_GET_MANY], o->hit_again, c->reps));
+        if (p) {
+            print_ns(median(c->maps[p].hit_again, c->reps));
+            printf(" %-8.8s  %5.2f", maps[p]->name, median_ratio(o->ns[OP_GET_MANY], c->maps[p].hit_again, c->reps));
+        } else {
+            printf(" %9s %-8s %6s", "-", "", "-");
+        }
+        print_ns(median(o->ns[OP_REMOVE_IF], c->reps));
+        print_ns(median(o->erase_picked, c->reps));
+        printf("  %5.2f\n", median_ratio(o->ns[OP_REMOVE_IF], o->erase_picked, c->reps));
+    }
+    printf("(ns per lookup and per entry removed.  N_get: the hit loop run again beside get-many; best hit: the\n"
+           "fastest peer's same pass; N_remove: erase's first part, the keys remove-if removes, one N_remove each.)\n");
+}
+
 static void print_tables(const cell_result *cells, size_t ncells, const bench_map_ops *const *maps,
                          size_t nmaps, const options *o, const meta *mt)
 {
@@ -893,6 +1047,11 @@ static void print_tables(const cell_result *cells, size_t ncells, const bench_ma
                     print_ratio(peer_ratio(c, m, op));
                 printf("\n");
             }
+        }
+        if (maps[0]->lookup_many) {
+            printf("(get-many, remove-if: ohm's bulk calls, ns per lookup and per entry removed; a peer's column is\n"
+                   " its time one key at a time on the same keys (its hit loop again; its erase of them) / ohm's.)\n");
+            print_bulk_table(cells, ncells, maps, nmaps, bits);
         }
         printf("\nu%u achieved load (entries / slots after insert; \"x>y\": y after churn; "
                "? = not exposed; uthash: items per bucket)\n",
@@ -959,24 +1118,32 @@ static void write_csv(const char *path, const cell_result *cells, size_t ncells,
         const cell_result *c = &cells[ci];
         for (int op = 0; op < OP_ALL; op++)
             for (size_t m = 0; m < nmaps; m++) {
-                double v = peer_value(c, m, op);
-                if (!isfinite(v))
-                    continue;
-                const map_result *r = &c->maps[m];
-                fprintf(f, "%u,%s,%u,%s,%u,", c->key_bits, OP_NAMES[op], c->capacity,
-                        load_label(c->load, lb, sizeof lb), c->n);
-                csv_field(f, maps[m]->name);
-                fprintf(f, ",%.4f,%s,", v, op == OP_MEMORY ? "B/entry" : "ns/op");
-                double ratio = m == 0 ? 1.0 : peer_ratio(c, m, op);
-                if (isfinite(ratio))
-                    fprintf(f, "%.4f", ratio);
-                fprintf(f, ",%u,%u,", op == OP_MEMORY ? 1 : c->reps, c->batch);
-                if (isfinite(r->load_insert) && r->load_insert >= 0)
-                    fprintf(f, "%.4f", r->load_insert);
-                fputc(',', f);
-                if (isfinite(r->load_churn) && r->load_churn >= 0)
-                    fprintf(f, "%.4f", r->load_churn);
-                fputc('\n', f);
+                /* In the bulk rows ohm gets a second line: its own calls one
+                 * key at a time ("ohm N_get", "ohm N_remove"), over ohm's
+                 * bulk call. */
+                int extra = m == 0 && is_bulk_op(op);
+                for (int k = 0; k <= extra; k++) {
+                    const double *one = op == OP_GET_MANY ? c->maps[0].hit_again : c->maps[0].erase_picked;
+                    double v = k ? median(one, c->reps) : peer_value(c, m, op);
+                    if (!isfinite(v))
+                        continue;
+                    const map_result *r = &c->maps[m];
+                    fprintf(f, "%u,%s,%u,%s,%u,", c->key_bits, OP_NAMES[op], c->capacity,
+                            load_label(c->load, lb, sizeof lb), c->n);
+                    csv_field(f, k ? (op == OP_GET_MANY ? "ohm N_get" : "ohm N_remove") : maps[m]->name);
+                    fprintf(f, ",%.4f,%s,", v, op == OP_MEMORY ? "B/entry" : "ns/op");
+                    double ratio = k ? median_ratio(one, c->maps[0].ns[op], c->reps)
+                                     : m == 0 ? 1.0 : peer_ratio(c, m, op);
+                    if (isfinite(ratio))
+                        fprintf(f, "%.4f", ratio);
+                    fprintf(f, ",%u,%u,", op == OP_MEMORY ? 1 : c->reps, c->batch);
+                    if (isfinite(r->load_insert) && r->load_insert >= 0)
+                        fprintf(f, "%.4f", r->load_insert);
+                    fputc(',', f);
+                    if (isfinite(r->load_churn) && r->load_churn >= 0)
+                        fprintf(f, "%.4f", r->load_churn);
+                    fputc('\n', f);
+                }
             }
     }
     fclose(f);
@@ -1301,6 +1468,10 @@ int main(int argc, char **argv)
                         for (unsigned r = 0; r < c->reps; r++)
                             c->maps[m].ns[op][r] = NAN;
                     }
+                    c->maps[m].hit_again = xcalloc(c->reps, sizeof(double));
+                    c->maps[m].erase_picked = xcalloc(c->reps, sizeof(double));
+                    for (unsigned r = 0; r < c->reps; r++)
+                        c->maps[m].hit_again[r] = c->maps[m].erase_picked[r] = NAN;
                     c->maps[m].bytes_per_entry = NAN;
                     c->maps[m].load_insert = NAN;
                     c->maps[m].load_churn = NAN;
@@ -1358,8 +1529,12 @@ int main(int argc, char **argv)
 
     for (size_t i = 0; i < ncells; i++) {
         for (size_t m = 0; m < nmaps; m++)
+        {
             for (int op = 0; op < OP_TIMED; op++)
                 free(cells[i].maps[m].ns[op]);
+            free(cells[i].maps[m].hit_again);
+            free(cells[i].maps[m].erase_picked);
+        }
         free(cells[i].maps);
     }
     free(cells);

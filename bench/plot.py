@@ -17,8 +17,8 @@ import sys
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
-OPS = ["insert", "hit", "miss", "churn", "hit-after-churn", "miss-after-churn", "erase", "iterate",
-       "clone", "memory"]
+OPS = ["insert", "hit", "get-many", "miss", "churn", "hit-after-churn", "miss-after-churn", "erase",
+       "remove-if", "iterate", "clone", "memory"]
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
            "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 PANEL_W, PANEL_H = 330, 190

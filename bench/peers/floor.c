@@ -46,6 +46,7 @@ static size_t floor_bytes(const void *m) { return ((const floor_buf *)m)->size; 
     const bench_map_ops NAME = {                                                           \
         "memcpy", BITS, floor_create, floor_destroy, NULL, NULL, NULL,                     \
         NULL,     NULL, floor_clone,  NULL,          NULL, floor_bytes, NULL,              \
+        NULL,     NULL,                                                                    \
     };
 
 FLOOR_OPS(bench_floor_u32, 32)

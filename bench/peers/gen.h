@@ -18,6 +18,13 @@
  *       double load(const void *m)         entries / slots, < 0 unknown
  *       size_t bytes(const void *m)        block size, 0 = measure the heap
  *
+ *   GEN_BULK     optional (ohm): the map also has the bulk primitives
+ *       uint64_t get_many(void *m, const K *keys, uint32_t n)
+ *                                          one batched lookup of n <= BENCH_MANY_KEYS
+ *                                          keys; the sum of the values found
+ *       uint32_t remove_picked(void *m)    one call removing every entry whose
+ *                                          key bench_picked() selects; how many
+ *
  * The primitives are static inline in the peer's file, so every loop below
  * is compiled with the map's code inlined into it.
  */
@@ -95,6 +102,25 @@ static void *GEN__F(clone)(void *m, const void *probe, uint64_t *value)
     return c;
 }
 
+#ifdef GEN_BULK
+/* get-many: the keys in the order given, BENCH_MANY_KEYS to a call. */
+static uint64_t GEN__F(lookup_many)(void *m, const void *keys, uint32_t n)
+{
+    const GEN_K *k = (const GEN_K *)keys;
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < n; i += BENCH_MANY_KEYS)
+        sum += GEN_P(get_many)(m, k + i, n - i < BENCH_MANY_KEYS ? n - i : BENCH_MANY_KEYS);
+    return sum;
+}
+
+static uint32_t GEN__F(remove_picked)(void *m) { return GEN_P(remove_picked)(m); }
+#define GEN__LOOKUP_MANY GEN__F(lookup_many)
+#define GEN__REMOVE_PICKED GEN__F(remove_picked)
+#else
+#define GEN__LOOKUP_MANY NULL
+#define GEN__REMOVE_PICKED NULL
+#endif
+
 static uint32_t GEN__F(count)(const void *m) { return GEN_P(count)(m); }
 
 static double GEN__F(load_factor)(const void *m) { return GEN_P(load)(m); }
@@ -117,8 +143,12 @@ BENCH_EXPORT const bench_map_ops GEN_NAME = {
     GEN__F(load_factor),
     GEN__F(block_bytes),
     GEN__F(churn_each),
+    GEN__LOOKUP_MANY,
+    GEN__REMOVE_PICKED,
 };
 
+#undef GEN__LOOKUP_MANY
+#undef GEN__REMOVE_PICKED
 #undef GEN__F
 #undef GEN__CAT
 #undef GEN__CAT2
@@ -126,3 +156,4 @@ BENCH_EXPORT const bench_map_ops GEN_NAME = {
 #undef GEN_LABEL
 #undef GEN_K
 #undef GEN_P
+#undef GEN_BULK

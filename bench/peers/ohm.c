@@ -88,6 +88,26 @@ static size_t round_up(size_t size, size_t align) { return (size + align - 1) / 
     static inline size_t B##_bytes(const void *m)                                           \
     {                                                                                       \
         return P##_layout_for_capacity(P##_capacity((const P *)m)).total_size;              \
+    }                                                                                       \
+    /* One N_get_many call for n <= BENCH_MANY_KEYS keys, summing what it found. */        \
+    static inline uint64_t B##_get_many(void *m, const K *keys, uint32_t n)                 \
+    {                                                                                       \
+        P##_entry out[BENCH_MANY_KEYS];                                                     \
+        P##_get_many((const P *)m, keys, n, out);                                           \
+        uint64_t s = 0;                                                                     \
+        for (uint32_t i = 0; i < n; i++)                                                    \
+            if (out[i].key != NULL)                                                         \
+                s += *out[i].value;                                                         \
+        return s;                                                                           \
+    }                                                                                       \
+    static bool B##_picked(P##_entry e, void *ctx)                                          \
+    {                                                                                       \
+        (void)ctx;                                                                          \
+        return bench_picked((uint64_t)*e.key);                                              \
+    }                                                                                       \
+    static inline uint32_t B##_remove_picked(void *m)                                       \
+    {                                                                                       \
+        return (uint32_t)P##_remove_if((P *)m, B##_picked, NULL);                           \
     }
 
 OHM_BENCH_PRIMITIVES(bohm32, om32, uint32_t)
@@ -97,10 +117,12 @@ OHM_BENCH_PRIMITIVES(bohm64, om64, uint64_t)
 #define GEN_LABEL "ohm"
 #define GEN_K uint32_t
 #define GEN_P(op) bohm32_##op
+#define GEN_BULK 1
 #include "gen.h"
 
 #define GEN_NAME bench_ohm_u64
 #define GEN_LABEL "ohm"
 #define GEN_K uint64_t
 #define GEN_P(op) bohm64_##op
+#define GEN_BULK 1
 #include "gen.h"

@@ -76,7 +76,33 @@ typedef struct bench_map_ops {
      * spent in step i (remove del[i], put add[i]), the timer's own cost
      * included.  For the latency report (bench --latency). */
     void (*churn_each)(void *m, const void *del, const void *add, uint32_t n, uint64_t *ticks);
+
+    /* Bulk calls, NULL for a map that has none (every peer: only ohm has
+     * them).  lookup_many: look the keys up BENCH_MANY_KEYS at a time with
+     * the map's batched lookup, in the order given; return the sum of the
+     * values found, as lookup does.  remove_picked: remove, in one call,
+     * every entry whose key bench_picked() selects; return how many it
+     * removed. */
+    uint64_t (*lookup_many)(void *m, const void *keys, uint32_t n);
+    uint32_t (*remove_picked)(void *m);
 } bench_map_ops;
+
+/* Keys handed to one batched lookup call (the `get-many` operation). */
+#define BENCH_MANY_KEYS 64
+
+/* The predicate of the `remove-if` operation: true for about half of all
+ * keys, from the low bit of the key put through the murmur3 finaliser (a
+ * mix unrelated to any map's hash, so the chosen half is spread over the
+ * whole table).  A 32-bit key is widened with zeros. */
+static inline int bench_picked(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdu;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53u;
+    k ^= k >> 33;
+    return (int)(k & 1);
+}
 
 /* A cheap clock for timing single operations.  On x86 it is the time-stamp
  * counter, read after an lfence so that the operations before it have
