@@ -59,11 +59,20 @@ hygiene_result hygiene_run(void)
     }
     res.absent_found = hyg_contains(map, 1);
     res.check = hyg_check(map);
-    /* The key sits on the probe path of the home h(key ^ out) gives. */
-    uint32_t want_home = (uint32_t)h((uint64_t)35 ^ out) & 1023;
-    hyg_entry en = hyg_get_entry(map, 35);
-    size_t at_slot = ((size_t)((char *)en.key - (char *)raw) - lay.keys_start) / (2 * sizeof(uint64_t));
-    res.home_ok = en.key && ((at_slot - want_home) & 1023) < 900;
+    /* Every key sits on the probe path of the home that h(key ^ out)
+     * gives: every slot from that home up to the key's is used. */
+    res.home_ok = 1;
+    for (uint64_t q = 0; q < 900; q++) {
+        uint32_t want_home = (uint32_t)h(q * 7 ^ out) & 1023;
+        hyg_entry en = hyg_get_entry(map, q * 7);
+        if (!en.key) {
+            res.home_ok = 0;
+            break;
+        }
+        uint32_t at_slot = hyg__slot_of(map, en.key);
+        for (uint32_t sl = want_home; sl != at_slot; sl = (sl + 1) & 1023)
+            if (hyg__meta(map)[sl] == 0) res.home_ok = 0;
+    }
     for (uint64_t q = 0; q < 900; q += 2) hyg_remove(map, q * 7);
     res.check_after_removal = hyg_check(map);
     free(raw);
