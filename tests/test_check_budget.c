@@ -34,6 +34,16 @@ static void *test_malloc(size_t n)
 #define OHM_HASH(k) ((void)(k), (uint64_t)0)
 #include "ohm_map.h"
 
+/* Distinct hashes whose homes all fall in the first 64 slots: a full
+ * table of these has entries tens of thousands of slots from home, so
+ * comparing each key with its probe path (the old check) costs
+ * capacity^2 / 2 visits, while the sort by hash is linear. */
+#define OHM_NAME near
+#define OHM_KEY uint32_t
+#define OHM_VALUE uint32_t
+#define OHM_HASH(k) (((uint64_t)(k) * 0x9e3779b97f4a7c15u & ~(uint64_t)0xffff) | ((k) % 64u))
+#include "ohm_map.h"
+
 #define OHM_NAME full32 /* the default hash, as a user's map has it */
 #define OHM_KEY uint32_t
 #define OHM_VALUE uint32_t
@@ -118,6 +128,36 @@ static void a_completely_full_map_validates(void)
     free(raw);
 }
 
+/* A full table whose keys lie far from home, with distinct hashes: the
+ * check accepts it (the bounded walk, without scratch memory, refuses it
+ * as too costly) and still finds a key stored twice. */
+static void far_from_home_but_distinct_hashes(void)
+{
+    /* 2^16 slots (2^13 when scaled down: still past the walk's allowance) */
+    uint32_t cap = test_scale(64) >= 64 ? (uint32_t)1 << 16 : (uint32_t)1 << 13;
+    ohm_layout l = near_layout_for_capacity(cap);
+    void *raw = aligned_alloc(near_base_align(), l.total_size);
+    near *m = near_init(raw, l);
+    TEST_CHECK(m != NULL);
+    if (!m) return;
+    for (uint32_t k = 0; k < cap; k++) near_put_new_assume_capacity(m, k, k);
+    TEST_STATUS(near_validate(raw, l.total_size), OHM_OK);
+    alloc_fails = true;
+    TEST_STATUS(near_check(m), OHM_TOO_COSTLY);
+    alloc_fails = false;
+    /* Key 0 copied into a later slot with its metadata byte: its hash, a
+     * slot on its probe path (the table is full): only the search for
+     * keys stored twice can tell. */
+    uint32_t s0 = near__slot_of(m, near_get_key(m, 0)), s1 = s0 + 1;
+    while (s1 < cap && near__meta(m)[s1] != near__meta(m)[s0]) s1++;
+    TEST_CHECK(s1 < cap);
+    if (s1 < cap) {
+        *near__key(m, s1) = 0;
+        TEST_STATUS(near_check(m), OHM_CORRUPT);
+    }
+    free(raw);
+}
+
 /* Duplicates wherever they sit: every pair (i, j) of slots in a full
  * small table with colliding homes, with and without scratch. */
 static void every_duplicate_pair_is_found(void)
@@ -154,6 +194,7 @@ int main(void)
     RUN(small_degenerate_table_is_checked_in_full);
     RUN(quadratic_table_is_refused);
     RUN(a_completely_full_map_validates);
+    RUN(far_from_home_but_distinct_hashes);
     RUN(every_duplicate_pair_is_found);
     return test_finish();
 }
