@@ -112,18 +112,17 @@ static void a_completely_full_map_validates(void)
     size_t before = allocs;
     TEST_STATUS(full32_validate(raw, l.total_size), OHM_OK);
     TEST_CHECK(allocs > before); /* the scratch path ran */
-    /* Two keys made equal, far apart in the table: found. */
-    uint32_t *first = NULL, *last = NULL;
-    full32_iter it = full32_iter_begin(m);
-    full32_entry e;
-    while (full32_iter_next(&it, &e)) {
-        if (!first) first = e.key;
-        last = e.key;
-    }
-    uint32_t saved = *last;
-    *last = *first;
+    /* A key copied into a slot far away that has its metadata byte (so
+     * that the fingerprint check cannot be what catches it): the search
+     * for keys stored twice finds it, and so does N_check. */
+    uint32_t s0 = full32__slot_of(m, full32_get_key(m, 0)), s1 = (s0 + cap / 2) & (cap - 1);
+    while (full32__meta(m)[s1] != full32__meta(m)[s0]) s1 = (s1 + 1) & (cap - 1);
+    uint32_t saved = *full32__key(m, s1);
+    TEST_STATUS(full32__check_dups(m, cap), OHM_OK);
+    *full32__key(m, s1) = 0;
+    TEST_STATUS(full32__check_dups(m, cap), OHM_CORRUPT);
     TEST_STATUS(full32_check(m), OHM_CORRUPT);
-    *last = saved;
+    *full32__key(m, s1) = saved;
     TEST_STATUS(full32_check(m), OHM_OK);
     free(raw);
 }
@@ -153,34 +152,37 @@ static void far_from_home_but_distinct_hashes(void)
     TEST_CHECK(s1 < cap);
     if (s1 < cap) {
         *near__key(m, s1) = 0;
+        TEST_STATUS(near__check_dups(m, cap), OHM_CORRUPT); /* the duplicate search is what finds it */
         TEST_STATUS(near_check(m), OHM_CORRUPT);
     }
     free(raw);
 }
 
-/* Duplicates wherever they sit: every pair (i, j) of slots in a full
- * small table with colliding homes, with and without scratch. */
+/* Duplicates wherever they sit: in full small tables, slot b is made a
+ * copy of slot a (key and metadata byte) for every pair a != b, and the
+ * search for keys stored twice finds it, with the scratch set and with the
+ * bounded walk alike. (N_check's other checks are not involved: the search
+ * is called on its own.) */
 static void every_duplicate_pair_is_found(void)
 {
     for (int fallback = 0; fallback < 2; fallback++) {
         alloc_fails = fallback;
-        for (uint32_t cap = 1; cap <= 64; cap *= 4) {
+        for (uint32_t cap = 2; cap <= 64; cap *= 2) {
             ohm_layout l = full32_layout_for_capacity(cap);
             void *raw = aligned_alloc(full32_base_align(), l.total_size);
             full32 *m = full32_init(raw, l);
             for (uint32_t k = 0; k < cap; k++) full32_put(m, k, k);
-            TEST_STATUS(full32_check(m), OHM_OK);
-            for (uint32_t k = 0; k < cap; k++)
-                for (uint32_t j = 0; j < cap; j++) {
-                    if (j == k) continue;
-                    /* key j becomes a copy of key k: a duplicate only when
-                     * it still hashes alike, i.e. it is key k's value */
-                    uint32_t *kj = full32_get_key(m, j), saved = *kj;
-                    *kj = k;
-                    /* The fingerprint check may fire first: any failure
-                     * is fine, OK is not. */
-                    TEST_CHECK(full32_check(m) != OHM_OK);
-                    *kj = saved;
+            TEST_STATUS(full32__check_dups(m, cap), OHM_OK);
+            for (uint32_t a = 0; a < cap; a++)
+                for (uint32_t b = 0; b < cap; b++) {
+                    if (a == b) continue;
+                    uint32_t key = *full32__key(m, b);
+                    uint8_t tag = full32__meta(m)[b];
+                    *full32__key(m, b) = *full32__key(m, a);
+                    full32__set_meta(m, b, full32__meta(m)[a]);
+                    TEST_STATUS(full32__check_dups(m, cap), OHM_CORRUPT);
+                    *full32__key(m, b) = key;
+                    full32__set_meta(m, b, tag);
                 }
             TEST_STATUS(full32_check(m), OHM_OK);
             free(raw);
