@@ -475,9 +475,11 @@ static inline ohm__bits ohm__bits_below(unsigned ohm_n)
 static inline ohm__bits ohm__bits_drop_first(ohm__bits ohm_b) { return ohm_b & (ohm_b - 1); }
 
 /* Scratch memory: only N_check (and N_validate) allocates, for its search
- * for keys stored twice, and frees before returning. Define both before
- * the first include of ohm.h to use another allocator; an OHM_MALLOC that
- * returns NULL makes the check fall back to a slower, bounded search. */
+ * for keys stored twice, and N_remove_if, for its search for holes on
+ * tables with long clusters; both free it before returning. Define both
+ * before the first include of ohm.h to use another allocator; an
+ * OHM_MALLOC that returns NULL makes them fall back to slower searches
+ * (the check's stays bounded). */
 #ifndef OHM_MALLOC
 #include <stdlib.h>
 #define OHM_MALLOC(n) malloc(n)

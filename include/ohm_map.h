@@ -314,7 +314,8 @@ OHM__API bool OHM__F(_remove)(OHM__N *ohm_m, OHM__K ohm_key);
 OHM__API bool OHM__F(_fetch_remove)(OHM__N *ohm_m, OHM__K ohm_key, OHM__KV *ohm_out);
 OHM__API void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr);
 /* Remove every entry for which pred(entry, ctx) is true, calling pred once
- * for each entry; returns how many it removed. */
+ * for each entry; returns how many it removed. O(capacity) in all (may
+ * allocate scratch through OHM_MALLOC on tables with long clusters). */
 OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *ohm_ctx);
 OHM__API void OHM__F(_clear)(OHM__N *ohm_m);
 
@@ -1107,15 +1108,50 @@ OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it)
  * this value, which no used (0x80 | fingerprint) or free (0) byte has. */
 #define OHM__DOOMED 0x01u
 
+/* N_remove_if's search for the first hole (free slot) at a position in
+ * [from, to) of its walk, which begins at slot `start` (a position is an
+ * offset from start; every position below `to` has been walked, so a hole
+ * there is only ever filled, never made). Positions go in blocks of 16;
+ * `next`, when there is scratch, is a union-find over the blocks in which
+ * a walked block without a hole points past itself, so no block is read
+ * twice after it has filled up (path halving keeps the finds short).
+ * Returns `to` when there is no hole. */
+#define OHM__HOLE_BLOCK 16u
+static inline uint32_t OHM__F(__first_hole)(const uint8_t *ohm_meta, uint32_t ohm_start, uint32_t ohm_mask,
+                                             uint32_t ohm_from, uint32_t ohm_to, uint32_t *ohm_next)
+{
+    for (uint32_t ohm_b = ohm_from / OHM__HOLE_BLOCK;; ohm_b++) {
+        if (ohm_next)
+            while (ohm_next[ohm_b] != ohm_b) {
+                ohm_next[ohm_b] = ohm_next[ohm_next[ohm_b]];
+                ohm_b = ohm_next[ohm_b];
+            }
+        uint32_t ohm_lo = ohm_b * OHM__HOLE_BLOCK, ohm_hi = ohm_lo + OHM__HOLE_BLOCK;
+        if (ohm_lo >= ohm_to) return ohm_to;
+        uint32_t ohm_x = ohm_lo > ohm_from ? ohm_lo : ohm_from;
+        for (; ohm_x < ohm_hi && ohm_x < ohm_to; ohm_x++)
+            if (ohm_meta[(ohm_start + ohm_x) & ohm_mask] == 0) return ohm_x;
+        if (ohm_hi > ohm_to) return ohm_to; /* the block is not all walked yet */
+        if (ohm_next) {                     /* close it if it has no hole before `from` either */
+            for (ohm_x = ohm_lo; ohm_x < ohm_from && ohm_meta[(ohm_start + ohm_x) & ohm_mask] != 0; ohm_x++) {}
+            if (ohm_x >= ohm_from) ohm_next[ohm_b] = ohm_b + 1;
+        }
+    }
+}
+
 /* Remove every entry for which pred(entry, ctx) returns true; returns how
  * many were removed. pred is called exactly once for each entry present at
  * the call, may read the entry and write its value, and must not call into
  * the map. Two passes: the first asks pred and marks; the second walks the
  * table once from a slot after a free one and moves each surviving entry
  * to the first hole of its own probe path (as inserting the survivors in
- * order would), so no entry is shifted more than once. O(capacity) plus,
- * for an entry whose home lies past the earliest unfilled hole of its
- * cluster, a scan of the metadata from its home to its new place. */
+ * order would), so no entry is shifted more than once. Finding that hole
+ * is O(1) but for a survivor whose home lies past the earliest unfilled
+ * hole of its cluster; when such a search runs past 32 slots, a table of
+ * the blocks of 16 slots known to be full (4 bytes a block, OHM_MALLOC,
+ * freed before returning) keeps the searches O(capacity) in all, whatever
+ * the layout. Without that memory the search reads the metadata from the
+ * entry's home on. */
 OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *ohm_ctx)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
@@ -1130,6 +1166,8 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
             ohm_doomed++;
         }
     if (ohm_doomed == 0) return 0;
+    uint32_t *ohm_next = NULL; /* the union-find of __first_hole, made when first needed */
+    bool ohm_asked = false;
     uint32_t ohm_hole = OHM__NONE; /* earliest unfilled hole (a position) in this cluster */
     for (uint32_t ohm_p = 0; ohm_p < ohm_cap; ohm_p++) {
         uint32_t ohm_x = (ohm_start + ohm_p) & ohm_mask;
@@ -1147,8 +1185,19 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
         uint32_t ohm_d = (ohm_x - (uint32_t)OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_x))) & ohm_mask;
         uint32_t ohm_home = ohm_d <= ohm_p ? ohm_p - ohm_d : 0; /* a position */
         uint32_t ohm_t = ohm_hole;
-        if (ohm_t < ohm_home) /* the first hole in [home, p), if any */
-            for (ohm_t = ohm_home; ohm_t < ohm_p && ohm_meta[(ohm_start + ohm_t) & ohm_mask] != 0; ohm_t++) {}
+        if (ohm_t < ohm_home) { /* the first hole in [home, p), if any */
+            uint32_t ohm_near = ohm_p - ohm_home > 32 ? ohm_home + 32 : ohm_p;
+            for (ohm_t = ohm_home; ohm_t < ohm_near && ohm_meta[(ohm_start + ohm_t) & ohm_mask] != 0; ohm_t++) {}
+            if (ohm_t == ohm_near && ohm_near < ohm_p) {
+                if (!ohm_asked) {
+                    uint32_t ohm_blocks = (ohm_cap + OHM__HOLE_BLOCK - 1) / OHM__HOLE_BLOCK + 1; /* + a sentinel */
+                    ohm_asked = true;
+                    ohm_next = (uint32_t *)OHM_MALLOC((size_t)ohm_blocks * sizeof(uint32_t));
+                    for (uint32_t ohm_k = 0; ohm_next && ohm_k < ohm_blocks; ohm_k++) ohm_next[ohm_k] = ohm_k;
+                }
+                ohm_t = OHM__F(__first_hole)(ohm_meta, ohm_start, ohm_mask, ohm_near, ohm_p, ohm_next);
+            }
+        }
         if (ohm_t >= ohm_p) continue; /* none: it stays */
         uint32_t ohm_y = (ohm_start + ohm_t) & ohm_mask;
         *OHM__F(__key_in)(ohm_kb, ohm_y) = *OHM__F(__key_in)(ohm_kb, ohm_x);
@@ -1158,6 +1207,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
         if (ohm_t == ohm_hole) /* the next hole: at p at the latest, which is free now */
             for (ohm_hole++; ohm_meta[(ohm_start + ohm_hole) & ohm_mask] != 0; ohm_hole++) {}
     }
+    if (ohm_next) OHM_FREE(ohm_next);
     /* Entries only moved towards their homes: every overflow bit they need
      * was set already (bits left without a key only lengthen misses). */
     ohm_m->hdr.count -= (uint32_t)ohm_doomed;
@@ -1166,6 +1216,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     return ohm_doomed;
 }
 #undef OHM__DOOMED
+#undef OHM__HOLE_BLOCK
 
 /* ========================================================================
  * Adapted calls: lookup by a probe of another type. `hash` must equal the
