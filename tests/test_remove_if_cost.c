@@ -144,9 +144,58 @@ static void without_scratch(void)
     crafted_case(4096, 4090, 4094, 7, true);
 }
 
+#define OHM_NAME few /* every home in the first 64 slots: long clusters */
+#define OHM_KEY uint32_t
+#define OHM_VALUE uint32_t
+#define OHM_HASH(k) (((uint64_t)(k) * 0x9e3779b97f4a7c15u & ~(uint64_t)0xffffffffu) | ((k) % 64u))
+#include "ohm_map.h"
+
+typedef struct pick {
+    uint64_t salt;
+    uint32_t one_in;
+} pick;
+
+static bool picked(uint32_t k, const pick *p) { return (((uint64_t)k * 0xd6e8feb86659fd93u ^ p->salt) >> 40) % p->one_in == 0; }
+static bool pick_pred(few_entry e, void *vctx) { return picked(*e.key, vctx); }
+
+/* Random tables of long clusters and random subsets removed, checked
+ * against what should remain, with scratch and without: the hole search
+ * and its table of full blocks are exercised on all sorts of hole
+ * patterns, with N_check after each removal. */
+static void random_long_clusters(void)
+{
+    uint64_t rng = 11;
+    size_t scratch_used = 0;
+    for (int round = 0; round < 120; round++) {
+        uint32_t cap = 1u << (6 + test_rand(&rng) % 6), n = (uint32_t)(test_rand(&rng) % (cap + 1));
+        ohm_layout l = few_layout_for_capacity(cap);
+        void *raw = test_block(few_base_align(), l.total_size);
+        few *m = few_init(raw, l);
+        for (uint32_t k = 0; k < n; k++) TEST_STATUS(few_put(m, k * 7 + 3, k), OHM_OK);
+        pick p = {test_rand(&rng), 1 + (uint32_t)(test_rand(&rng) % 5)};
+        uint32_t want = 0;
+        for (uint32_t k = 0; k < n; k++) want += picked(k * 7 + 3, &p);
+        alloc_fails = round % 3 == 2;
+        allocs = 0;
+        TEST_EQ_U(few_remove_if(m, pick_pred, &p), want);
+        scratch_used += allocs && !alloc_fails;
+        alloc_fails = false;
+        TEST_EQ_U(few_count(m), n - want);
+        for (uint32_t k = 0; k < n; k++) {
+            const uint32_t *v = few_get(m, k * 7 + 3);
+            TEST_EQ_U(v != NULL, !picked(k * 7 + 3, &p));
+            if (v) TEST_EQ_U(*v, k);
+        }
+        TEST_STATUS(few_check(m), OHM_OK);
+        free(raw);
+    }
+    TEST_CHECK(scratch_used >= 10); /* the searches through full blocks ran (17 times) */
+}
+
 int main(void)
 {
     RUN(long_cluster_behind_a_hole);
     RUN(without_scratch);
+    RUN(random_long_clusters);
     return test_finish();
 }
