@@ -150,7 +150,7 @@ static inline uint32_t ohm_max_entries(uint32_t ohm_capacity, unsigned ohm_max_l
  * ---------------------------------------------------------------------- */
 
 #define OHM_MAGIC 0x424d484fu /* bytes "OHMB"; byte-swapped it reads "BMHO" */
-#define OHM_FORMAT_VERSION 2u
+#define OHM_FORMAT_VERSION 3u
 #define OHM_BYTE_ORDER_MARK 0x0102u /* reads 0x0201 on the other byte order */
 #define OHM_FLAG_SET 1u             /* the block has no values */
 #define OHM_FLAG_INTERLEAVED 2u     /* each value sits beside its key */
@@ -351,21 +351,25 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, siz
 #define OHM__CAT(a, b) OHM__CAT2(a, b)
 #define OHM__NONE UINT32_MAX /* "no slot" */
 
-/* A used slot's metadata byte: the used bit and the hash's top 7 bits. A
- * free slot's byte is 0, so "free" and "fingerprint differs" are both one
- * byte compare, and a zeroed block is an empty map. */
-static inline uint8_t ohm__tag(uint64_t ohm_hash) { return (uint8_t)(0x80u | (ohm_hash >> 57)); }
-
-/* Overflow tracking: a key homed at `home` and stored `dist` slots later
- * has left its 16-slot run when it lies past the run's last slot; then its
- * class bit is set in the run's overflow byte. The class is 3 hash bits
+/* Metadata bytes (format 3). Slots form aligned groups of 16; a key lives
+ * in its home group (the group of slot hash & (capacity - 1)) or, when
+ * that was full, d >= 1 groups past it. A free slot's byte is 0, so a
+ * zeroed block is an empty map. A key in its home group has 0x80 | the
+ * hash's top 7 bits (its fingerprint); a displaced key has
+ * (min(d, 15) << 3) | class, 0x08..0x7f, where the class is 3 hash bits
  * (54..56) that neither the home slot (at most the low 31 bits) nor the
- * fingerprint (the top 7) uses. */
-static inline bool ohm__overflows(uint32_t ohm_home, uint32_t ohm_dist)
+ * fingerprint uses. Bytes 0x01..0x07 are never stored. */
+#define OHM__DMAX 15u
+static inline uint8_t ohm__tag(uint64_t ohm_hash) { return (uint8_t)(0x80u | (ohm_hash >> 57)); }
+static inline uint32_t ohm__class(uint64_t ohm_hash) { return (uint32_t)(ohm_hash >> 54) & 7u; }
+static inline uint8_t ohm__dtag(uint64_t ohm_hash, uint32_t ohm_d)
 {
-    return ohm_dist > (OHM_OVF_SLOTS - 1) - (ohm_home & (OHM_OVF_SLOTS - 1));
+    return (uint8_t)(((ohm_d < OHM__DMAX ? ohm_d : OHM__DMAX) << 3) | ohm__class(ohm_hash));
 }
-static inline uint8_t ohm__ovf_bit(uint64_t ohm_hash) { return (uint8_t)(1u << ((ohm_hash >> 54) & 7)); }
+/* Each group has a class byte: bit c is set when a key homed in the group
+ * with class c is stored outside it, so a lookup that does not find its
+ * key in the home group stops there unless its class bit is set. */
+static inline uint8_t ohm__ovf_bit(uint64_t ohm_hash) { return (uint8_t)(1u << ohm__class(ohm_hash)); }
 
 /* The default hash for integer keys: _Generic (in C++, overloads at the end
  * of this header) picks a widening that never changes the value's meaning,
@@ -410,11 +414,12 @@ static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__b
 {
     __m128i ohm_g = _mm_loadu_si128((const __m128i *)(const void *)ohm_p);
     *ohm_match = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_set1_epi8((char)ohm_tag)));
-    *ohm_empty = ~(uint32_t)_mm_movemask_epi8(ohm_g) & 0xffffu; /* used bytes have the top bit */
+    *ohm_empty = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_setzero_si128()));
 }
 static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
 {
-    return (uint32_t)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)ohm_p));
+    __m128i ohm_g = _mm_loadu_si128((const __m128i *)(const void *)ohm_p);
+    return ~(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_setzero_si128())) & 0xffffu;
 }
 static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b); }
 #elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(OHM_NO_SIMD)
@@ -430,9 +435,12 @@ static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__b
 {
     uint8x8_t ohm_g = vld1_u8(ohm_p);
     *ohm_match = ohm__neon_bits(vceq_u8(ohm_g, vdup_n_u8(ohm_tag)));
-    *ohm_empty = ~ohm__neon_bits(ohm_g) & 0x8080808080808080u;
+    *ohm_empty = ohm__neon_bits(vceq_u8(ohm_g, vdup_n_u8(0)));
 }
-static inline ohm__bits ohm__group_used(const uint8_t *ohm_p) { return ohm__neon_bits(vld1_u8(ohm_p)); }
+static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
+{
+    return ~ohm__neon_bits(vceq_u8(vld1_u8(ohm_p), vdup_n_u8(0))) & 0x8080808080808080u;
+}
 static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b) >> 3; }
 #else
 #define OHM__GROUP 8u
@@ -447,20 +455,76 @@ static inline uint64_t ohm__load_le64(const uint8_t *ohm_p)
 #endif
     return ohm_v;
 }
+/* 0x80 in each byte of w that is 0, exactly (no false positives). */
+static inline uint64_t ohm__swar_zero(uint64_t ohm_w)
+{
+    const uint64_t ohm_lo7 = 0x7f7f7f7f7f7f7f7fu;
+    return ~(((ohm_w & ohm_lo7) + ohm_lo7) | ohm_w | ohm_lo7);
+}
 static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
 {
-    const uint64_t ohm_lo7 = 0x7f7f7f7f7f7f7f7fu, ohm_hi = 0x8080808080808080u;
     uint64_t ohm_w = ohm__load_le64(ohm_p);
-    uint64_t ohm_x = ohm_w ^ (0x0101010101010101u * ohm_tag);
-    *ohm_match = ~(((ohm_x & ohm_lo7) + ohm_lo7) | ohm_x | ohm_lo7); /* exact: 0x80 where x's byte is 0 */
-    *ohm_empty = ~ohm_w & ohm_hi;
+    *ohm_match = ohm__swar_zero(ohm_w ^ (0x0101010101010101u * ohm_tag));
+    *ohm_empty = ohm__swar_zero(ohm_w);
 }
 static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
 {
-    return ohm__load_le64(ohm_p) & 0x8080808080808080u;
+    return ~ohm__swar_zero(ohm__load_le64(ohm_p)) & 0x8080808080808080u;
 }
 static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b) >> 3; }
 #endif
+/* Masks over one 16-slot group of format 3 (bit j: slot j), the same on
+ * every architecture: the slots whose byte is v, and the displaced slots
+ * whose distance code is at least lo >> 3 (bytes lo..0x7f; lo 0x08..0x78). */
+#if defined(__SSE2__) && !defined(OHM_NO_SIMD)
+static inline uint32_t ohm__g16_eq(const uint8_t *ohm_p, uint8_t ohm_v)
+{
+    __m128i ohm_g = _mm_loadu_si128((const __m128i *)(const void *)ohm_p);
+    return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_set1_epi8((char)ohm_v)));
+}
+static inline uint32_t ohm__g16_ge(const uint8_t *ohm_p, uint8_t ohm_lo)
+{
+    __m128i ohm_g = _mm_loadu_si128((const __m128i *)(const void *)ohm_p); /* signed: used home bytes are < 0 */
+    return (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(ohm_g, _mm_set1_epi8((char)(ohm_lo - 1))));
+}
+#elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(OHM_NO_SIMD)
+static inline uint32_t ohm__neon_m16(uint8x16_t ohm_sel)
+{
+    static const uint8_t ohm_w[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+    uint8x16_t ohm_b = vandq_u8(ohm_sel, vld1q_u8(ohm_w));
+    return (uint32_t)vaddv_u8(vget_low_u8(ohm_b)) | ((uint32_t)vaddv_u8(vget_high_u8(ohm_b)) << 8);
+}
+static inline uint32_t ohm__g16_eq(const uint8_t *ohm_p, uint8_t ohm_v)
+{
+    return ohm__neon_m16(vceqq_u8(vld1q_u8(ohm_p), vdupq_n_u8(ohm_v)));
+}
+static inline uint32_t ohm__g16_ge(const uint8_t *ohm_p, uint8_t ohm_lo)
+{
+    return ohm__neon_m16(vcgeq_s8(vreinterpretq_s8_u8(vld1q_u8(ohm_p)), vdupq_n_s8((int8_t)ohm_lo)));
+}
+#else
+/* 0x80 bytes of a word (byte i: slot i) as 8 bits. */
+static inline uint32_t ohm__swar_m8(uint64_t ohm_x) { return (uint32_t)(((ohm_x >> 7) * 0x0102040810204080u) >> 56); }
+static inline uint32_t ohm__g16_eq(const uint8_t *ohm_p, uint8_t ohm_v)
+{
+    uint64_t ohm_b = 0x0101010101010101u * ohm_v;
+    return ohm__swar_m8(ohm__swar_zero(ohm__load_le64(ohm_p) ^ ohm_b)) |
+           ohm__swar_m8(ohm__swar_zero(ohm__load_le64(ohm_p + 8) ^ ohm_b)) << 8;
+}
+static inline uint32_t ohm__g16_ge(const uint8_t *ohm_p, uint8_t ohm_lo)
+{
+    /* (byte | 0x80) - lo never borrows from the next byte; its top bit is
+     * set when the byte's low 7 bits are >= lo, and the byte's own top bit
+     * must be clear */
+    const uint64_t ohm_hi = 0x8080808080808080u, ohm_l = 0x0101010101010101u * ohm_lo;
+    uint64_t ohm_w0 = ohm__load_le64(ohm_p), ohm_w1 = ohm__load_le64(ohm_p + 8);
+    return ohm__swar_m8(((ohm_w0 | ohm_hi) - ohm_l) & ~ohm_w0 & ohm_hi) |
+           ohm__swar_m8(((ohm_w1 | ohm_hi) - ohm_l) & ~ohm_w1 & ohm_hi) << 8;
+}
+#endif
+static inline uint32_t ohm__g16_free(const uint8_t *ohm_p) { return ohm__g16_eq(ohm_p, 0); }
+static inline unsigned ohm__m16_first(uint32_t ohm_m) { return ohm__ctz64(ohm_m); }
+
 /* The free slots of the group at p. */
 static inline ohm__bits ohm__group_free(const uint8_t *ohm_p)
 {

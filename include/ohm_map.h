@@ -432,58 +432,78 @@ static inline void OHM__F(__set_meta)(OHM__N *ohm_m, uint32_t ohm_i, uint8_t ohm
     }
 }
 
-/* The probe. Looks for a key from its home slot (hash & (capacity - 1)),
- * a group of slots at a time, up to the first free slot. Returns the slot
- * holding the key, or OHM__NONE; then *free_slot (when asked) is the first
- * free slot on the way, where the key belongs, or OHM__NONE when the table
- * has no free slot. Keys are compared with OHM_EQ, or with `eq` when it is
- * given (adapted calls); `no_eq` skips comparing (put_new). */
+/* Format 3 geometry (docs/FORMAT.md): slots in aligned groups of 16 (a
+ * table of fewer slots is one group), probed home group first, then the
+ * following groups in order, round the end. */
+#define OHM__GS 16u
+static inline uint32_t OHM__F(__gmask)(const OHM__N *ohm_m)
+{
+    return ohm_m->hdr.capacity >= OHM__GS ? ohm_m->hdr.capacity / OHM__GS - 1 : 0;
+}
+/* The bits of a group mask that are slots of the table. */
+static inline uint32_t OHM__F(__gvalid)(const OHM__N *ohm_m)
+{
+    return ohm_m->hdr.capacity >= OHM__GS ? 0xffffu : (1u << ohm_m->hdr.capacity) - 1;
+}
+static inline uint32_t OHM__F(__home_group)(const OHM__N *ohm_m, uint64_t ohm_hash)
+{
+    return ((uint32_t)ohm_hash & (ohm_m->hdr.capacity - 1)) / OHM__GS;
+}
+/* How many groups past its home group the displaced key in slot s lies:
+ * its distance code, or from its hash when the code is 15 ("15 or more"). */
+static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s, uint64_t *ohm_hash_out)
+{
+    uint32_t ohm_code = OHM__F(__meta)(ohm_m)[ohm_s] >> 3;
+    if (ohm_code < OHM__DMAX) return ohm_code;
+    uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_s));
+    if (ohm_hash_out) *ohm_hash_out = ohm_h;
+    return (ohm_s / OHM__GS - OHM__F(__home_group)(ohm_m, ohm_h)) & OHM__F(__gmask)(ohm_m);
+}
+
+/* The probe. Looks for a key in its home group, then, when the home group
+ * is full and the key's class bit is set there, in the following groups
+ * (among the keys whose byte carries that distance and class) up to the
+ * first group with a free slot. Returns the slot holding the key, or
+ * OHM__NONE; then *free_slot (when asked) is the slot where the key
+ * belongs (the lowest free slot of the first group with one), or
+ * OHM__NONE when the table has no free slot. Keys are compared with
+ * OHM_EQ, or with `eq` when it is given (adapted calls); `no_eq` skips
+ * comparing (put_new). */
 static inline uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
                                        OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx,
                                        bool ohm_no_eq, uint32_t *ohm_free_slot)
 {
-    uint32_t ohm_cap = ohm_m->hdr.capacity;
     if (ohm_free_slot) *ohm_free_slot = OHM__NONE;
-    if (ohm_cap == 0) return OHM__NONE;
-    uint32_t ohm_mask = ohm_cap - 1, ohm_pos = (uint32_t)ohm_hash & ohm_mask;
-    uint8_t ohm_tag = ohm__tag(ohm_hash);
+    if (ohm_m->hdr.capacity == 0) return OHM__NONE;
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash);
+    uint32_t ohm_valid = OHM__F(__gvalid)(ohm_m);
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    /* A lookup may stop once it has searched the home slot's run (the
-     * `run_left` slots after home) when no key of its class overflowed the
-     * run. Only insertion needs the free slot beyond. */
-    uint32_t ohm_home = ohm_pos, ohm_run_left = (OHM_OVF_SLOTS - 1) - (ohm_pos & (OHM_OVF_SLOTS - 1));
-    /* Reading a group at pos never passes the mirror, and `seen` bounds a
-     * full table's probe to one lap. */
-    for (uint32_t ohm_seen = 0; ohm_seen < ohm_cap; ohm_seen += OHM__GROUP) {
-        ohm__bits ohm_match, ohm_empty;
-        ohm__group_scan(ohm_meta + ohm_pos, ohm_tag, &ohm_match, &ohm_empty);
-        if (!ohm_no_eq) {
-            /* A match past the group's first free slot belongs to another
-             * cluster and cannot be the key; comparing it (rare) is cheaper
-             * than masking it off, which costs an unpredictable branch. */
-            for (; ohm_match; ohm_match = ohm__bits_drop_first(ohm_match)) {
-                uint32_t ohm_s = (ohm_pos + ohm__bits_first(ohm_match)) & ohm_mask;
+    uint8_t ohm_tag = ohm__tag(ohm_hash);
+    bool ohm_passed = ohm_gm != 0 && (OHM__F(__ovf)(ohm_m)[ohm_g] & ohm__ovf_bit(ohm_hash));
+    for (uint32_t ohm_j = 0; ohm_j <= ohm_gm; ohm_j++) {
+        uint32_t ohm_base = ((ohm_g + ohm_j) & ohm_gm) * OHM__GS;
+        uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
+        if (!ohm_no_eq && (ohm_j == 0 || ohm_passed)) {
+            uint32_t ohm_match = ohm__g16_eq(ohm_meta + ohm_base, ohm_j ? ohm__dtag(ohm_hash, ohm_j) : ohm_tag) & ohm_valid;
+            for (; ohm_match; ohm_match &= ohm_match - 1) {
+                uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_match);
                 const OHM__K *ohm_k = OHM__F(__key_in)(ohm_kb, ohm_s);
                 if (ohm_eq ? ohm_eq(ohm_probe, ohm_k, ohm_ctx) : OHM__F(__eq)(ohm_m, ohm_k, ohm_key)) return ohm_s;
             }
         }
-        if (ohm_empty) {
-            if (ohm_free_slot) *ohm_free_slot = (ohm_pos + ohm__bits_first(ohm_empty)) & ohm_mask;
+        if (ohm_free) {
+            if (ohm_free_slot) *ohm_free_slot = ohm_base + ohm__m16_first(ohm_free);
             return OHM__NONE;
         }
-        if (ohm_free_slot == NULL && ohm_cap >= OHM_OVF_SLOTS && ohm_seen <= ohm_run_left &&
-            ohm_seen + OHM__GROUP > ohm_run_left &&
-            !(OHM__F(__ovf)(ohm_m)[ohm_home / OHM_OVF_SLOTS] & ohm__ovf_bit(ohm_hash)))
-            return OHM__NONE; /* the run is searched and nothing overflowed it */
-        ohm_pos = (ohm_pos + OHM__GROUP) & ohm_mask;
+        if (!ohm_passed && ohm_free_slot == NULL) return OHM__NONE; /* no key of its class left home */
     }
     return OHM__NONE;
 }
 
 /* Find the key or claim a slot for it: OHM_FOUND with its slot, OHM_OK with
  * a new slot whose metadata is set and counted (the caller stores the key
- * and value), or OHM_FULL with nothing changed. */
+ * and value), or OHM_FULL with nothing changed. Never moves an entry. */
 static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
                                          OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx,
                                          bool ohm_no_eq, uint32_t *ohm_slot)
@@ -495,10 +515,10 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
         return OHM_FOUND;
     }
     if (ohm_m->hdr.count >= ohm_m->hdr.max_entries || ohm_free_slot == OHM__NONE) return OHM_FULL;
-    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_home = (uint32_t)ohm_hash & (ohm_cap - 1);
-    if (ohm_cap >= OHM_OVF_SLOTS && ohm__overflows(ohm_home, (ohm_free_slot - ohm_home) & (ohm_cap - 1)))
-        OHM__F(__ovf)(ohm_m)[ohm_home / OHM_OVF_SLOTS] |= ohm__ovf_bit(ohm_hash);
-    OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm__tag(ohm_hash));
+    uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash);
+    uint32_t ohm_d = (ohm_free_slot / OHM__GS - ohm_g) & OHM__F(__gmask)(ohm_m);
+    if (ohm_d) OHM__F(__ovf)(ohm_m)[ohm_g] |= ohm__ovf_bit(ohm_hash);
+    OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm_d ? ohm__dtag(ohm_hash, ohm_d) : ohm__tag(ohm_hash));
     ohm_m->hdr.count++;
     ohm_m->hdr.stamp++;
     *ohm_slot = ohm_free_slot;
@@ -531,55 +551,105 @@ static inline OHM__KV OHM__F(__kv_at)(const OHM__N *ohm_m, uint32_t ohm_s)
     return ohm_kv;
 }
 
-/* Remove the entry in slot i by backward shift (Knuth 6.4, Algorithm R):
- * each later entry of the cluster whose home is not cyclically in (i, j]
- * moves back into the hole, so the table is as if the key had never been
- * inserted. Bounded by two laps even on a damaged block.
- *
- * Overflow bytes: every entry that overflows a run from i's run up to (not
- * including) the run holding the cluster's end lies in the part of the
- * cluster after i, which the shift visits; so those bytes are cleared and
- * rebuilt from the entries as they end up. Bytes of earlier runs keep
- * their bits (a bit with no key left behind only costs a longer probe). */
+/* Clear class bit c of home group g unless a key of that home and class
+ * is still displaced: such a key lies, by invariant I (docs/FORMAT.md),
+ * before the first group after g with a free slot. `hole` is a group
+ * whose free slot does not end the search (a removal is still filling
+ * it); OHM__NONE for none. */
+static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t ohm_c, uint32_t ohm_hole)
+{
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    for (uint32_t ohm_j = 1; ohm_j <= ohm_gm; ohm_j++) {
+        uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
+        const uint8_t *ohm_p = ohm_meta + ohm_y * OHM__GS;
+        if (ohm_j < OHM__DMAX) {
+            if (ohm__g16_eq(ohm_p, (uint8_t)((ohm_j << 3) | ohm_c))) return;
+        } else {
+            for (uint32_t ohm_u = ohm__g16_eq(ohm_p, (uint8_t)((OHM__DMAX << 3) | ohm_c)); ohm_u; ohm_u &= ohm_u - 1) {
+                uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_y * OHM__GS + ohm__m16_first(ohm_u)));
+                if (OHM__F(__home_group)(ohm_m, ohm_h) == ohm_g) return;
+            }
+        }
+        if (ohm__g16_free(ohm_p) && ohm_y != ohm_hole) break;
+    }
+    OHM__F(__ovf)(ohm_m)[ohm_g] &= (uint8_t)~(1u << ohm_c);
+}
+
+/* After slot s of group x, which was full, became free: a group-level
+ * backward shift. The nearest later group holding a key whose probe
+ * passes x gives its lowest such key to s; its slot is the next hole,
+ * and so on while the group that gave was full. Keeps invariant I: no
+ * key's probe passes a group with a free slot. Bounded by a lap of
+ * groups a step and a lap of steps, even on a damaged block. */
+static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
+{
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
+    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    for (uint32_t ohm_steps = 0; ohm_steps <= ohm_gm; ohm_steps++) {
+        uint32_t ohm_t = OHM__NONE, ohm_y = ohm_x, ohm_newd = 0, ohm_yfree = 0;
+        uint64_t ohm_h = 0;
+        bool ohm_hashed = false;
+        for (uint32_t ohm_k = 1; ohm_k <= ohm_gm; ohm_k++) {
+            ohm_y = (ohm_x + ohm_k) & ohm_gm;
+            const uint8_t *ohm_p = ohm_meta + ohm_y * OHM__GS;
+            ohm_yfree = ohm__g16_free(ohm_p);
+            /* a byte of code >= k: its probe passes x */
+            for (uint32_t ohm_u = ohm__g16_ge(ohm_p, (uint8_t)((ohm_k < OHM__DMAX ? ohm_k : OHM__DMAX) << 3)); ohm_u;
+                 ohm_u &= ohm_u - 1) {
+                uint32_t ohm_c2 = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
+                uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_c2, &ohm_h);
+                if (ohm_d >= ohm_k) {
+                    ohm_t = ohm_c2;
+                    ohm_newd = ohm_d - ohm_k;
+                    ohm_hashed = ohm_d >= OHM__DMAX;
+                    break;
+                }
+            }
+            if (ohm_t != OHM__NONE || ohm_yfree) break; /* nothing passes a group with room */
+        }
+        if (ohm_t == OHM__NONE) return;
+        uint8_t ohm_tg = ohm_meta[ohm_t];
+        if (ohm_newd == 0 || ohm_newd >= OHM__DMAX) {
+            if (!ohm_hashed) ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_t));
+            ohm_tg = ohm_newd ? ohm__dtag(ohm_h, ohm_newd) : ohm__tag(ohm_h);
+        } else {
+            ohm_tg = (uint8_t)((ohm_newd << 3) | (ohm_tg & 7));
+        }
+        *OHM__F(__key_in)(ohm_kb, ohm_s) = *OHM__F(__key_in)(ohm_kb, ohm_t);
+        OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_s) = *OHM__F(__val)(ohm_m, ohm_t);)
+        OHM__F(__set_meta)(ohm_m, ohm_s, ohm_tg);
+        OHM__F(__set_meta)(ohm_m, ohm_t, 0);
+        /* It went home: its class bit may be the last of its kind (the hole
+         * in y is the one place where I does not hold yet). */
+        if (ohm_newd == 0) OHM__F(__recompute)(ohm_m, ohm_x, ohm__class(ohm_h), ohm_yfree ? OHM__NONE : ohm_y);
+        if (ohm_yfree) return; /* y had room before: nothing passes it */
+        ohm_s = ohm_t;
+        ohm_x = ohm_y;
+    }
+}
+
+/* Remove the entry in slot i: its byte is cleared and, when its group was
+ * full, keys that passed the group are pulled back (N__pull); then, when
+ * the entry was displaced, its home's class bit is recomputed. Entries
+ * move only towards their homes. */
 static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
 {
-    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_mask = ohm_cap - 1;
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    bool ohm_tracks = ohm_cap >= OHM_OVF_SLOTS;
-    if (ohm_tracks) {
-        uint32_t ohm_end = OHM__NONE; /* the cluster's first free slot after i */
-        for (uint32_t ohm_d = 1; ohm_d < ohm_cap && ohm_end == OHM__NONE; ohm_d += OHM__GROUP) {
-            ohm__bits ohm_free_bits = ohm__group_free(ohm_meta + ((ohm_i + ohm_d) & ohm_mask));
-            if (ohm_free_bits && ohm_d + ohm__bits_first(ohm_free_bits) < ohm_cap)
-                ohm_end = (ohm_i + ohm_d + ohm__bits_first(ohm_free_bits)) & ohm_mask;
-        }
-        if (ohm_end != OHM__NONE) {
-            uint32_t ohm_runs = ohm_cap / OHM_OVF_SLOTS, ohm_last = ohm_end / OHM_OVF_SLOTS;
-            for (uint32_t ohm_r = ohm_i / OHM_OVF_SLOTS; ohm_r != ohm_last; ohm_r = (ohm_r + 1) & (ohm_runs - 1)) ohm_ovf[ohm_r] = 0;
-        }
-    }
-    uint32_t ohm_j = ohm_i;
-    for (uint64_t ohm_step = 0; ohm_step < 2 * (uint64_t)ohm_cap; ohm_step++) {
-        ohm_j = (ohm_j + 1) & ohm_mask;
-        if (ohm_meta[ohm_j] == 0 || ohm_j == ohm_i) break;
-        uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_j));
-        uint32_t ohm_home = (uint32_t)ohm_h & ohm_mask, ohm_at = ohm_j;
-        if (((ohm_j - ohm_home) & ohm_mask) >= ((ohm_j - ohm_i) & ohm_mask)) {
-            *OHM__F(__key_in)(ohm_kb, ohm_i) = *OHM__F(__key_in)(ohm_kb, ohm_j);
-            OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_i) = *OHM__F(__val)(ohm_m, ohm_j);)
-            OHM__F(__set_meta)(ohm_m, ohm_i, ohm_meta[ohm_j]);
-            ohm_at = ohm_i;
-            ohm_i = ohm_j;
-        }
-        if (ohm_tracks) /* branch-free: whether it overflows is unpredictable */
-            ohm_ovf[ohm_home / OHM_OVF_SLOTS] |=
-                (uint8_t)(ohm__ovf_bit(ohm_h) & (0u - (unsigned)ohm__overflows(ohm_home, (ohm_at - ohm_home) & ohm_mask)));
-    }
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_x = ohm_i / OHM__GS;
+    uint8_t ohm_b = ohm_meta[ohm_i];
+    uint64_t ohm_h = 0;
+    if (ohm_gm != 0 && !(ohm_b & 0x80)) /* displaced: its home's class bit is recomputed below */
+        ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_i));
+    bool ohm_was_full = ohm_gm != 0 && ohm__g16_free(ohm_meta + ohm_x * OHM__GS) == 0;
     OHM__F(__set_meta)(ohm_m, ohm_i, 0);
     ohm_m->hdr.count--;
     ohm_m->hdr.stamp++;
+    if (ohm_was_full) OHM__F(__pull)(ohm_m, ohm_i, ohm_x);
+    if (ohm_gm != 0 && !(ohm_b & 0x80))
+        OHM__F(__recompute)(ohm_m, OHM__F(__home_group)(ohm_m, ohm_h), ohm__class(ohm_h), OHM__NONE);
 }
 
 /* ========================================================================
@@ -793,6 +863,7 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
 {
     uint32_t ohm_mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    const uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
     uint64_t ohm_h[OHM__AHEAD]; /* the hashes of the lookups in flight */
     for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
@@ -803,11 +874,11 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
         }
         if (ohm_i < ohm_n) {
             uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_i]);
-            uint32_t ohm_home = (uint32_t)ohm_hash & ohm_mask;
+            uint32_t ohm_home = (uint32_t)ohm_hash & ohm_mask & ~(OHM__GS - 1); /* its home group's first slot */
             const char *ohm_k = (const char *)OHM__F(__key_in)(ohm_kb, ohm_home);
             ohm_h[ohm_i % OHM__AHEAD] = ohm_hash;
-            OHM__PREFETCH(ohm_meta + ohm_home);
-            OHM__PREFETCH(ohm_meta + ohm_home + 15); /* the group may cross a line */
+            OHM__PREFETCH(ohm_meta + ohm_home); /* 16 bytes, aligned: one line */
+            OHM__PREFETCH(ohm_ovf + ohm_home / OHM__GS);
             OHM__PREFETCH(ohm_k);
             OHM__PREFETCH(ohm_k + 64);
             OHM__PREFETCH(ohm_k + 128);
@@ -978,33 +1049,33 @@ OHM__API void OHM__F(_clear)(OHM__N *ohm_m)
  * Iteration and bulk removal
  * ====================================================================== */
 
-/* The slot iteration starts at: the one after the first free slot; in a
- * table with no free slot, one that no entry's probe path runs into from
- * the slot before it (the slot after the one filled last is such a slot,
- * so every full table the library makes has one; found in O(capacity) by
- * a downward scan of two laps that keeps the lowest home seen). 0 when
- * there is none (only a damaged block). */
+/* Where walks over the whole table begin (iteration, N_remove_if): the
+ * first slot of a group that no key's probe runs into from the group
+ * before it, so a removal, which moves keys only towards their homes,
+ * never moves one across the start. The group after one with a free slot
+ * (no probe passes a group with room); in a full table, a group boundary
+ * that no probe crosses (every full table the library makes has one: the
+ * group filled last was crossed by none), found in O(capacity). A table
+ * of fewer than 16 slots is one group: slot 0. */
 static inline uint32_t OHM__F(__walk_start)(const OHM__N *ohm_m)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
-    if (ohm_cap == 0) return 0;
-    uint32_t ohm_mask = ohm_cap - 1;
+    if (ohm_cap < OHM__GS) return 0;
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    for (uint32_t ohm_g = 0; ohm_g < ohm_cap; ohm_g += OHM__GROUP) {
-        ohm__bits ohm_free = ohm__group_free(ohm_meta + ohm_g);
-        if (ohm_cap - ohm_g < OHM__GROUP) ohm_free &= ohm__bits_below(ohm_cap - ohm_g);
-        if (ohm_free) return (ohm_g + ohm__bits_first(ohm_free) + 1) & ohm_mask;
-    }
-    /* Linear positions p in [0, 2 cap): slot p & mask, home p - distance.
-     * The slot at p qualifies when every entry at p or later has its home
-     * at p or later. */
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    uint64_t ohm_low = UINT64_MAX;
-    for (uint64_t ohm_p = 2 * (uint64_t)ohm_cap; ohm_p-- > 0;) {
-        uint32_t ohm_i = (uint32_t)ohm_p & ohm_mask;
-        uint32_t ohm_d = (ohm_i - (uint32_t)OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_i))) & ohm_mask;
-        if (ohm_p - ohm_d < ohm_low) ohm_low = ohm_p - ohm_d;
-        if (ohm_p < ohm_cap && ohm_low >= ohm_p) return ohm_i;
+    for (uint32_t ohm_g = 0; ohm_g <= ohm_gm; ohm_g++)
+        if (ohm__g16_free(ohm_meta + ohm_g * OHM__GS)) return ((ohm_g + 1) & ohm_gm) * OHM__GS;
+    /* Linear group positions p in [0, 2 G): group p & gm. The group at p
+     * qualifies when every key at p or later has its home at p or later. */
+    int64_t ohm_low = INT64_MAX; /* a home before position 0 is below 0 */
+    for (int64_t ohm_p = 2 * ((int64_t)ohm_gm + 1); ohm_p-- > 0;) {
+        uint32_t ohm_y = (uint32_t)ohm_p & ohm_gm, ohm_maxd = 0;
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_y * OHM__GS + ohm__m16_first(ohm_u), NULL);
+            if (ohm_d > ohm_maxd) ohm_maxd = ohm_d;
+        }
+        if (ohm_p - ohm_maxd < ohm_low) ohm_low = ohm_p - ohm_maxd;
+        if (ohm_p <= (int64_t)ohm_gm && ohm_low >= ohm_p) return ohm_y * OHM__GS;
     }
     return 0;
 }
@@ -1105,58 +1176,53 @@ OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it)
 }
 
 /* Removal marks: during N_remove_if a doomed entry's metadata byte is
- * this value, which no used (0x80 | fingerprint) or free (0) byte has. */
+ * this value, which no used (0x80 | fingerprint, or 0x08..0x7f) or free
+ * (0) byte has. */
 #define OHM__DOOMED 0x01u
 
-/* N_remove_if's search for the first hole (free slot) at a position in
- * [from, to) of its walk, which begins at slot `start` (a position is an
- * offset from start; every position below `to` has been walked, so a hole
- * there is only ever filled, never made). Positions go in blocks of 16;
- * `next`, when there is scratch, is a union-find over the blocks in which
- * a walked block without a hole points past itself, so no block is read
- * twice after it has filled up (path halving keeps the finds short).
- * Returns `to` when there is no hole. */
-#define OHM__HOLE_BLOCK 16u
-static inline uint32_t OHM__F(__first_hole)(const uint8_t *ohm_meta, uint32_t ohm_start, uint32_t ohm_mask,
-                                             uint32_t ohm_from, uint32_t ohm_to, uint32_t *ohm_next)
+/* N_remove_if's search for the first group with a free slot at a group
+ * position in [from, to) of its walk, which begins at group `start` (a
+ * position counts groups from start; every group below `to` has been
+ * walked, so it only ever fills up). `next`, when there is scratch, is a
+ * union-find in which a walked group that is full points past itself, so
+ * no full group is read twice (path halving keeps the finds short).
+ * Returns `to` when there is none. */
+static inline uint32_t OHM__F(__group_with_room)(const OHM__N *ohm_m, uint32_t ohm_start, uint32_t ohm_from,
+                                                  uint32_t ohm_to, uint32_t *ohm_next)
 {
-    for (uint32_t ohm_b = ohm_from / OHM__HOLE_BLOCK;; ohm_b++) {
-        if (ohm_next)
-            while (ohm_next[ohm_b] != ohm_b) {
-                ohm_next[ohm_b] = ohm_next[ohm_next[ohm_b]];
-                ohm_b = ohm_next[ohm_b];
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    for (uint32_t ohm_q = ohm_from; ohm_q < ohm_to; ohm_q++) {
+        if (ohm_next) {
+            while (ohm_next[ohm_q] != ohm_q) {
+                ohm_next[ohm_q] = ohm_next[ohm_next[ohm_q]];
+                ohm_q = ohm_next[ohm_q];
             }
-        uint32_t ohm_lo = ohm_b * OHM__HOLE_BLOCK, ohm_hi = ohm_lo + OHM__HOLE_BLOCK;
-        if (ohm_lo >= ohm_to) return ohm_to;
-        uint32_t ohm_x = ohm_lo > ohm_from ? ohm_lo : ohm_from;
-        for (; ohm_x < ohm_hi && ohm_x < ohm_to; ohm_x++)
-            if (ohm_meta[(ohm_start + ohm_x) & ohm_mask] == 0) return ohm_x;
-        if (ohm_hi > ohm_to) return ohm_to; /* the block is not all walked yet */
-        if (ohm_next) {                     /* close it if it has no hole before `from` either */
-            for (ohm_x = ohm_lo; ohm_x < ohm_from && ohm_meta[(ohm_start + ohm_x) & ohm_mask] != 0; ohm_x++) {}
-            if (ohm_x >= ohm_from) ohm_next[ohm_b] = ohm_b + 1;
+            if (ohm_q >= ohm_to) break;
         }
+        if (ohm__g16_free(ohm_meta + ((ohm_start + ohm_q) & ohm_gm) * OHM__GS)) return ohm_q;
+        if (ohm_next) ohm_next[ohm_q] = ohm_q + 1;
     }
+    return ohm_to;
 }
 
 /* Remove every entry for which pred(entry, ctx) returns true; returns how
  * many were removed. pred is called exactly once for each entry present at
  * the call, may read the entry and write its value, and must not call into
  * the map. Two passes: the first asks pred and marks; the second walks the
- * table once from a slot after a free one and moves each surviving entry
- * to the first hole of its own probe path (as inserting the survivors in
- * order would), so no entry is shifted more than once. Finding that hole
- * is O(1) but for a survivor whose home lies past the earliest unfilled
- * hole of its cluster; when such a search runs past 32 slots, a table of
- * the blocks of 16 slots known to be full (4 bytes a block, OHM_MALLOC,
- * freed before returning) keeps the searches O(capacity) in all, whatever
- * the layout. Without that memory the search reads the metadata from the
- * entry's home on. */
+ * groups once from a group no probe runs into, frees the marked slots of
+ * each group and moves each displaced key of the group to the first group
+ * of its probe with a free slot, if that comes before (as inserting the
+ * survivors in order would), so no entry moves more than once; then the
+ * class bytes are rebuilt. Finding that group goes through a union-find
+ * of the groups found full (4 bytes a group, OHM_MALLOC, freed before
+ * returning, made at the first search that passes a full group), so the
+ * whole is O(capacity) whatever the layout; without that memory the
+ * search reads the groups from the key's home on. */
 OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *ohm_ctx)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     if (ohm_cap == 0 || ohm_m->hdr.count == 0) return 0;
-    uint32_t ohm_mask = ohm_cap - 1, ohm_start = OHM__F(__walk_start)(ohm_m);
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
     size_t ohm_doomed = 0;
@@ -1166,57 +1232,60 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
             ohm_doomed++;
         }
     if (ohm_doomed == 0) return 0;
-    uint32_t *ohm_next = NULL; /* the union-find of __first_hole, made when first needed */
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_valid = OHM__F(__gvalid)(ohm_m);
+    uint32_t ohm_start = OHM__F(__walk_start)(ohm_m) / OHM__GS;
+    uint32_t *ohm_next = NULL; /* the union-find of __group_with_room, made when first needed */
     bool ohm_asked = false;
-    uint32_t ohm_hole = OHM__NONE; /* earliest unfilled hole (a position) in this cluster */
-    for (uint32_t ohm_p = 0; ohm_p < ohm_cap; ohm_p++) {
-        uint32_t ohm_x = (ohm_start + ohm_p) & ohm_mask;
-        uint8_t ohm_b = ohm_meta[ohm_x];
-        if (ohm_b == 0) {
-            ohm_hole = OHM__NONE; /* a free slot ends the cluster */
-            continue;
-        }
-        if (ohm_b == OHM__DOOMED) {
-            OHM__F(__set_meta)(ohm_m, ohm_x, 0);
-            if (ohm_hole == OHM__NONE) ohm_hole = ohm_p;
-            continue;
-        }
-        if (ohm_hole == OHM__NONE) continue; /* no hole before it: it stays */
-        uint32_t ohm_d = (ohm_x - (uint32_t)OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_x))) & ohm_mask;
-        uint32_t ohm_home = ohm_d <= ohm_p ? ohm_p - ohm_d : 0; /* a position */
-        uint32_t ohm_t = ohm_hole;
-        if (ohm_t < ohm_home) { /* the first hole in [home, p), if any */
-            uint32_t ohm_near = ohm_p - ohm_home > 32 ? ohm_home + 32 : ohm_p;
-            for (ohm_t = ohm_home; ohm_t < ohm_near && ohm_meta[(ohm_start + ohm_t) & ohm_mask] != 0; ohm_t++) {}
-            if (ohm_t == ohm_near && ohm_near < ohm_p) {
-                if (!ohm_asked) {
-                    uint32_t ohm_blocks = (ohm_cap + OHM__HOLE_BLOCK - 1) / OHM__HOLE_BLOCK + 1; /* + a sentinel */
-                    ohm_asked = true;
-                    ohm_next = (uint32_t *)OHM_MALLOC((size_t)ohm_blocks * sizeof(uint32_t));
-                    for (uint32_t ohm_k = 0; ohm_next && ohm_k < ohm_blocks; ohm_k++) ohm_next[ohm_k] = ohm_k;
-                }
-                ohm_t = OHM__F(__first_hole)(ohm_meta, ohm_start, ohm_mask, ohm_near, ohm_p, ohm_next);
+    for (uint32_t ohm_q = 0; ohm_q <= ohm_gm; ohm_q++) {
+        uint32_t ohm_y = (ohm_start + ohm_q) & ohm_gm, ohm_base = ohm_y * OHM__GS;
+        for (uint32_t ohm_u = ohm__g16_eq(ohm_meta + ohm_base, OHM__DOOMED) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1)
+            OHM__F(__set_meta)(ohm_m, ohm_base + ohm__m16_first(ohm_u), 0);
+        if (ohm_gm == 0) break;
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_base, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_u);
+            uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s, NULL);
+            uint32_t ohm_hq = ohm_d <= ohm_q ? ohm_q - ohm_d : 0; /* its home's position */
+            if (ohm_hq + 1 < ohm_q && !ohm_asked && ohm__g16_free(ohm_meta + ((ohm_start + ohm_hq) & ohm_gm) * OHM__GS) == 0) {
+                ohm_asked = true;
+                ohm_next = (uint32_t *)OHM_MALLOC(((size_t)ohm_gm + 2) * sizeof(uint32_t));
+                for (uint32_t ohm_k = 0; ohm_next && ohm_k <= ohm_gm + 1; ohm_k++) ohm_next[ohm_k] = ohm_k;
             }
+            uint32_t ohm_tq = OHM__F(__group_with_room)(ohm_m, ohm_start, ohm_hq, ohm_q, ohm_next);
+            if (ohm_tq >= ohm_q) continue; /* none before it: it stays */
+            uint32_t ohm_tbase = ((ohm_start + ohm_tq) & ohm_gm) * OHM__GS;
+            uint32_t ohm_t = ohm_tbase + ohm__m16_first(ohm__g16_free(ohm_meta + ohm_tbase));
+            uint32_t ohm_newd = ohm_tq - ohm_hq;
+            uint8_t ohm_tg = ohm_meta[ohm_s];
+            if (ohm_newd == 0 || ohm_newd >= OHM__DMAX || ohm_d >= OHM__DMAX) {
+                uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_s));
+                ohm_tg = ohm_newd ? ohm__dtag(ohm_h, ohm_newd) : ohm__tag(ohm_h);
+            } else {
+                ohm_tg = (uint8_t)((ohm_newd << 3) | (ohm_tg & 7));
+            }
+            *OHM__F(__key_in)(ohm_kb, ohm_t) = *OHM__F(__key_in)(ohm_kb, ohm_s);
+            OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_t) = *OHM__F(__val)(ohm_m, ohm_s);)
+            OHM__F(__set_meta)(ohm_m, ohm_t, ohm_tg);
+            OHM__F(__set_meta)(ohm_m, ohm_s, 0);
         }
-        if (ohm_t >= ohm_p) continue; /* none: it stays */
-        uint32_t ohm_y = (ohm_start + ohm_t) & ohm_mask;
-        *OHM__F(__key_in)(ohm_kb, ohm_y) = *OHM__F(__key_in)(ohm_kb, ohm_x);
-        OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_y) = *OHM__F(__val)(ohm_m, ohm_x);)
-        OHM__F(__set_meta)(ohm_m, ohm_y, ohm_b);
-        OHM__F(__set_meta)(ohm_m, ohm_x, 0);
-        if (ohm_t == ohm_hole) /* the next hole: at p at the latest, which is free now */
-            for (ohm_hole++; ohm_meta[(ohm_start + ohm_hole) & ohm_mask] != 0; ohm_hole++) {}
     }
     if (ohm_next) OHM_FREE(ohm_next);
-    /* Entries only moved towards their homes: every overflow bit they need
-     * was set already (bits left without a key only lengthen misses). */
+    /* The class bytes, rebuilt exactly from the keys still displaced. */
+    if (ohm_gm != 0) {
+        uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
+        memset(ohm_ovf, 0, (size_t)ohm_gm + 1);
+        for (uint32_t ohm_y = 0; ohm_y <= ohm_gm; ohm_y++)
+            for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+                uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
+                uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s, NULL);
+                ohm_ovf[(ohm_y - ohm_d) & ohm_gm] |= (uint8_t)(1u << (ohm_meta[ohm_s] & 7));
+            }
+    }
     ohm_m->hdr.count -= (uint32_t)ohm_doomed;
     ohm_m->hdr.stamp++;
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_doomed;
 }
 #undef OHM__DOOMED
-#undef OHM__HOLE_BLOCK
 
 /* ========================================================================
  * Adapted calls: lookup by a probe of another type. `hash` must equal the
@@ -1256,32 +1325,31 @@ OHM__API bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const vo
  * ====================================================================== */
 
 /* The search for keys stored twice, without scratch memory: each entry is
- * compared with the slots of its probe path that hold its metadata byte.
- * Costs the sum of the entries' distances from home, which is bounded here
- * (1024 * capacity + 2^20 slots, else OHM_TOO_COSTLY). Used only when
- * N__check_dups cannot have its scratch memory. */
+ * compared with the slots of its probe (its home group to its own) whose
+ * byte a copy of it would have there. Costs the sum of the entries'
+ * distances from home in groups, which is bounded here (1024 * capacity +
+ * 2^20 groups, else OHM_TOO_COSTLY). Used only when N__check_dups cannot
+ * have its scratch memory. */
 static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m)
 {
-    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_mask = ohm_cap - 1;
+    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_gm = OHM__F(__gmask)(ohm_m), ohm_valid = OHM__F(__gvalid)(ohm_m);
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
     uint64_t ohm_budget = 1024 * (uint64_t)ohm_cap + ((uint64_t)1 << 20);
     for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++) {
         if (ohm_meta[ohm_i] == 0) continue;
         const OHM__K *ohm_key = OHM__F(__key_in)(ohm_kb, ohm_i);
-        uint32_t ohm_dist = (ohm_i - (uint32_t)OHM__F(__hash)(ohm_m, ohm_key)) & ohm_mask;
-        if (ohm_dist > ohm_budget) return OHM_TOO_COSTLY;
-        ohm_budget -= ohm_dist;
-        for (uint32_t ohm_s = (ohm_i - ohm_dist) & ohm_mask, ohm_left = ohm_dist; ohm_left > 0;) {
-            uint32_t ohm_width = ohm_left < OHM__GROUP ? ohm_left : OHM__GROUP;
-            ohm__bits ohm_match, ohm_empty;
-            ohm__group_scan(ohm_meta + ohm_s, ohm_meta[ohm_i], &ohm_match, &ohm_empty);
-            if (ohm_width < OHM__GROUP) ohm_match &= ohm__bits_below(ohm_width);
-            for (; ohm_match; ohm_match = ohm__bits_drop_first(ohm_match))
-                if (OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_kb, (ohm_s + ohm__bits_first(ohm_match)) & ohm_mask), ohm_key))
-                    return OHM_CORRUPT;
-            ohm_s = (ohm_s + ohm_width) & ohm_mask;
-            ohm_left -= ohm_width;
+        uint64_t ohm_h = OHM__F(__hash)(ohm_m, ohm_key);
+        uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_h), ohm_dist = (ohm_i / OHM__GS - ohm_g) & ohm_gm;
+        if (ohm_dist >= ohm_budget) return OHM_TOO_COSTLY;
+        ohm_budget -= ohm_dist + 1;
+        for (uint32_t ohm_j = 0; ohm_j <= ohm_dist; ohm_j++) {
+            uint32_t ohm_base = ((ohm_g + ohm_j) & ohm_gm) * OHM__GS;
+            uint32_t ohm_match = ohm__g16_eq(ohm_meta + ohm_base, ohm_j ? ohm__dtag(ohm_h, ohm_j) : ohm__tag(ohm_h)) & ohm_valid;
+            for (; ohm_match; ohm_match &= ohm_match - 1) {
+                uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_match);
+                if (ohm_s != ohm_i && OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_s), ohm_key)) return OHM_CORRUPT;
+            }
         }
     }
     return OHM_OK;
@@ -1358,37 +1426,40 @@ OHM__API ohm_status OHM__F(_check)(const OHM__N *ohm_m)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     if (ohm_cap == 0) return ohm_m->hdr.count == 0 ? OHM_OK : OHM_CORRUPT;
-    uint32_t ohm_mask = ohm_cap - 1;
+    uint32_t ohm_mask = ohm_cap - 1, ohm_gm = OHM__F(__gmask)(ohm_m), ohm_valid = OHM__F(__gvalid)(ohm_m);
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    const uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
     for (uint32_t ohm_k = 0; ohm_k < OHM_GROUP_MIRROR; ohm_k++)
         if (ohm_meta[ohm_cap + ohm_k] != ohm_meta[ohm_k & ohm_mask]) return OHM_CORRUPT;
-    /* Start the walk just after a free slot so that every run of used
-     * slots is seen whole; a table with no free slot is one run. */
+    /* Walk the groups from the one after a group with a free slot, keeping
+     * the position of the last group with room seen: invariant I says no
+     * key's probe passes it. A full table has no such group. */
     uint32_t ohm_start = 0, ohm_used = 0;
-    bool ohm_has_free = false;
-    for (uint32_t ohm_i = 0; ohm_i < ohm_cap && !ohm_has_free; ohm_i++)
-        if (ohm_meta[ohm_i] == 0) {
-            ohm_start = (ohm_i + 1) & ohm_mask;
-            ohm_has_free = true;
+    bool ohm_has_room = false;
+    for (uint32_t ohm_y = 0; ohm_y <= ohm_gm && !ohm_has_room; ohm_y++)
+        if (ohm__g16_free(ohm_meta + ohm_y * OHM__GS) & ohm_valid) {
+            ohm_start = (ohm_y + 1) & ohm_gm;
+            ohm_has_room = true;
         }
-    uint32_t ohm_run = 0; /* used slots since the last free one */
-    for (uint32_t ohm_n = 0; ohm_n < ohm_cap; ohm_n++) {
-        uint32_t ohm_i = (ohm_start + ohm_n) & ohm_mask;
-        if (ohm_meta[ohm_i] == 0) {
-            ohm_run = 0;
-            continue;
+    int64_t ohm_last_room = -1; /* position of the last group with room */
+    for (uint32_t ohm_q = 0; ohm_q <= ohm_gm; ohm_q++) {
+        uint32_t ohm_y = (ohm_start + ohm_q) & ohm_gm, ohm_base = ohm_y * OHM__GS;
+        uint32_t ohm_used_here = ~ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
+        for (uint32_t ohm_u = ohm_used_here; ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_i = ohm_base + ohm__m16_first(ohm_u);
+            uint8_t ohm_b = ohm_meta[ohm_i];
+            if (ohm_b < 0x08) return OHM_CORRUPT; /* not a byte a slot can hold */
+            ohm_used++;
+            uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_i));
+            uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_h), ohm_d = (ohm_y - ohm_g) & ohm_gm;
+            if (ohm_b != (ohm_d ? ohm__dtag(ohm_h, ohm_d) : ohm__tag(ohm_h))) return OHM_CORRUPT;
+            if (ohm_d == 0) continue;
+            if (!(ohm_ovf[ohm_g] & ohm__ovf_bit(ohm_h))) return OHM_CORRUPT; /* a lookup would stop at home */
+            if (ohm_has_room && (int64_t)ohm_q - (int64_t)ohm_d <= ohm_last_room)
+                return OHM_CORRUPT; /* its probe passes a group with room: a lookup would stop there */
         }
-        if (!(ohm_meta[ohm_i] & 0x80)) return OHM_CORRUPT;
-        ohm_used++;
-        uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_i));
-        if (ohm__tag(ohm_h) != ohm_meta[ohm_i]) return OHM_CORRUPT;
-        uint32_t ohm_home = (uint32_t)ohm_h & ohm_mask, ohm_dist = (ohm_i - ohm_home) & ohm_mask;
-        if (ohm_has_free && ohm_dist > ohm_run) return OHM_CORRUPT; /* crosses a free slot */
-        if (ohm_cap >= OHM_OVF_SLOTS && ohm__overflows(ohm_home, ohm_dist) &&
-            !(OHM__F(__ovf)(ohm_m)[ohm_home / OHM_OVF_SLOTS] & ohm__ovf_bit(ohm_h)))
-            return OHM_CORRUPT; /* a lookup would stop before reaching it */
-        ohm_run++;
+        if (ohm_used_here != ohm_valid) ohm_last_room = ohm_q;
     }
     if (ohm_used != ohm_m->hdr.count || ohm_used > ohm_m->hdr.max_entries) return OHM_CORRUPT;
     return OHM__F(__check_dups)(ohm_m, ohm_used);
