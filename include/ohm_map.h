@@ -1326,10 +1326,12 @@ OHM__API bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const vo
 
 /* The search for keys stored twice, without scratch memory: each entry is
  * compared with the slots of its probe (its home group to its own) whose
- * byte a copy of it would have there. Costs the sum of the entries'
- * distances from home in groups, which is bounded here (1024 * capacity +
- * 2^20 groups, else OHM_TOO_COSTLY). Used only when N__check_dups cannot
- * have its scratch memory. */
+ * byte a copy of it would have there (N_check has seen that every byte is
+ * right for its key and place, so a copy has such a byte; of two copies,
+ * the one farther from home has the other on its probe). Costs a group
+ * read per group of each probe and a compare per matching byte, bounded
+ * here (1024 * capacity + 2^20 in all, else OHM_TOO_COSTLY). Used only
+ * when N__check_dups cannot have its scratch memory. */
 static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_gm = OHM__F(__gmask)(ohm_m), ohm_valid = OHM__F(__gvalid)(ohm_m);
@@ -1341,15 +1343,17 @@ static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m)
         const OHM__K *ohm_key = OHM__F(__key_in)(ohm_kb, ohm_i);
         uint64_t ohm_h = OHM__F(__hash)(ohm_m, ohm_key);
         uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_h), ohm_dist = (ohm_i / OHM__GS - ohm_g) & ohm_gm;
-        if (ohm_dist >= ohm_budget) return OHM_TOO_COSTLY;
-        ohm_budget -= ohm_dist + 1;
         for (uint32_t ohm_j = 0; ohm_j <= ohm_dist; ohm_j++) {
             uint32_t ohm_base = ((ohm_g + ohm_j) & ohm_gm) * OHM__GS;
             uint32_t ohm_match = ohm__g16_eq(ohm_meta + ohm_base, ohm_j ? ohm__dtag(ohm_h, ohm_j) : ohm__tag(ohm_h)) & ohm_valid;
             for (; ohm_match; ohm_match &= ohm_match - 1) {
+                if (ohm_budget == 0) return OHM_TOO_COSTLY;
+                ohm_budget--;
                 uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_match);
                 if (ohm_s != ohm_i && OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_s), ohm_key)) return OHM_CORRUPT;
             }
+            if (ohm_budget == 0) return OHM_TOO_COSTLY;
+            ohm_budget--;
         }
     }
     return OHM_OK;

@@ -60,7 +60,7 @@ hygiene_result hygiene_run(void)
     res.absent_found = hyg_contains(map, 1);
     res.check = hyg_check(map);
     /* Every key sits on the probe path of the home that h(key ^ out)
-     * gives: every slot from that home up to the key's is used. */
+     * gives: every group from that home's group up to the key's is full. */
     res.home_ok = 1;
     for (uint64_t q = 0; q < 900; q++) {
         uint32_t want_home = (uint32_t)h(q * 7 ^ out) & 1023;
@@ -70,8 +70,9 @@ hygiene_result hygiene_run(void)
             break;
         }
         uint32_t at_slot = hyg__slot_of(map, en.key);
-        for (uint32_t sl = want_home; sl != at_slot; sl = (sl + 1) & 1023)
-            if (hyg__meta(map)[sl] == 0) res.home_ok = 0;
+        for (uint32_t gr = want_home / 16; gr != at_slot / 16; gr = (gr + 1) & 63)
+            for (uint32_t sl = gr * 16; sl < gr * 16 + 16; sl++)
+                if (hyg__meta(map)[sl] == 0) res.home_ok = 0;
     }
     for (uint64_t q = 0; q < 900; q += 2) hyg_remove(map, q * 7);
     res.check_after_removal = hyg_check(map);

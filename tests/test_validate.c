@@ -85,9 +85,9 @@ static void set_count(void *p, uint32_t count)
 static uint32_t home_of(uint64_t key, uint32_t cap) { return (uint32_t)ohm_hash_u64(key, 0) & (cap - 1); }
 static uint8_t tag_of(uint64_t key) { return (uint8_t)(0x80u | (ohm_hash_u64(key, 0) >> 57)); }
 
-/* Mark `key` as stored past the end of its home's 16-slot run: the class
- * bit in the run's overflow byte (after the metadata and its mirror), as
- * the map sets it on insert. */
+/* Mark `key` as stored outside its home group: the class bit in the
+ * group's class byte (after the metadata and its mirror), as the map sets
+ * it on insert. */
 static void set_ovf(void *p, uint64_t key)
 {
     uint32_t cap = header_of(p).capacity;
@@ -239,60 +239,96 @@ static void fingerprint_disagrees_with_hash(void)
     }
 }
 
+/* A displaced key's metadata byte: its distance in groups (15: 15 or
+ * more) and its class (docs/FORMAT.md). */
+static uint8_t dtag_of(uint64_t key, uint32_t d)
+{
+    return (uint8_t)(((d < 15 ? d : 15) << 3) | ((ohm_hash_u64(key, 0) >> 54) & 7));
+}
+
+/* The first key from `from` on whose home slot lies in group `g`. */
+static uint32_t key_with_home_group(uint32_t g, uint32_t cap, uint32_t from)
+{
+    uint32_t k = from;
+    while (home_of(k, cap) / 16 != g) k++;
+    return k;
+}
+
 static void entry_cut_off_from_its_home(void)
 {
     for (int sep = 0; sep < 2; sep++) {
         size_t size;
-        void *p = new_map(sep, 16, &size);
-        /* A and B share home slot 3: A in 3, B in 4. */
-        uint32_t a = key_with_home(3, 16, 1), b = key_with_home(3, 16, a + 1);
-        put(sep, p, a);
+        /* Group 1 full of keys homed there; B, homed there too, one group
+         * on, in slot 32. */
+        void *p = new_map(sep, 64, &size);
+        uint32_t k = 0, home_keys[16];
+        for (uint32_t n = 0; n < 16; n++) {
+            k = key_with_home_group(1, 64, k + 1);
+            home_keys[n] = k;
+            TEST_STATUS(put(sep, p, k), OHM_OK);
+        }
+        uint32_t b = key_with_home_group(1, 64, k + 1);
         put(sep, p, b);
-        TEST_EQ_U(key32(p, 4), b);
+        TEST_EQ_U(key32(p, 32), b);
+        TEST_EQ_U(meta_of(p)[32], dtag_of(b, 1));
         EXPECT(sep, p, size, OHM_OK);
-        /* Free A's slot without shifting B back: B is past a free slot. */
-        set_meta(p, 3, 0);
-        set_count(p, 1);
+        /* Free a slot of group 1 without pulling B back: B's probe passes
+         * a group with room, where a lookup stops. */
+        uint32_t a_slot = 16 + 5;
+        uint8_t was = meta_of(p)[a_slot];
+        set_meta(p, a_slot, 0);
+        set_count(p, 16);
         EXPECT(sep, p, size, OHM_CORRUPT);
-        set_meta(p, 3, tag_of(a));
-        set_count(p, 2);
-        /* What remove does instead: B moves home. */
-        TEST_CHECK(rm(sep, p, a));
-        TEST_EQ_U(key32(p, 3), b);
+        set_meta(p, a_slot, was);
+        set_count(p, 17);
+        /* What remove does instead: B moves home, into the freed slot. */
+        TEST_CHECK(rm(sep, p, home_keys[5]));
+        TEST_EQ_U(key32(p, a_slot), b);
+        TEST_EQ_U(meta_of(p)[a_slot], tag_of(b));
+        TEST_EQ_U(meta_of(p)[32], 0);
         EXPECT(sep, p, size, OHM_OK);
-        free(p);
-
-        /* A lone key two slots past its home. */
-        p = new_map(sep, 16, &size);
-        uint32_t c = key_with_home(6, 16, 1);
-        memcpy(key_at(p, 8), &c, 4);
-        set_meta(p, 8, tag_of(c));
-        set_count(p, 1);
+        /* A displaced byte with the wrong distance, or on a key at home. */
+        set_meta(p, a_slot, dtag_of(b, 1));
         EXPECT(sep, p, size, OHM_CORRUPT);
-        set_meta(p, 8, 0); /* the same key at its home is fine */
-        memcpy(key_at(p, 6), &c, 4);
-        set_meta(p, 6, tag_of(c));
+        set_meta(p, a_slot, tag_of(b));
         EXPECT(sep, p, size, OHM_OK);
         free(p);
 
-        /* Around the end: home 15, stored in slot 1; slot 0 free, then
-         * slot 0 holding another key whose home is 15 too. */
-        p = new_map(sep, 16, &size);
-        uint32_t d = key_with_home(15, 16, 1), e = key_with_home(15, 16, d + 1),
-                 f = key_with_home(15, 16, e + 1);
-        put(sep, p, d); /* slot 15 */
-        memcpy(key_at(p, 1), &e, 4);
-        set_meta(p, 1, tag_of(e));
-        set_count(p, 2);
+        /* A lone key two groups past its home group. */
+        p = new_map(sep, 64, &size);
+        uint32_t c = key_with_home_group(0, 64, 1);
+        memcpy(key_at(p, 40), &c, 4);
+        set_meta(p, 40, dtag_of(c, 2));
+        set_ovf(p, c);
+        set_count(p, 1);
         EXPECT(sep, p, size, OHM_CORRUPT);
-        memcpy(key_at(p, 0), &f, 4);
-        set_meta(p, 0, tag_of(f));
-        set_count(p, 3);
-        /* e and f lie past the end of their home's run (15 is its last
-         * slot): without their overflow bits a lookup stops short. */
+        set_meta(p, 40, 0); /* the same key at home is fine */
+        memcpy(key_at(p, 3), &c, 4);
+        set_meta(p, 3, tag_of(c));
+        EXPECT(sep, p, size, OHM_OK);
+        free(p);
+
+        /* Around the end: the last group (3) full of its own keys, e homed
+         * there stored in group 0. Without e's class bit a lookup stops at
+         * home; with a distance code other than 1 it looks elsewhere. */
+        p = new_map(sep, 64, &size);
+        k = 0;
+        for (uint32_t n = 0; n < 16; n++) {
+            k = key_with_home_group(3, 64, k + 1);
+            TEST_STATUS(put(sep, p, k), OHM_OK);
+        }
+        uint32_t e = key_with_home_group(3, 64, k + 1);
+        memcpy(key_at(p, 2), &e, 4);
+        set_meta(p, 2, dtag_of(e, 1));
+        set_count(p, 17);
         EXPECT(sep, p, size, OHM_CORRUPT);
         set_ovf(p, e);
-        set_ovf(p, f);
+        EXPECT(sep, p, size, OHM_OK);
+        set_meta(p, 2, dtag_of(e, 2));
+        EXPECT(sep, p, size, OHM_CORRUPT);
+        set_meta(p, 2, 0x05); /* never a slot's byte */
+        EXPECT(sep, p, size, OHM_CORRUPT);
+        set_meta(p, 2, dtag_of(e, 1));
         EXPECT(sep, p, size, OHM_OK);
         free(p);
     }
@@ -392,7 +428,7 @@ static void overflow_bit_missing(void)
         uint32_t overflowing = 0;
         for (uint32_t s = 0; s < 64; s++) {
             uint32_t k = key32(p, s), home = home_of(k, 64);
-            if (((s - home) & 63) <= 15 - home % 16) continue; /* inside its run */
+            if (s / 16 == home / 16) continue; /* in its home group */
             overflowing++;
             unsigned char bit = (unsigned char)(1u << ((ohm_hash_u64(k, 0) >> 54) & 7));
             TEST_CHECK(ovf[home / 16] & bit);
