@@ -91,13 +91,13 @@ typedef struct ohm_layout {
 /* Metadata bytes mirrored after the last slot so that a probe can read a
  * whole group at any slot without wrapping (see docs/FORMAT.md). */
 #define OHM_GROUP_MIRROR 16u
-/* Slots per overflow byte: each aligned run of 16 slots has one byte whose
- * bits say which classes of keys homed there are stored past its end, so a
- * lookup can stop at the run's end (docs/FORMAT.md). */
+/* Slots per class byte: each aligned group of 16 slots has one byte whose
+ * bits say which classes of keys homed there are stored outside it, so a
+ * lookup can stop at its home group (docs/FORMAT.md). */
 #define OHM_OVF_SLOTS 16u
 
-/* Bytes from the first metadata byte to the end of the overflow bytes: a
- * byte per slot, the mirror, a byte per 16-slot run. */
+/* Bytes from the first metadata byte to the end of the class bytes: a
+ * byte per slot, the mirror, a byte per 16-slot group. */
 static inline uint64_t ohm__meta_len(uint32_t ohm_capacity)
 {
     if (ohm_capacity == 0) return 0;
@@ -540,7 +540,7 @@ static inline ohm__bits ohm__bits_drop_first(ohm__bits ohm_b) { return ohm_b & (
 
 /* Scratch memory: only N_check (and N_validate) allocates, for its search
  * for keys stored twice, and N_remove_if, for its search for holes on
- * tables with long clusters; both free it before returning. Define both
+ * tables with long runs of full groups; both free it before returning. Define both
  * before the first include of ohm.h to use another allocator; an
  * OHM_MALLOC that returns NULL makes them fall back to slower searches
  * (the check's stays bounded). */

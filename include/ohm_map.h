@@ -2,12 +2,13 @@
  * type-specialised relocatable hash map whose hash and equality are inlined.
  *
  * A map lives in one block of memory that you provide: a header, one
- * metadata byte per slot (used bit + 7-bit fingerprint), one overflow byte
- * per 16 slots, then the keys and values (side by side when that adds no
- * padding). Nothing in the block is a pointer, so a memcpy'd, mmap'd or
- * shared copy of the block is the same map at its new address. Capacity is
- * fixed (a power of two); linear probing; backward-shift deletion, so the
- * map never degrades under churn.
+ * metadata byte per slot (a fingerprint, or how far a key lies from its
+ * home), one class byte per 16-slot group, then the keys and values (side
+ * by side when that adds no padding). Nothing in the block is a pointer,
+ * so a memcpy'd, mmap'd or shared copy of the block is the same map at its
+ * new address. Capacity is fixed (a power of two); groups of 16 slots
+ * probed in order; removal pulls displaced keys back group by group, so
+ * the map does not degrade under churn (docs/FORMAT.md, docs/design.md).
  *
  *     #define OHM_NAME imap            // prefix of every generated name
  *     #define OHM_KEY uint32_t
@@ -64,8 +65,9 @@
  * Each one's contract is at its prototype below ("Declarations").
  *
  * Caveats:
- *   - Pointer stability: insertion never moves entries. Removal (backward
- *     shift) may move other entries of the same cluster, so every key or
+ *   - Pointer stability: insertion never moves entries. Removal (a
+ *     group-level backward shift) may move entries of later groups back
+ *     towards their homes, so every key or
  *     value pointer obtained before a removal is invalid after it; clear
  *     invalidates everything. Insertion and removal (other than
  *     N_iter_remove) during an iteration invalidate the iterator; debug
@@ -315,7 +317,8 @@ OHM__API bool OHM__F(_fetch_remove)(OHM__N *ohm_m, OHM__K ohm_key, OHM__KV *ohm_
 OHM__API void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr);
 /* Remove every entry for which pred(entry, ctx) is true, calling pred once
  * for each entry; returns how many it removed. O(capacity) in all (may
- * allocate scratch through OHM_MALLOC on tables with long clusters). */
+ * allocate scratch through OHM_MALLOC on tables with long runs of full
+ * groups). */
 OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *ohm_ctx);
 OHM__API void OHM__F(_clear)(OHM__N *ohm_m);
 
@@ -376,8 +379,8 @@ static inline uint8_t *OHM__F(__meta)(const OHM__N *ohm_m)
 {
     return (uint8_t *)(uintptr_t)ohm_m + sizeof(ohm_header);
 }
-/* The overflow bytes, one per aligned run of OHM_OVF_SLOTS slots, after
- * the metadata mirror; tables smaller than a run have none. */
+/* The class bytes, one per 16-slot group, after the metadata mirror;
+ * tables smaller than a group have none. */
 static inline uint8_t *OHM__F(__ovf)(const OHM__N *ohm_m)
 {
     return OHM__F(__meta)(ohm_m) + ohm_m->hdr.capacity + OHM_GROUP_MIRROR;
@@ -854,9 +857,9 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 #endif
 /* Lookups in a batch: out[i] = N_get_entry(m, keys[i]) for i < n (keys may
  * repeat; out must not overlap keys). Software-pipelined: key i is hashed
- * and the cache lines of its home group's metadata and of the three key
- * lines from its home slot on (and its value, when values have an array of
- * their own) are prefetched OHM__AHEAD lookups before it is probed, so a
+ * and the cache lines of its home group's metadata and class byte and of
+ * the first three key lines of its home group (and its value, when values
+ * have an array of their own) are prefetched OHM__AHEAD lookups before it is probed, so a
  * big table's cache misses overlap instead of following one another. */
 #define OHM__AHEAD 32u
 OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, size_t ohm_n, OHM__ENTRY *ohm_out)
@@ -1104,8 +1107,9 @@ static inline OHM__ITER OHM__F(__iter_from)(const OHM__N *ohm_m, uint32_t ohm_st
     return ohm_it;
 }
 
-/* Every entry once, in slot order from a slot after a free one (wrapping
- * round the end). O(1) unless the table is completely full (then O(C)). */
+/* Every entry once, in slot order from the group after one with a free
+ * slot (wrapping round the end): O(groups read to find it); O(C) when the
+ * table is completely full. */
 OHM__API OHM__ITER OHM__F(_iter_begin)(const OHM__N *ohm_m)
 {
     return OHM__F(__iter_from)(ohm_m, OHM__F(__walk_start)(ohm_m), 0);
@@ -1414,16 +1418,15 @@ static inline ohm_status OHM__F(__check_dups)(const OHM__N *ohm_m, uint32_t ohm_
 }
 
 /* The full invariant check of a map whose header is sound (after
- * N_attach): every metadata byte is 0 or a used byte, the mirror matches,
- * count equals the used slots, every fingerprint matches its key's hash,
- * every entry is reachable from its home slot without crossing a free slot
- * and, when it lies past its home run, that run's overflow byte has its
- * class bit, and no key is stored twice. OHM_OK or OHM_CORRUPT. Reads only
- * the block. O(capacity) time, hashing each key twice, with 16 bytes an
- * entry of scratch memory for the search for keys stored twice (see
- * N__check_dups; without that memory a block whose entries lie very far
- * from home, such as a completely full table of millions of slots, may
- * get OHM_TOO_COSTLY). Keys of one hash (a constant hash, or a crafted
+ * N_attach): the mirror matches, every used slot's byte is exactly the one
+ * its key's hash and place give (fingerprint at home, distance and class
+ * when displaced), every displaced entry's home group has its class bit
+ * and no group with a free slot lies on its probe (invariant I), count
+ * equals the used slots, and no key is stored twice. OHM_OK or
+ * OHM_CORRUPT. Reads only the block. O(capacity) time, hashing each key
+ * twice, with 16 bytes an entry of scratch memory for the search for keys
+ * stored twice (see N__check_dups; without that memory a block whose
+ * entries lie very far from home may get OHM_TOO_COSTLY). Keys of one hash (a constant hash, or a crafted
  * block) are compared at most 1024 * capacity + 2^20 times: past that,
  * OHM_TOO_COSTLY. */
 OHM__API ohm_status OHM__F(_check)(const OHM__N *ohm_m)
