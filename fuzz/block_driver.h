@@ -10,7 +10,8 @@
  *   FZB_TAG            its OHM_TYPE_TAG
  *   FZB_INTERLEAVE     its OHM_INTERLEAVE, or -1 when it keeps the default
  *
- * The harness's own knowledge of the format (fz_expect_attach and the naive
+ * The harness's own knowledge of the format (fz_expect_attach and the
+ * format 3 helpers in fuzz_block.c: groups, tags, class bytes; the naive
  * checker below) is written from docs/FORMAT.md, not taken from ohm.
  */
 
@@ -49,8 +50,12 @@ static int FZB_F(_fzb_cmp)(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The invariants of docs/FORMAT.md, checked the slow and obvious way, for
- * a block whose header passed attach. */
+/* The invariants of docs/FORMAT.md (format 3), checked the slow and
+ * obvious way, for a block whose header passed attach: the mirror; every
+ * used byte is the home tag of a key in its home group or the exact
+ * distance tag of a displaced one (0x01..0x07 never); a displaced key's
+ * home group has its class bit; no group from a displaced key's home group
+ * up to its own has a free slot (invariant I); count; no key twice. */
 static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
 {
     ohm_header h;
@@ -58,25 +63,30 @@ static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
     uint32_t cap = h.capacity;
     if (cap == 0) return h.count == 0;
     const unsigned char *meta = buf + h.meta_start;
+    const unsigned char *classes = meta + cap + 16;
     for (uint32_t k = 0; k < 16; k++)
         if (meta[cap + k] != meta[k % cap]) return false;
-    uint32_t used = 0;
+    uint32_t ng = fz_groups(cap), used = 0;
+    bool *room = fz_alloc(ng * sizeof(bool));
+    for (uint32_t y = 0; y < ng; y++) room[y] = fz_group_has_room(meta, cap, y);
     FZB_K *sorted = fz_alloc((size_t)cap * sizeof(FZB_K));
     bool ok = true;
     for (uint32_t i = 0; i < cap && ok; i++) {
         if (meta[i] == 0) continue;
+        if (meta[i] < 0x08) ok = false; /* not a byte a slot may hold */
         FZB_K key = *FZB_F(_fzb_keyp)(buf, i);
         uint64_t hash = FZB_HASH(key, h.seed);
-        if (meta[i] != (0x80u | (hash >> 57))) ok = false;
-        uint32_t home = (uint32_t)hash & (cap - 1);
-        for (uint32_t s = home; ok && s != i; s = (s + 1) & (cap - 1))
-            if (meta[s] == 0) ok = false; /* a free slot between home and entry */
-        /* Stored past the end of its home's run: the run's overflow byte
-         * has the key's class bit. */
-        uint32_t dist = (i - home) & (cap - 1);
-        if (fz_ovf_bytes(cap) > 0 && dist > FZ_OVF - 1 - home % FZ_OVF &&
-            !(meta[cap + 16 + home / FZ_OVF] & (1u << ((hash >> 54) & 7))))
-            ok = false;
+        uint32_t g = fz_home_group(cap, hash), y = fz_group_of(cap, i);
+        uint32_t d = (y + ng - g) % ng; /* groups past its home group */
+        if (d == 0) {
+            if (meta[i] != (0x80u | (hash >> 57))) ok = false;
+        } else {
+            uint32_t code = d < 15 ? d : 15, cls = (uint32_t)(hash >> 54) & 7u;
+            if (meta[i] != (code << 3 | cls)) ok = false;
+            if (!(classes[g] & (1u << cls))) ok = false; /* lookups would stop at home */
+            for (uint32_t j = 0; j < d; j++)
+                if (room[(g + j) % ng]) ok = false; /* lookups would stop there */
+        }
         sorted[used++] = key;
     }
     if (ok && used != h.count) ok = false;
@@ -86,6 +96,7 @@ static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
             if (sorted[i] == sorted[i - 1]) ok = false;
     }
     free(sorted);
+    free(room);
     return ok;
 }
 
@@ -131,8 +142,9 @@ static void FZB_F(_fzb_damage_header)(unsigned char *buf, size_t len, const unsi
     FZB_DAMAGE(OHM_BAD_MAGIC, h.magic = 0);
     FZB_DAMAGE(OHM_BAD_ENDIAN, fz_bswap_header(&h));
     FZB_DAMAGE(OHM_BAD_ENDIAN, h.byte_order = 0x0201);
-    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 1); /* the previous format */
-    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 3);
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 2); /* the previous format */
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 1);
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 4);
     FZB_DAMAGE(OHM_BAD_VERSION, h.version = 0);
     FZB_DAMAGE(OHM_BAD_TYPE, h.key_size += 1);
     FZB_DAMAGE(OHM_BAD_TYPE, h.key_align *= 2);
@@ -183,24 +195,42 @@ static void FZB_F(_fzb_damage_header)(unsigned char *buf, size_t len, const unsi
     FZ_REQUIRE(memcmp(buf, orig, len) == 0);
 }
 
-/* Damage the entries; attach still passes, validate must say OHM_CORRUPT. */
+/* Damage the entries; attach still passes, validate must say OHM_CORRUPT.
+ * Each damage breaks one invariant of a valid block and keeps the others
+ * where it can (a moved key gets the byte and class bit of its new place,
+ * a removed or added key the count to match). */
 static void FZB_F(_fzb_damage_entries)(unsigned char *buf, size_t len, const unsigned char *orig)
 {
     ohm_header g;
     memcpy(&g, buf, sizeof g);
-    uint32_t cap = g.capacity, mask = cap - 1;
+    uint32_t cap = g.capacity;
     unsigned char *meta = buf + g.meta_start;
 #define FZB_KEY(i) (*FZB_F(_fzb_keyp)(buf, (i)))
+#define FZB_HASH_AT(i) ((uint64_t)FZB_HASH(FZB_KEY(i), g.seed))
     if (cap == 0) {
         if (g.max_entries > 0) FZB_DAMAGE(OHM_CORRUPT, h.count = 1);
         return;
     }
     /* Restores the metadata, the keys and the header after each damage. */
 #define FZB_RESTORE() memcpy(buf, orig, (size_t)g.total_size)
-    uint32_t used = UINT32_MAX, free_slot = UINT32_MAX;
+    unsigned char *classes = meta + cap + 16; /* capacity >= 16 only */
+    uint32_t ng = fz_groups(cap);
+    /* The first used slot, the first free one, the first key in its home
+     * group, and the displaced key farthest from home (the first of them). */
+    uint32_t used = UINT32_MAX, free_slot = UINT32_MAX, home_key = UINT32_MAX;
+    uint32_t far = UINT32_MAX, far_d = 0;
     for (uint32_t i = 0; i < cap; i++) {
-        if (meta[i] && used == UINT32_MAX) used = i;
-        if (!meta[i] && free_slot == UINT32_MAX) free_slot = i;
+        if (!meta[i]) {
+            if (free_slot == UINT32_MAX) free_slot = i;
+            continue;
+        }
+        if (used == UINT32_MAX) used = i;
+        uint32_t d = (fz_group_of(cap, i) + ng - fz_home_group(cap, FZB_HASH_AT(i))) % ng;
+        if (d == 0 && home_key == UINT32_MAX) home_key = i;
+        if (d > far_d) {
+            far = i;
+            far_d = d;
+        }
     }
     /* A mirror byte that disagrees. */
     meta[cap + (g.count % 16u)] ^= 0x01;
@@ -209,52 +239,89 @@ static void FZB_F(_fzb_damage_entries)(unsigned char *buf, size_t len, const uns
     /* The count, one off either way. */
     if (g.count < g.max_entries) FZB_DAMAGE(OHM_CORRUPT, h.count += 1);
     if (g.count > 0) FZB_DAMAGE(OHM_CORRUPT, h.count -= 1);
-    /* A metadata byte that is neither free nor used. */
+    /* A byte no slot may hold (0x01..0x07), in a free slot (the count
+     * then disagrees too) and in a used one. */
     if (free_slot != UINT32_MAX) {
-        fz_set_meta(meta, cap, free_slot, 0x01);
+        fz_set_meta(meta, cap, free_slot, (uint8_t)(1u + g.count % 7u));
         FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
         FZB_RESTORE();
     }
     if (used != UINT32_MAX) {
-        /* A fingerprint that disagrees with the hash. */
+        fz_set_meta(meta, cap, used, (uint8_t)(1u + (g.seed ^ g.count) % 7u));
+        FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+        FZB_RESTORE();
+        /* A fingerprint (home tag) or class (distance tag) that disagrees
+         * with the hash. */
         fz_set_meta(meta, cap, used, (uint8_t)(meta[used] ^ 0x01));
         FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
         FZB_RESTORE();
-        /* A used byte with its used bit cleared. */
-        fz_set_meta(meta, cap, used, (uint8_t)(meta[used] & 0x7f ? meta[used] & 0x7f : 0x7f));
+    }
+    if (home_key != UINT32_MAX) {
+        /* A key in its home group whose byte lost its top bit: a distance
+         * tag (d >= 1 is wrong here) or a byte no slot may hold. */
+        uint8_t b = (uint8_t)(meta[home_key] & 0x7f);
+        fz_set_meta(meta, cap, home_key, b ? b : 0x7f);
         FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
         FZB_RESTORE();
     }
-    if (used != UINT32_MAX && free_slot != UINT32_MAX && g.count < g.max_entries) {
-        /* The key again, in the free slot that ends its cluster. */
-        uint32_t f = used;
-        while (meta[f]) f = (f + 1) & mask;
+    if (far != UINT32_MAX) {
+        uint64_t hash = FZB_HASH_AT(far);
+        uint32_t home = fz_home_group(cap, hash), code = meta[far] >> 3;
+        /* A displaced key's distance code one off (15 means "15 or more"). */
+        uint32_t other = code == 15 ? 14u : code + 1u;
+        fz_set_meta(meta, cap, far, (uint8_t)(other << 3 | (meta[far] & 7u)));
+        FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+        FZB_RESTORE();
+        /* A displaced key with the home tag. */
+        fz_set_meta(meta, cap, far, fz_byte_for(hash, 0));
+        FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+        FZB_RESTORE();
+        /* Its home group's class byte misses its class bit. */
+        classes[home] = (uint8_t)(classes[home] & ~(1u << ((hash >> 54) & 7u)));
+        FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+        FZB_RESTORE();
+        /* A key on its path removed (count to match), as by a removal
+         * without the backward shift: that group has room now, and a
+         * lookup of the displaced key would stop there. */
+        uint32_t on_path = (home + g.count % far_d) % ng;
+        fz_set_meta(meta, cap, fz_group_start(cap, on_path) + (uint32_t)(g.seed % 16u), 0);
+        FZB_DAMAGE(OHM_CORRUPT, h.count -= 1);
+        FZB_RESTORE();
+    }
+    if (used != UINT32_MAX && g.count < g.max_entries) {
+        /* A key again, where an insertion would put it (its byte and class
+         * bit right, the count to match). */
+        uint64_t hash = FZB_HASH_AT(used);
+        uint32_t home = fz_home_group(cap, hash), f = fz_first_free_from(meta, cap, home);
+        FZ_REQUIRE(f != UINT32_MAX);
+        uint32_t d = (fz_group_of(cap, f) + ng - home) % ng;
         FZB_KEY(f) = FZB_KEY(used);
-        fz_set_meta(meta, cap, f, meta[used]);
+        fz_set_meta(meta, cap, f, fz_byte_for(hash, d));
+        if (d) classes[home] = (uint8_t)(classes[home] | 1u << ((hash >> 54) & 7u));
         FZB_DAMAGE(OHM_CORRUPT, h.count += 1);
         FZB_RESTORE();
-        /* An overflowing entry's run loses its overflow byte. */
-        for (uint32_t i = 0; fz_ovf_bytes(cap) && i < cap; i++) {
-            if (!meta[i]) continue;
-            uint32_t hm = (uint32_t)FZB_HASH(FZB_KEY(i), g.seed) & mask;
-            if (((i - hm) & mask) > FZ_OVF - 1 - hm % FZ_OVF) {
-                meta[cap + 16 + hm / FZ_OVF] = 0;
-                FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
-                FZB_RESTORE();
-                break;
-            }
-        }
-        /* The key moved past that free slot: unreachable from its home. */
-        uint32_t home = (uint32_t)FZB_HASH(FZB_KEY(used), g.seed) & mask, t = (f + 1) & mask;
-        if (meta[t] == 0 && t != home && t != used) {
-            FZB_KEY(t) = FZB_KEY(used);
-            fz_set_meta(meta, cap, t, meta[used]);
-            fz_set_meta(meta, cap, used, 0);
-            FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
-            FZB_RESTORE();
-        }
+    }
+    /* A key moved on to a free slot of a later group (its byte and class
+     * bit made right for it there): the group it left has room now and
+     * lies on its path. */
+    for (uint32_t i = 0; i < cap && ng > 1; i++) {
+        if (!meta[i]) continue;
+        uint64_t hash = FZB_HASH_AT(i);
+        uint32_t home = fz_home_group(cap, hash), d = (fz_group_of(cap, i) + ng - home) % ng;
+        uint32_t j = d + 1; /* groups past home, before reaching home again */
+        while (j < ng && !fz_group_has_room(meta, cap, (home + j) % ng)) j++;
+        if (j == ng) continue;
+        uint32_t f = fz_first_free_from(meta, cap, (home + j) % ng);
+        FZB_KEY(f) = FZB_KEY(i);
+        fz_set_meta(meta, cap, f, fz_byte_for(hash, j));
+        classes[home] = (uint8_t)(classes[home] | 1u << ((hash >> 54) & 7u));
+        fz_set_meta(meta, cap, i, 0);
+        FZB_F(_fzb_expect)(buf, len, OHM_CORRUPT);
+        FZB_RESTORE();
+        break;
     }
 #undef FZB_RESTORE
+#undef FZB_HASH_AT
 #undef FZB_KEY
     FZ_REQUIRE(memcmp(buf, orig, len) == 0);
 }
@@ -324,7 +391,7 @@ static void FZB_F(_fzb_reads)(const FZB_N *m, const FZB_F(_fzb_oracle) *o)
         FZ_REQUIRE((uintptr_t)e.key >= keys && off % sig.key_stride == 0 &&
                    off / sig.key_stride < h.capacity);
         uint32_t slot = (uint32_t)(off / sig.key_stride);
-        FZ_REQUIRE(((const unsigned char *)m)[h.meta_start + slot] & 0x80u);
+        FZ_REQUIRE(((const unsigned char *)m)[h.meta_start + slot] != 0);
         FZB_IF_MAP(FZ_REQUIRE((uintptr_t)e.value ==
                               (uintptr_t)m + h.vals_start + slot * sig.val_stride);)
         FZB_F(_entry) g = FZB_F(_get_entry)(m, *e.key);

@@ -14,9 +14,10 @@
  *    specific status (bad magic, byte-swapped, version, type, capacity,
  *    offsets, count, short lengths), restoring it after;
  *  - on a block that validates, damages the entries (mirror, count, a
- *    non-used metadata byte, a fingerprint, a duplicate, an unreachable
- *    entry, a missing overflow bit) and expects OHM_CORRUPT; runs every
- *    read call (adapted get too); rehashes into fresh blocks (bigger, the
+ *    byte no slot may hold, a fingerprint, a home key's byte without its
+ *    top bit, a displaced key's distance code or home tag, a duplicate, a
+ *    missing class bit, unreachable entries) and expects OHM_CORRUPT; runs
+ *    every read call (adapted get too); rehashes into fresh blocks (bigger, the
  *    same, just enough, too small: OHM_FULL leaves the destination
  *    byte-identical); then runs
  *    write calls (put, put_new of absent keys, remove, get_or_put, fetch_*,
@@ -48,11 +49,56 @@
 /* The format, as docs/FORMAT.md states it. */
 #define FZ_HEADER_SIZE 96u
 _Static_assert(sizeof(ohm_header) == FZ_HEADER_SIZE, "docs/FORMAT.md: the header is 96 bytes");
-/* Overflow bytes: one per aligned run of 16 slots (capacity >= 16), after
- * the mirror; bit (hash >> 54) & 7 of a run's byte is set when a key homed
- * in the run is stored past its last slot. */
-#define FZ_OVF 16u
-static uint32_t fz_ovf_bytes(uint32_t cap) { return cap >= FZ_OVF ? cap / FZ_OVF : 0; }
+/* Format 3. Slots form aligned groups of FZ_GROUP (group y: slots
+ * 16y..16y+15); a table of fewer slots is one group of `capacity` slots.
+ * A key's home group is (hash & (capacity - 1)) / 16; its probe visits the
+ * home group, then the following groups, round the end. Metadata byte of a
+ * slot: 0 free; 0x80 | (hash >> 57) for a key in its home group;
+ * (min(d, 15) << 3) | class for a key d >= 1 groups past its home group,
+ * where class = (hash >> 54) & 7 (0x08..0x7f); 0x01..0x07 never.
+ * Class bytes: one per group (capacity >= 16), after the mirror; bit c of
+ * group g's byte is set when a key homed in g with class c is stored
+ * outside g (more bits may be set, none may be missing). */
+#define FZ_GROUP 16u
+static uint32_t fz_class_bytes(uint32_t cap) { return cap >= FZ_GROUP ? cap / FZ_GROUP : 0; }
+/* The number of groups (a table below 16 slots, or of 16, is one). */
+static uint32_t fz_groups(uint32_t cap) { return cap >= FZ_GROUP ? cap / FZ_GROUP : 1; }
+/* The group of slot i, and the home group of a hash. */
+static uint32_t fz_group_of(uint32_t cap, uint32_t i) { return cap >= FZ_GROUP ? i / FZ_GROUP : 0; }
+static uint32_t fz_home_group(uint32_t cap, uint64_t hash)
+{
+    return fz_group_of(cap, (uint32_t)hash & (cap - 1));
+}
+/* The byte of a key with `hash` stored d groups past its home group. */
+static uint8_t fz_byte_for(uint64_t hash, uint32_t d)
+{
+    if (d == 0) return (uint8_t)(0x80u | (hash >> 57));
+    return (uint8_t)((d < 15 ? d : 15) << 3 | ((hash >> 54) & 7u));
+}
+/* Group y's first slot and its number of slots. */
+static uint32_t fz_group_start(uint32_t cap, uint32_t y)
+{
+    return cap >= FZ_GROUP ? y * FZ_GROUP : 0;
+}
+static uint32_t fz_group_len(uint32_t cap) { return cap >= FZ_GROUP ? FZ_GROUP : cap; }
+/* Whether group y has a free slot. */
+static bool fz_group_has_room(const unsigned char *meta, uint32_t cap, uint32_t y)
+{
+    for (uint32_t k = 0; k < fz_group_len(cap); k++)
+        if (meta[fz_group_start(cap, y) + k] == 0) return true;
+    return false;
+}
+/* A free slot of the first group with one, from group g on (probe order),
+ * or UINT32_MAX. */
+static uint32_t fz_first_free_from(const unsigned char *meta, uint32_t cap, uint32_t g)
+{
+    for (uint32_t j = 0; j < fz_groups(cap); j++) {
+        uint32_t y = (g + j) % fz_groups(cap);
+        for (uint32_t k = 0; k < fz_group_len(cap); k++)
+            if (meta[fz_group_start(cap, y) + k] == 0) return fz_group_start(cap, y) + k;
+    }
+    return UINT32_MAX;
+}
 
 typedef struct fz_sig {
     uint32_t key_size, key_align, val_size, val_align, type_tag;
@@ -72,7 +118,7 @@ static uint64_t fz_align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a
 static fz_layout fz_layout_of(uint32_t cap, const fz_sig *s)
 {
     fz_layout l;
-    uint64_t meta_end = FZ_HEADER_SIZE + (cap ? (uint64_t)cap + 16u : 0u) + fz_ovf_bytes(cap);
+    uint64_t meta_end = FZ_HEADER_SIZE + (cap ? (uint64_t)cap + 16u : 0u) + fz_class_bytes(cap);
     l.meta_start = FZ_HEADER_SIZE;
     if (s->flags & 2u) {
         uint64_t a = s->key_align > s->val_align ? s->key_align : s->val_align;
@@ -124,7 +170,7 @@ static ohm_status fz_expect_attach(const unsigned char *buf, size_t len, const f
     ohm_header h;
     memcpy(&h, buf, sizeof h);
     if (h.byte_order != 0x0102u) return OHM_BAD_ENDIAN;
-    if (h.version != 2) return OHM_BAD_VERSION;
+    if (h.version != 3) return OHM_BAD_VERSION;
     if (h.key_size != s->key_size || h.key_align != s->key_align || h.val_size != s->val_size ||
         h.val_align != s->val_align || h.flags != s->flags || h.type_tag != s->type_tag ||
         h.max_load < 1 || h.max_load > 100 || h.fp_bits != 7 || h.mirror != 16)

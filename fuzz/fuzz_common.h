@@ -48,8 +48,9 @@ static inline void *fz_alloc(size_t size)
 #define FZ_CAT(a, b) FZ_CAT2(a, b)
 
 /* The deliberately colliding hash. Four hash values in all: every key's
- * home is the last or the second-to-last slot of any capacity (so probes
- * wrap around), and there are only two fingerprints (so keys with equal
+ * home is the last or the second-to-last slot of any capacity, so in the
+ * last group (displaced keys wrap round to group 0 and on, every one of
+ * class 7), and there are only two fingerprints (so keys with equal
  * fingerprints are compared). The instantiations that use it carry
  * FZ_COLLIDE_TAG as their type tag. */
 #define FZ_COLLIDE_TAG 0x434f4c4cu /* "COLL" */

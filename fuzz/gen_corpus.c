@@ -1,9 +1,11 @@
 /* gen_corpus.c - writes the seed corpus of the fuzz targets:
  *
  *   corpus/block/  real blocks of the three block_types.h instantiations
- *                  (capacity 0, 1, 16, 64, 256; empty, half full, full;
- *                  seeded, other loads, after churn), some followed by an
- *                  operation stream, and damaged ones (each damage once)
+ *                  (capacity 0, 1, 8, 16, 32, 64, 128, 256, 512; empty,
+ *                  half full, full; seeded, other loads, after churn, keys
+ *                  far from home), some followed by an operation stream,
+ *                  and damaged ones (each damage once; the entry damages
+ *                  break format 3's invariants one at a time)
  *   corpus/ops/    a config byte and an operation stream (fuzz_common.h)
  *
  * Deterministic: the same files every run. Usage (from the repository
@@ -120,8 +122,8 @@ static void damaged(const bm *m)
 #define PUT_HEADER() memcpy(p, &h, sizeof h)
     RESET(); h.magic = 0; PUT_HEADER();
     write_file("block", "dmg_bad_magic", p, size);
-    RESET(); h.version = 1; PUT_HEADER();
-    write_file("block", "dmg_version1", p, size);
+    RESET(); h.version = 2; PUT_HEADER(); /* the previous format */
+    write_file("block", "dmg_version2", p, size);
     RESET(); h.capacity = 24; PUT_HEADER();
     write_file("block", "dmg_capacity24", p, size);
     RESET(); h.count = h.max_entries + 1; PUT_HEADER();
@@ -152,25 +154,97 @@ static void damaged(const bm *m)
     write_file("block", "dmg_mirror", p, size);
     RESET(); h.count -= 1; PUT_HEADER();
     write_file("block", "dmg_count_off", p, size);
-    for (uint32_t i = 0; i < cap; i++)
-        if (p[meta + i] && i >= 16) { /* no mirror copy to keep in step */
-            RESET(); p[meta + i] ^= 1;
-            write_file("block", "dmg_fingerprint", p, size);
-            RESET();
-            uint32_t f = i;
-            while (p[meta + f]) f = (f + 1) & (cap - 1);
-            if (f >= 16) {
-                size_t stride = (h.flags & OHM_FLAG_INTERLEAVED) ? 8u : 4u;
-                memcpy(p + h.keys_start + stride * f, p + h.keys_start + stride * i, 4);
-                p[meta + f] = p[meta + i];
-                h.count += 1;
-                PUT_HEADER();
-                write_file("block", "dmg_duplicate", p, size);
-            }
-            break;
-        }
 #undef RESET
 #undef PUT_HEADER
+    free(p);
+}
+
+/* Format 3 (docs/FORMAT.md): slot i's group, a hash's home group, and the
+ * metadata byte of a key stored d groups past its home group. */
+static uint32_t group_of(uint32_t cap, uint32_t i) { return cap >= 16 ? i / 16 : 0; }
+static uint32_t groups(uint32_t cap) { return cap >= 16 ? cap / 16 : 1; }
+static uint8_t byte_for(uint64_t hash, uint32_t d)
+{
+    if (d == 0) return (uint8_t)(0x80u | (hash >> 57));
+    return (uint8_t)((d < 15 ? d : 15) << 3 | ((hash >> 54) & 7u));
+}
+
+/* The entry damages of docs/FORMAT.md's invariants, on a map of at least
+ * 16 slots with a displaced key and room for one more: each written only
+ * when validate says OHM_CORRUPT. */
+static void damaged_entries(const bm *m)
+{
+    size_t size = bm_block_size(m);
+    unsigned char *p = block(size);
+    ohm_header h;
+    memcpy(&h, m, sizeof h);
+    uint32_t cap = h.capacity, ng = groups(cap);
+    unsigned char *meta = p + h.meta_start, *classes = meta + cap + 16;
+    size_t stride = (h.flags & OHM_FLAG_INTERLEAVED) ? 8u : 4u;
+#define KEY(i) (p + h.keys_start + stride * (i))
+#define HASH(i) (memcpy(&k, KEY(i), 4), ohm_hash_u64(k, h.seed))
+#define SET(i, v) (meta[(i)] = (v), (i) < 16 ? (void)(meta[cap + (i)] = (v)) : (void)0)
+#define EMIT(name)                                                      \
+    do {                                                                \
+        if (bm_validate(p, size) != OHM_CORRUPT) {                      \
+            fprintf(stderr, "gen_corpus: %s is not corrupt\n", name);   \
+            exit(1);                                                    \
+        }                                                               \
+        write_file("block", name, p, size);                             \
+        memcpy(p, m, size);                                             \
+    } while (0)
+    uint32_t k, disp = UINT32_MAX, home = 0, dist = 0;
+    memcpy(p, m, size);
+    for (uint32_t i = 0; i < cap && disp == UINT32_MAX; i++)
+        if (meta[i] && !(meta[i] & 0x80)) {
+            disp = i;
+            home = group_of(cap, (uint32_t)HASH(i) & (cap - 1));
+            dist = (group_of(cap, i) + ng - home) % ng;
+        }
+    if (disp == UINT32_MAX || h.count >= h.max_entries) {
+        fprintf(stderr, "gen_corpus: no displaced key or no room for the entry damage\n");
+        exit(1);
+    }
+    uint64_t hash = HASH(disp);
+    uint32_t cls = (uint32_t)(hash >> 54) & 7u;
+    for (uint32_t i = 16; i < cap; i++) /* a used byte: one no slot holds, another fingerprint */
+        if (meta[i]) {
+            SET(i, 0x05);
+            EMIT("dmg_invalid_byte");
+            SET(i, (uint8_t)(meta[i] ^ 1));
+            EMIT("dmg_fingerprint");
+            break;
+        }
+    SET(disp, (uint8_t)(meta[disp] + 8)); /* distance code one too high */
+    EMIT("dmg_distance");
+    SET(disp, byte_for(hash, 0));
+    EMIT("dmg_displaced_home_tag");
+    classes[home] &= (uint8_t)~(1u << cls);
+    EMIT("dmg_class_bit");
+    /* A key on its path removed without the backward shift. */
+    SET((home + dist - 1) % ng * 16, 0);
+    h.count -= 1;
+    memcpy(p, &h, sizeof h);
+    EMIT("dmg_unreachable");
+    h.count += 1;
+    /* The key again, where an insertion would put it. */
+    for (uint32_t j = 0, f; j < ng; j++) {
+        uint32_t y = (home + j) % ng;
+        for (f = y * 16; f < y * 16 + 16 && meta[f]; f++) {}
+        if (f == y * 16 + 16) continue;
+        memcpy(KEY(f), KEY(disp), 4);
+        SET(f, byte_for(hash, j));
+        if (j) classes[home] |= (uint8_t)(1u << cls);
+        h.count += 1;
+        memcpy(p, &h, sizeof h);
+        EMIT("dmg_duplicate");
+        h.count -= 1;
+        break;
+    }
+#undef EMIT
+#undef SET
+#undef HASH
+#undef KEY
     free(p);
 }
 
@@ -195,7 +269,7 @@ static void blocks(void)
     emit_block("bm_cap16_full", m, bm_block_size(m), 64);
     free(m);
     m = new_bm(64, 0xfeedfacecafebeefu, 75);
-    for (uint32_t i = 0; i < 400; i++) { /* churn: backward shifts */
+    for (uint32_t i = 0; i < 400; i++) { /* churn: group backward shifts */
         uint32_t k = (uint32_t)next_rand() % 96u;
         if (i % 3 == 2) bm_remove(m, k);
         else bm_put(m, k, i);
@@ -205,6 +279,9 @@ static void blocks(void)
     m = new_bm(64, 99, 0);
     fill_bm(m, 30);
     damaged(m);
+    for (uint32_t i = 0; i < 30; i++) /* 60 of 64: keys displaced, room for one more */
+        bm_put(m, i * 0x9e3779b9u + 1u, i);
+    damaged_entries(m);
     free(m);
     m = new_bm(256, 42, 90);
     fill_bm(m, 230);
@@ -247,6 +324,12 @@ static void blocks(void)
     for (uint32_t i = 0; i < 27; i++) bc_put(c, i * 7, i);
     for (uint32_t i = 0; i < 27; i += 3) bc_remove(c, i * 7);
     emit_block("bc_cap32_load87_removed", c, bc_block_size(c), 32);
+    free(c);
+    /* Every home in the last of 32 groups: keys up to 18 groups from home,
+     * distance codes up to 15 ("15 or more"). */
+    c = new_bc(512, 0);
+    for (uint32_t i = 0; i < 300; i++) bc_put(c, i * 3, i);
+    emit_block("bc_cap512_far", c, bc_block_size(c), 0);
     free(c);
 }
 

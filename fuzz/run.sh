@@ -6,8 +6,9 @@
 # usage: sh fuzz/run.sh SECONDS [TARGET...]
 #
 # Targets: ops, block (the default), and ops_swar, block_swar: the same
-# built with -DOHM_NO_SIMD, so that the portable SWAR group probe (8 slots,
-# used where there is no SSE2 or NEON) is fuzzed on this machine too.
+# built with -DOHM_NO_SIMD, so that the portable SWAR group code (a 16-slot
+# group as two 64-bit words; used where there is no SSE2 or NEON) is fuzzed
+# on this machine too.
 #
 # The committed seeds in fuzz/corpus/T/ are copied into build/fuzz/corpus_T/,
 # which libFuzzer grows; the committed corpus is never written. Crashing
