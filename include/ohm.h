@@ -347,6 +347,18 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, siz
  * are not part of the API).
  * ---------------------------------------------------------------------- */
 
+/* The probe's home-group part is forced inline into every call, where
+ * its constant arguments fold away, and its part past a full home group
+ * is kept out of line, so that a lookup stays small enough for the
+ * compiler to inline into its caller. */
+#if defined(__GNUC__) || defined(__clang__)
+#define OHM__ALWAYS_INLINE static inline __attribute__((always_inline))
+#define OHM__NOINLINE static __attribute__((noinline))
+#else
+#define OHM__ALWAYS_INLINE static inline
+#define OHM__NOINLINE static
+#endif
+
 #define OHM__CAT2(a, b) a##b
 #define OHM__CAT(a, b) OHM__CAT2(a, b)
 #define OHM__NONE UINT32_MAX /* "no slot" */

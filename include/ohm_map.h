@@ -223,11 +223,11 @@ typedef struct OHM__KV {
     OHM__MAP_ONLY(OHM__V value;)
 } OHM__KV;
 
-/* Iteration state. Iteration visits the slots in order from `start`, a
- * slot no probe path runs into from the slot before it (the slot after a
- * free one), so that removal during iteration, which moves entries only
- * towards their homes, never moves an unvisited entry behind the cursor
- * or a visited one ahead of it. */
+/* Iteration state. Iteration visits the slots in order from `start`, the
+ * first slot of a group no probe runs into from the group before it (the
+ * group after one with a free slot), so that removal during iteration,
+ * which moves entries only towards their homes, never moves an unvisited
+ * entry behind the cursor or a visited one ahead of it. */
 typedef struct OHM__ITER {
     const OHM__N *map;
     uint32_t start; /* the slot iteration began at */
@@ -472,34 +472,65 @@ static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s, uint6
  * OHM__NONE when the table has no free slot. Keys are compared with
  * OHM_EQ, or with `eq` when it is given (adapted calls); `no_eq` skips
  * comparing (put_new). */
-static inline uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
-                                       OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx,
-                                       bool ohm_no_eq, uint32_t *ohm_free_slot)
+OHM__NOINLINE uint32_t OHM__F(__probe_far)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                           OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx, bool ohm_no_eq,
+                                           uint32_t *ohm_free_slot);
+
+OHM__ALWAYS_INLINE uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                            OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx, bool ohm_no_eq,
+                                            uint32_t *ohm_free_slot)
+{
+    if (ohm_m->hdr.capacity == 0) {
+        if (ohm_free_slot) *ohm_free_slot = OHM__NONE;
+        return OHM__NONE;
+    }
+    /* The home group: most lookups end here. */
+    uint32_t ohm_base = OHM__F(__home_group)(ohm_m, ohm_hash) * OHM__GS, ohm_valid = OHM__F(__gvalid)(ohm_m);
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    if (!ohm_no_eq) {
+        char *ohm_kb = OHM__F(__key_base)(ohm_m);
+        for (uint32_t ohm_match = ohm__g16_eq(ohm_meta + ohm_base, ohm__tag(ohm_hash)) & ohm_valid; ohm_match;
+             ohm_match &= ohm_match - 1) {
+            uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_match);
+            const OHM__K *ohm_k = OHM__F(__key_in)(ohm_kb, ohm_s);
+            if (ohm_eq ? ohm_eq(ohm_probe, ohm_k, ohm_ctx) : OHM__F(__eq)(ohm_m, ohm_k, ohm_key)) return ohm_s;
+        }
+    }
+    uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
+    if (ohm_free) {
+        if (ohm_free_slot) *ohm_free_slot = ohm_base + ohm__m16_first(ohm_free);
+        return OHM__NONE;
+    }
+    return OHM__F(__probe_far)(ohm_m, ohm_hash, ohm_key, ohm_eq, ohm_probe, ohm_ctx, ohm_no_eq, ohm_free_slot);
+}
+
+/* The probe past a full home group. */
+OHM__NOINLINE uint32_t OHM__F(__probe_far)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                           OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx, bool ohm_no_eq,
+                                           uint32_t *ohm_free_slot)
 {
     if (ohm_free_slot) *ohm_free_slot = OHM__NONE;
-    if (ohm_m->hdr.capacity == 0) return OHM__NONE;
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash);
-    uint32_t ohm_valid = OHM__F(__gvalid)(ohm_m);
+    if (ohm_gm == 0) return OHM__NONE;
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    uint8_t ohm_tag = ohm__tag(ohm_hash);
-    bool ohm_passed = ohm_gm != 0 && (OHM__F(__ovf)(ohm_m)[ohm_g] & ohm__ovf_bit(ohm_hash));
-    for (uint32_t ohm_j = 0; ohm_j <= ohm_gm; ohm_j++) {
+    /* Keys of its class may lie further on only when its class bit is set. */
+    bool ohm_passed = (OHM__F(__ovf)(ohm_m)[ohm_g] & ohm__ovf_bit(ohm_hash)) != 0;
+    if (!ohm_passed && ohm_free_slot == NULL) return OHM__NONE;
+    for (uint32_t ohm_j = 1; ohm_j <= ohm_gm; ohm_j++) {
         uint32_t ohm_base = ((ohm_g + ohm_j) & ohm_gm) * OHM__GS;
-        uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
-        if (!ohm_no_eq && (ohm_j == 0 || ohm_passed)) {
-            uint32_t ohm_match = ohm__g16_eq(ohm_meta + ohm_base, ohm_j ? ohm__dtag(ohm_hash, ohm_j) : ohm_tag) & ohm_valid;
-            for (; ohm_match; ohm_match &= ohm_match - 1) {
+        if (!ohm_no_eq && ohm_passed)
+            for (uint32_t ohm_match = ohm__g16_eq(ohm_meta + ohm_base, ohm__dtag(ohm_hash, ohm_j)); ohm_match;
+                 ohm_match &= ohm_match - 1) {
                 uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_match);
                 const OHM__K *ohm_k = OHM__F(__key_in)(ohm_kb, ohm_s);
                 if (ohm_eq ? ohm_eq(ohm_probe, ohm_k, ohm_ctx) : OHM__F(__eq)(ohm_m, ohm_k, ohm_key)) return ohm_s;
             }
-        }
+        uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base);
         if (ohm_free) {
             if (ohm_free_slot) *ohm_free_slot = ohm_base + ohm__m16_first(ohm_free);
             return OHM__NONE;
         }
-        if (!ohm_passed && ohm_free_slot == NULL) return OHM__NONE; /* no key of its class left home */
     }
     return OHM__NONE;
 }
