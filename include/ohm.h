@@ -353,7 +353,7 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, siz
  * compiler to inline into its caller. */
 #if defined(__GNUC__) || defined(__clang__)
 #define OHM__ALWAYS_INLINE static inline __attribute__((always_inline))
-#define OHM__NOINLINE static __attribute__((noinline))
+#define OHM__NOINLINE static __attribute__((noinline, unused))
 #else
 #define OHM__ALWAYS_INLINE static inline
 #define OHM__NOINLINE static
