@@ -2,14 +2,13 @@
  * every block the library makes, however full, and bounded time on blocks
  * crafted to make the search for keys stored twice quadratic.
  *
- * The search keeps a scratch set of the entries of the last `maxd` slots
- * (maxd: the largest distance of an entry from its home), so a completely
- * full table of millions of slots, whose entries lie thousands of slots
- * from home, is checked in a few passes. Without scratch memory it falls
- * back to comparing each key with its probe path, bounded at 1024 *
- * capacity + 2^20 slot visits (OHM_TOO_COSTLY past that). Distinct keys
- * of one hash (a constant hash, or a crafted block) share one chain of
- * the scratch set, bounded the same way. */
+ * The search for keys stored twice sorts the entries by hash in scratch
+ * memory (16 bytes an entry), so a completely full table of millions of
+ * slots is checked in a few passes. Without scratch memory it compares
+ * each key with the slots of its probe that hold the byte a copy of it
+ * would have there, bounded at 1024 * capacity + 2^20 steps
+ * (OHM_TOO_COSTLY past that). Distinct keys of one hash (a constant hash,
+ * or a crafted block) are compared pairwise, bounded the same way. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -136,16 +135,16 @@ static void a_completely_full_map_validates(void)
     uint32_t s0 = full32__slot_of(m, full32_get_key(m, 0)), s1 = (s0 + cap / 2) & (cap - 1);
     uint32_t saved = *full32__key(m, s1);
     uint8_t saved_meta = full32__meta(m)[s1];
-    uint8_t *ovf = full32__ovf(m), saved_ovf[64];
+    uint8_t *ovf = full32__ovf(m);
     uint32_t g0 = ((uint32_t)full32__hash(m, full32__key(m, s0)) & (cap - 1)) / 16;
-    saved_ovf[0] = ovf[g0];
+    uint8_t saved_ovf = ovf[g0];
     TEST_STATUS(full32__check_dups(m, cap), OHM_OK);
     full32_copy_key(m, s0, s1);
     TEST_STATUS(full32__check_dups(m, cap), OHM_CORRUPT);
     TEST_STATUS(full32_check(m), OHM_CORRUPT);
     *full32__key(m, s1) = saved;
     full32__set_meta(m, s1, saved_meta);
-    ovf[g0] = saved_ovf[0];
+    ovf[g0] = saved_ovf;
     TEST_STATUS(full32_check(m), OHM_OK);
     free(raw);
 }
