@@ -154,8 +154,8 @@ static void a_completely_full_map_validates(void)
  * as too costly) and still finds a key stored twice. */
 static void far_from_home_but_distinct_hashes(void)
 {
-    /* 2^16 slots (2^13 when scaled down: still past the walk's allowance) */
-    uint32_t cap = test_scale(64) >= 64 ? (uint32_t)1 << 16 : (uint32_t)1 << 13;
+    /* 2^16 slots (2^15 when scaled down: still past the walk's allowance) */
+    uint32_t cap = test_scale(64) >= 64 ? (uint32_t)1 << 16 : (uint32_t)1 << 15;
     ohm_layout l = near_layout_for_capacity(cap);
     void *raw = aligned_alloc(near_base_align(), l.total_size);
     near *m = near_init(raw, l);

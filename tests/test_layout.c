@@ -62,7 +62,7 @@ static bool is_pow2(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
  * values have arrays of their own. */
 static void check_layout(ohm_layout l, uint32_t cap, size_t ks, size_t ka, size_t vs, size_t va)
 {
-    /* metadata, its mirror, and one overflow byte per 16-slot run */
+    /* metadata, its mirror, and one class byte per 16-slot group */
     uint64_t meta_len = cap ? (uint64_t)cap + OHM_GROUP_MIRROR : 0;
     meta_len += cap >= OHM_OVF_SLOTS ? cap / OHM_OVF_SLOTS : 0;
     uint64_t base = ka > va ? ka : va;
