@@ -611,6 +611,30 @@ static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t o
     OHM__F(__ovf)(ohm_m)[ohm_g] &= (uint8_t)~(1u << ohm_c);
 }
 
+/* Move the entry in slot `from` back to the free slot `to`, `newd` groups
+ * past its home, with the byte that distance gives, and free `from`. Only
+ * an entry that goes home (newd 0) needs its hash (for its fingerprint):
+ * it is returned then, 0 otherwise. The class is in the old byte, and a
+ * distance of 15 or more keeps code 15. */
+static inline uint64_t OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_t ohm_to, uint32_t ohm_newd)
+{
+    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    uint64_t ohm_h = 0;
+    uint8_t ohm_tg = ohm_meta[ohm_from];
+    if (ohm_newd == 0) {
+        ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_from));
+        ohm_tg = ohm__tag(ohm_h);
+    } else if (ohm_newd < OHM__DMAX) {
+        ohm_tg = (uint8_t)((ohm_newd << 3) | (ohm_tg & 7));
+    }
+    *OHM__F(__key_in)(ohm_kb, ohm_to) = *OHM__F(__key_in)(ohm_kb, ohm_from);
+    OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_to) = *OHM__F(__val)(ohm_m, ohm_from);)
+    OHM__F(__set_meta)(ohm_m, ohm_to, ohm_tg);
+    OHM__F(__set_meta)(ohm_m, ohm_from, 0);
+    return ohm_h;
+}
+
 /* After slot s of group x, which was full, became free: a group-level
  * backward shift. The nearest later group holding a key whose probe
  * passes x gives its lowest such key to s; its slot is the next hole,
@@ -621,11 +645,8 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
 {
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
     for (uint32_t ohm_steps = 0; ohm_steps <= ohm_gm; ohm_steps++) {
         uint32_t ohm_t = OHM__NONE, ohm_y = ohm_x, ohm_newd = 0, ohm_yfree = 0;
-        uint64_t ohm_h = 0;
-        bool ohm_hashed = false;
         for (uint32_t ohm_k = 1; ohm_k <= ohm_gm; ohm_k++) {
             ohm_y = (ohm_x + ohm_k) & ohm_gm;
             const uint8_t *ohm_p = ohm_meta + ohm_y * OHM__GS;
@@ -634,28 +655,17 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
             for (uint32_t ohm_u = ohm__g16_ge(ohm_p, (uint8_t)((ohm_k < OHM__DMAX ? ohm_k : OHM__DMAX) << 3)); ohm_u;
                  ohm_u &= ohm_u - 1) {
                 uint32_t ohm_c2 = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
-                uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_c2, &ohm_h);
+                uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_c2, NULL);
                 if (ohm_d >= ohm_k) {
                     ohm_t = ohm_c2;
                     ohm_newd = ohm_d - ohm_k;
-                    ohm_hashed = ohm_d >= OHM__DMAX;
                     break;
                 }
             }
             if (ohm_t != OHM__NONE || ohm_yfree) break; /* nothing passes a group with room */
         }
         if (ohm_t == OHM__NONE) return;
-        uint8_t ohm_tg = ohm_meta[ohm_t];
-        if (ohm_newd == 0 || ohm_newd >= OHM__DMAX) {
-            if (!ohm_hashed) ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_t));
-            ohm_tg = ohm_newd ? ohm__dtag(ohm_h, ohm_newd) : ohm__tag(ohm_h);
-        } else {
-            ohm_tg = (uint8_t)((ohm_newd << 3) | (ohm_tg & 7));
-        }
-        *OHM__F(__key_in)(ohm_kb, ohm_s) = *OHM__F(__key_in)(ohm_kb, ohm_t);
-        OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_s) = *OHM__F(__val)(ohm_m, ohm_t);)
-        OHM__F(__set_meta)(ohm_m, ohm_s, ohm_tg);
-        OHM__F(__set_meta)(ohm_m, ohm_t, 0);
+        uint64_t ohm_h = OHM__F(__move_back)(ohm_m, ohm_t, ohm_s, ohm_newd);
         /* It went home: its class bit may be the last of its kind (the hole
          * in y is the one place where I does not hold yet). */
         if (ohm_newd == 0) OHM__F(__recompute)(ohm_m, ohm_x, ohm__class(ohm_h), ohm_yfree ? OHM__NONE : ohm_y);
@@ -1259,7 +1269,6 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     if (ohm_cap == 0 || ohm_m->hdr.count == 0) return 0;
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
     size_t ohm_doomed = 0;
     for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++)
         if (ohm_meta[ohm_i] != 0 && ohm_pred(OHM__F(__entry_at)(ohm_m, ohm_i), ohm_ctx)) {
@@ -1289,18 +1298,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
             if (ohm_tq >= ohm_q) continue; /* none before it: it stays */
             uint32_t ohm_tbase = ((ohm_start + ohm_tq) & ohm_gm) * OHM__GS;
             uint32_t ohm_t = ohm_tbase + ohm__m16_first(ohm__g16_free(ohm_meta + ohm_tbase));
-            uint32_t ohm_newd = ohm_tq - ohm_hq;
-            uint8_t ohm_tg = ohm_meta[ohm_s];
-            if (ohm_newd == 0 || ohm_newd >= OHM__DMAX || ohm_d >= OHM__DMAX) {
-                uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_s));
-                ohm_tg = ohm_newd ? ohm__dtag(ohm_h, ohm_newd) : ohm__tag(ohm_h);
-            } else {
-                ohm_tg = (uint8_t)((ohm_newd << 3) | (ohm_tg & 7));
-            }
-            *OHM__F(__key_in)(ohm_kb, ohm_t) = *OHM__F(__key_in)(ohm_kb, ohm_s);
-            OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_t) = *OHM__F(__val)(ohm_m, ohm_s);)
-            OHM__F(__set_meta)(ohm_m, ohm_t, ohm_tg);
-            OHM__F(__set_meta)(ohm_m, ohm_s, 0);
+            OHM__F(__move_back)(ohm_m, ohm_s, ohm_t, ohm_tq - ohm_hq);
         }
     }
     if (ohm_next) OHM_FREE(ohm_next);
