@@ -15,16 +15,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-/* An allocator the test can make fail, and whose use it can see. */
-static bool alloc_fails;
-static size_t allocs;
-static void *test_malloc(size_t n)
-{
-    allocs++;
-    return alloc_fails ? NULL : malloc(n);
-}
-#define OHM_MALLOC(n) test_malloc(n)
-#define OHM_FREE(p) free(p)
+/* An allocator the test can make fail, and whose calls it counts. */
+#include "alloc_count.h"
 
 #include "test.h"
 #include "util.h"
