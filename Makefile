@@ -23,6 +23,8 @@ TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 # Extra sources a test links (same variant flags): NAME_SRCS := files.
 test_simd_SRCS := tests/simd_swar.c
 test_hygiene_SRCS := tests/hygiene_user.c
+# Every test depends on them: editing one rebuilds the tests (a few files).
+TEST_EXTRA_SRCS := $(test_simd_SRCS) $(test_hygiene_SRCS)
 # Extra flags a test needs in a variant: NAME_FLAGS_VARIANT. test_layout's 64-byte
 # aligned key makes gcc note an ABI change of gcc 4.6 (tests/test_layout.c).
 test_layout_FLAGS_gcc := -Wno-psabi
@@ -59,7 +61,7 @@ $(BUILD)/$(1)/ohm.o: src/ohm.c $(HDRS)
 	@mkdir -p $(BUILD)/$(1)
 	$(CC_$(1)) $(WARN) $(FLAGS_$(1)) $(INC) -c $$< -o $$@
 
-$(BUILD)/$(1)/%: tests/%.c $(HDRS) $(wildcard tests/*.h) $(BUILD)/$(1)/ohm.o
+$(BUILD)/$(1)/%: tests/%.c $(HDRS) $(wildcard tests/*.h) $(TEST_EXTRA_SRCS) $(BUILD)/$(1)/ohm.o
 	@mkdir -p $(BUILD)/$(1)
 	$(CC_$(1)) $(WARN) $(FLAGS_$(1)) $$($$*_FLAGS_$(1)) $(INC) -Itests $$< $$($$*_SRCS) $(BUILD)/$(1)/ohm.o -o $$@ -lm -pthread
 endef
