@@ -354,11 +354,9 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, siz
 #if defined(__GNUC__) || defined(__clang__)
 #define OHM__ALWAYS_INLINE static inline __attribute__((always_inline))
 #define OHM__NOINLINE static __attribute__((noinline, unused))
-#define OHM__LIKELY(x) __builtin_expect(!!(x), 1)
 #else
 #define OHM__ALWAYS_INLINE static inline
 #define OHM__NOINLINE static
-#define OHM__LIKELY(x) (x)
 #endif
 
 #define OHM__CAT2(a, b) a##b

@@ -506,15 +506,16 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_ha
         }
     }
     if (!ohm_free_slot) {
-        /* A lookup goes on only when the home group is full and its class
-         * bit is set, tested as one condition with one branch: at high load
-         * whether the home group is full is close to a coin toss for the
-         * branch predictor (a miss at load 0.875 took 13.9 ns branching on
-         * it, 8.2 ns so); both together are rare at any load. */
-        if (ohm_m->hdr.capacity < OHM__GS) return OHM__NONE;
-        uint32_t ohm_full = (ohm__g16_free(ohm_meta + ohm_base) - 1u) >> 31; /* the mask is below 2^16 */
-        uint32_t ohm_bit = (uint32_t)OHM__F(__ovf)(ohm_m)[ohm_base / OHM__GS] >> ohm__class(ohm_hash);
-        if (OHM__LIKELY(!(ohm_full & ohm_bit & 1u))) return OHM__NONE;
+        /* A lookup goes on only when its class bit is set and the home
+         * group is full. The bit is tested first: at high load whether the
+         * home group is full is close to a coin toss for the branch
+         * predictor, the bit is mostly clear (a miss at load 0.875, C =
+         * 4096: 9.1 ns testing fullness first, 5.1 ns so; one combined
+         * branch: 5.5 ns, and slower at load 0.5). */
+        if (ohm_m->hdr.capacity < OHM__GS ||
+            !((OHM__F(__ovf)(ohm_m)[ohm_base / OHM__GS] >> ohm__class(ohm_hash)) & 1u))
+            return OHM__NONE;
+        if (ohm__g16_free(ohm_meta + ohm_base)) return OHM__NONE;
     } else {
         uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
         if (ohm_free) {
