@@ -4,7 +4,8 @@
  * the key's hash, an entry that a free slot cuts off from its home, a key
  * stored twice, a mirror byte that disagrees, a metadata byte that is
  * neither free nor used, an entry past its home run whose overflow bit is
- * missing (extra bits are allowed). Valid full and empty maps pass, with both
+ * missing (extra bits are allowed, and change no lookup's answer). Valid
+ * full and empty maps pass, with both
  * placements of the values (interleaved and separate) and for a set. And
  * validate reads nothing outside [buf, buf + len): blocks are checked flush
  * against PROT_NONE guard pages, intact, truncated and with every byte
@@ -445,6 +446,69 @@ static void overflow_bit_missing(void)
     }
 }
 
+/* Extra class bits are allowed, so a lookup must answer right whatever
+ * they say: with every bit set, a miss whose home group has a free slot
+ * stops there, and one whose home group is full walks on to the first
+ * group with room. A map at 94% load (most groups full), holes made by
+ * removals, then every class byte set to 0xff: every key present is found
+ * with its value and every absent key is absent, before and after further
+ * removals and inserts (which recompute some of the bits). */
+static bool lookup(bool separate, void *p, uint32_t k, uint32_t *v)
+{
+    uint32_t *got = separate ? vsep_get(p, k) : vm_get(p, k);
+    if (got) *v = *got;
+    return got != NULL;
+}
+static void extra_class_bits_change_no_answer(void)
+{
+    enum { CAP = 1024, KEYS = 2 * CAP };
+    static bool in[KEYS];
+    for (int sep = 0; sep < 2; sep++) {
+        size_t size;
+        void *p = new_map(sep, CAP, &size);
+        memset(in, 0, sizeof in);
+        uint32_t n = CAP * 94 / 100;
+        for (uint32_t k = 0; k < n; k++) {
+            TEST_STATUS(put(sep, p, k), OHM_OK);
+            in[k] = true;
+        }
+        for (uint32_t k = 0; k < n; k += 7) {
+            TEST_CHECK(rm(sep, p, k));
+            in[k] = false;
+        }
+        memset(meta_of(p) + CAP + OHM_GROUP_MIRROR, 0xff, CAP / 16);
+        EXPECT(sep, p, size, OHM_OK);
+        for (int round = 0; round < 3; round++) {
+            uint32_t found = 0, v = 0;
+            for (uint32_t k = 0; k < KEYS; k++) {
+                bool there = lookup(sep, p, k, &v);
+                TEST_CHECK(there == in[k]);
+                if (there) {
+                    TEST_CHECK(v == ~k);
+                    found++;
+                }
+            }
+            TEST_CHECK(found > CAP / 2);
+            /* more churn: some keys leave, others arrive, still 94% */
+            for (uint32_t k = (uint32_t)round; k < KEYS; k += 5)
+                if (in[k]) {
+                    TEST_CHECK(rm(sep, p, k));
+                    in[k] = false;
+                }
+            for (uint32_t j = 0; j < KEYS && (sep ? vsep_count(p) : vm_count(p)) < n; j++) {
+                uint32_t k = KEYS - 1 - j;
+                if (!in[k]) {
+                    TEST_STATUS(put(sep, p, k), OHM_OK);
+                    in[k] = true;
+                }
+            }
+            TEST_CHECK((sep ? vsep_count(p) : vm_count(p)) == n);
+            EXPECT(sep, p, size, OHM_OK);
+        }
+        free(p);
+    }
+}
+
 /* --- validate stays inside [buf, buf + len) --------------------------------- */
 
 /* Two pages of data between two PROT_NONE pages. */
@@ -549,6 +613,7 @@ int main(void)
     RUN(mirror_byte_disagrees);
     RUN(metadata_byte_neither_free_nor_used);
     RUN(overflow_bit_missing);
+    RUN(extra_class_bits_change_no_answer);
     RUN(validate_reads_only_inside_the_length);
     return test_finish();
 }
