@@ -419,20 +419,16 @@ static inline ohm_signature OHM__F(__signature)(void)
     return ohm_s;
 }
 
-/* Write slot i's metadata byte and its mirror copies after the last slot
- * (slots below OHM_GROUP_MIRROR are mirrored; a capacity smaller than the
- * mirror repeats cyclically). */
+/* Write slot i's metadata byte and its mirror copies after the last slot:
+ * mirror byte k (k < OHM_GROUP_MIRROR) copies slot k mod capacity, so slot
+ * i has copies at i, i + capacity, ... below the mirror's end (one when
+ * the capacity is 16 or more, none for i >= 16: most writes skip the loop). */
 static inline void OHM__F(__set_meta)(OHM__N *ohm_m, uint32_t ohm_i, uint8_t ohm_v)
 {
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     ohm_meta[ohm_i] = ohm_v;
-    if (ohm_cap >= OHM_GROUP_MIRROR) {
-        /* i itself when i >= mirror, else its mirror: no branch needed */
-        ohm_meta[((ohm_i - OHM_GROUP_MIRROR) & (ohm_cap - 1)) + OHM_GROUP_MIRROR] = ohm_v;
-    } else {
-        for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) ohm_meta[ohm_cap + ohm_k] = ohm_v;
-    }
+    for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) ohm_meta[ohm_cap + ohm_k] = ohm_v;
 }
 
 /* Format 3 geometry (docs/FORMAT.md): slots in aligned groups of 16 (a
