@@ -459,12 +459,11 @@ static inline uint32_t OHM__F(__home_base)(const OHM__N *ohm_m, uint64_t ohm_has
 }
 /* How many groups past its home group the displaced key in slot s lies:
  * its distance code, or from its hash when the code is 15 ("15 or more"). */
-static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s, uint64_t *ohm_hash_out)
+static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
     uint32_t ohm_code = OHM__F(__meta)(ohm_m)[ohm_s] >> 3;
     if (ohm_code < OHM__DMAX) return ohm_code;
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_s));
-    if (ohm_hash_out) *ohm_hash_out = ohm_h;
     return (ohm_s / OHM__GS - OHM__F(__home_group)(ohm_m, ohm_h)) & OHM__F(__gmask)(ohm_m);
 }
 
@@ -532,9 +531,10 @@ OHM__NOINLINE uint32_t OHM__F(__probe_far)(const OHM__N *ohm_m, uint64_t ohm_has
     if (ohm_gm == 0) return OHM__NONE;
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    /* Keys of its class may lie further on only when its class bit is set. */
+    /* Keys of its class may lie further on only when its class bit is set
+     * (a lookup comes here only then: N__probe tested it; an insert walks
+     * on to the first group with room either way). */
     bool ohm_passed = (OHM__F(__ovf)(ohm_m)[ohm_g] & ohm__ovf_bit(ohm_hash)) != 0;
-    if (!ohm_passed && ohm_free_slot == NULL) return OHM__NONE;
     for (uint32_t ohm_j = 1; ohm_j <= ohm_gm; ohm_j++) {
         uint32_t ohm_base = ((ohm_g + ohm_j) & ohm_gm) * OHM__GS;
         if (!ohm_no_eq && ohm_passed)
@@ -673,7 +673,7 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
             for (uint32_t ohm_u = ohm__g16_ge(ohm_p, (uint8_t)((ohm_k < OHM__DMAX ? ohm_k : OHM__DMAX) << 3)); ohm_u;
                  ohm_u &= ohm_u - 1) {
                 uint32_t ohm_c2 = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
-                uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_c2, NULL);
+                uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_c2);
                 if (ohm_d >= ohm_k) {
                     ohm_t = ohm_c2;
                     ohm_newd = ohm_d - ohm_k;
@@ -1133,7 +1133,7 @@ static inline uint32_t OHM__F(__walk_start)(const OHM__N *ohm_m)
     for (int64_t ohm_p = 2 * ((int64_t)ohm_gm + 1); ohm_p-- > 0;) {
         uint32_t ohm_y = (uint32_t)ohm_p & ohm_gm, ohm_maxd = 0;
         for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
-            uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_y * OHM__GS + ohm__m16_first(ohm_u), NULL);
+            uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_y * OHM__GS + ohm__m16_first(ohm_u));
             if (ohm_d > ohm_maxd) ohm_maxd = ohm_d;
         }
         if (ohm_p - ohm_maxd < ohm_low) ohm_low = ohm_p - ohm_maxd;
@@ -1305,7 +1305,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
         if (ohm_gm == 0) break;
         for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_base, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_u);
-            uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s, NULL);
+            uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s);
             uint32_t ohm_hq = ohm_d <= ohm_q ? ohm_q - ohm_d : 0; /* its home's position */
             if (ohm_hq + 1 < ohm_q && !ohm_asked && ohm__g16_free(ohm_meta + ((ohm_start + ohm_hq) & ohm_gm) * OHM__GS) == 0) {
                 ohm_asked = true;
@@ -1327,7 +1327,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
         for (uint32_t ohm_y = 0; ohm_y <= ohm_gm; ohm_y++)
             for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
                 uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
-                uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s, NULL);
+                uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s);
                 ohm_ovf[(ohm_y - ohm_d) & ohm_gm] |= (uint8_t)(1u << (ohm_meta[ohm_s] & 7));
             }
     }
