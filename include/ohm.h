@@ -208,6 +208,11 @@ void ohm_header_init(ohm_header *ohm_h, ohm_layout ohm_lay, const ohm_signature 
  * (OHM_BAD_COUNT). Never reads outside [buf, buf + len). */
 ohm_status ohm_header_check(const void *ohm_buf, size_t ohm_len, size_t ohm_base_align,
                             const ohm_signature *ohm_sig);
+/* ohm_header_check that also gives the header it checked (*ohm_out, on
+ * OHM_OK): the one copy of it that later reads must use when another
+ * process may rewrite the block meanwhile (N_validate). */
+ohm_status ohm__header_read(const void *ohm_buf, size_t ohm_len, size_t ohm_base_align,
+                            const ohm_signature *ohm_sig, ohm_header *ohm_out);
 
 /* ------------------------------------------------------------------------
  * Hashing
@@ -550,6 +555,47 @@ static inline ohm__bits ohm__bits_below(unsigned ohm_n)
 /* `b` without its lowest member. */
 static inline ohm__bits ohm__bits_drop_first(ohm__bits ohm_b) { return ohm_b & (ohm_b - 1); }
 
+/* Where a block's metadata, class bytes and keys are, computed once from
+ * one reading of its capacity and key offset: the checks of an untrusted
+ * block use it throughout, so that a header rewritten under them (a
+ * hostile process sharing the memory) cannot move their reads out of the
+ * block they checked. */
+typedef struct ohm__geo {
+    uint32_t cap;        /* slots: 0 or a power of two */
+    uint32_t mask;       /* cap - 1 (0 for cap 0) */
+    uint32_t gm;         /* groups - 1: the group mask (0 below 16 slots) */
+    uint32_t valid;      /* the bits of a group mask that are slots */
+    const uint8_t *meta; /* slot 0's metadata byte */
+    const uint8_t *cls;  /* group 0's class byte (none below 16 slots) */
+    char *kb;            /* key slot 0 */
+} ohm__geo;
+
+/* n * each bytes into *out, or false when that does not fit in size_t
+ * (a 32-bit size_t wraps at 2^28 entries of 16 bytes): every scratch
+ * allocation's size goes through it. */
+static inline bool ohm__scratch_size(uint64_t ohm_n, uint64_t ohm_each, size_t *ohm_out)
+{
+    if (ohm_each != 0 && ohm_n > (uint64_t)SIZE_MAX / ohm_each) return false;
+    *ohm_out = (size_t)(ohm_n * ohm_each);
+    return true;
+}
+
+/* The most key comparisons N_check makes in its search for keys stored
+ * twice, past which it answers OHM_TOO_COSTLY: linear in the capacity. */
+#define OHM__CHECK_BUDGET(cap) (1024 * (uint64_t)(cap) + ((uint64_t)1 << 20))
+
+/* Sort words by their high 32 bits (the low 32 ride along, in no
+ * particular order among equal high halves), in place, in O(n): a most
+ * significant digit first radix sort, a byte at a time, finishing small
+ * ranges by insertion. For N_check's search for keys stored twice. */
+void ohm__sort_high32(uint64_t *ohm_a, size_t ohm_n);
+
+/* Test builds may count the metadata groups a removal's shift and class
+ * bit upkeep read (tests/test_remove_cost.c bounds that work). */
+#ifndef OHM__COUNT_READ
+#define OHM__COUNT_READ() ((void)0)
+#endif
+
 /* Scratch memory: only N_check (and N_validate) allocates, for its search
  * for keys stored twice, and N_remove_if, for its search for holes on
  * tables with long runs of full groups; both free it before returning. Define both
@@ -725,6 +771,13 @@ static uint32_t ohm__bswap32(uint32_t ohm_x)
 ohm_status ohm_header_check(const void *ohm_buf, size_t ohm_len, size_t ohm_base_align,
                             const ohm_signature *ohm_sig)
 {
+    ohm_header ohm_h;
+    return ohm__header_read(ohm_buf, ohm_len, ohm_base_align, ohm_sig, &ohm_h);
+}
+
+ohm_status ohm__header_read(const void *ohm_buf, size_t ohm_len, size_t ohm_base_align,
+                            const ohm_signature *ohm_sig, ohm_header *ohm_out)
+{
     if (ohm_buf == NULL || ohm_sig == NULL) return OHM_INVALID;
     if (((uintptr_t)ohm_buf & (ohm_base_align - 1)) != 0) return OHM_MISALIGNED;
     /* The magic first, as soon as its 4 bytes are there: a short file of
@@ -756,8 +809,56 @@ ohm_status ohm_header_check(const void *ohm_buf, size_t ohm_len, size_t ohm_base
     if (ohm_h.total_size > ohm_len) return OHM_TOO_SHORT;
     if (ohm_h.max_entries != ohm_max_entries(ohm_h.capacity, ohm_h.max_load)) return OHM_BAD_COUNT;
     if (ohm_h.count > ohm_h.max_entries) return OHM_BAD_COUNT;
+    *ohm_out = ohm_h;
     return OHM_OK;
 }
+
+/* Insertion sort by the high halves, for the small ranges. */
+static void ohm__isort_high32(uint64_t *ohm_a, size_t ohm_n)
+{
+    for (size_t ohm_i = 1; ohm_i < ohm_n; ohm_i++) {
+        uint64_t ohm_v = ohm_a[ohm_i];
+        size_t ohm_j = ohm_i;
+        for (; ohm_j > 0 && (ohm_a[ohm_j - 1] >> 32) > (ohm_v >> 32); ohm_j--) ohm_a[ohm_j] = ohm_a[ohm_j - 1];
+        ohm_a[ohm_j] = ohm_v;
+    }
+}
+
+/* One level of the radix sort: the byte at `shift` of the high half
+ * distributes the range over 256 buckets by swapping in place (each word
+ * moves straight to its bucket), then each bucket is sorted by the next
+ * byte. Depth at most 4; a range of n words costs O(n + 256). */
+static void ohm__rsort_high32(uint64_t *ohm_a, size_t ohm_n, unsigned ohm_shift)
+{
+    if (ohm_n <= 32) {
+        ohm__isort_high32(ohm_a, ohm_n);
+        return;
+    }
+    size_t ohm_next[256] = {0}, ohm_end[256];
+    for (size_t ohm_i = 0; ohm_i < ohm_n; ohm_i++) ohm_next[(ohm_a[ohm_i] >> ohm_shift) & 0xff]++;
+    for (size_t ohm_d = 0, ohm_sum = 0; ohm_d < 256; ohm_d++) {
+        size_t ohm_c = ohm_next[ohm_d];
+        ohm_next[ohm_d] = ohm_sum;
+        ohm_sum += ohm_c;
+        ohm_end[ohm_d] = ohm_sum;
+    }
+    for (size_t ohm_d = 0; ohm_d < 256; ohm_d++)
+        while (ohm_next[ohm_d] < ohm_end[ohm_d]) {
+            uint64_t ohm_v = ohm_a[ohm_next[ohm_d]];
+            size_t ohm_b = (ohm_v >> ohm_shift) & 0xff;
+            if (ohm_b == ohm_d) {
+                ohm_next[ohm_d]++;
+                continue;
+            }
+            ohm_a[ohm_next[ohm_d]] = ohm_a[ohm_next[ohm_b]]; /* v to its bucket, that bucket's word here */
+            ohm_a[ohm_next[ohm_b]++] = ohm_v;
+        }
+    if (ohm_shift == 32) return;
+    for (size_t ohm_d = 0, ohm_from = 0; ohm_d < 256; ohm_from = ohm_end[ohm_d++])
+        if (ohm_end[ohm_d] - ohm_from > 1) ohm__rsort_high32(ohm_a + ohm_from, ohm_end[ohm_d] - ohm_from, ohm_shift - 8);
+}
+
+void ohm__sort_high32(uint64_t *ohm_a, size_t ohm_n) { ohm__rsort_high32(ohm_a, ohm_n, 56); }
 
 /* Little-endian reads, so the hash of a byte string is the same everywhere. */
 static uint64_t ohm__read64(const unsigned char *ohm_p)

@@ -457,14 +457,39 @@ static inline uint32_t OHM__F(__home_base)(const OHM__N *ohm_m, uint64_t ohm_has
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     return (uint32_t)ohm_hash & (ohm_cap >= OHM__GS ? ohm_cap - OHM__GS : 0u);
 }
+/* The geometry of a block of `cap` slots whose keys start `keys_start`
+ * bytes in (ohm__geo): the checks of untrusted blocks take these from one
+ * reading of the header; N__geo reads them from the live header. */
+static inline ohm__geo OHM__F(__geo_of)(const OHM__N *ohm_m, uint32_t ohm_cap, uint64_t ohm_keys_start)
+{
+    ohm__geo ohm_g;
+    ohm_g.cap = ohm_cap;
+    ohm_g.mask = ohm_cap ? ohm_cap - 1 : 0;
+    ohm_g.gm = ohm_cap >= OHM__GS ? ohm_cap / OHM__GS - 1 : 0;
+    ohm_g.valid = ohm_cap >= OHM__GS ? 0xffffu : (1u << ohm_cap) - 1;
+    ohm_g.meta = OHM__F(__meta)(ohm_m);
+    ohm_g.cls = ohm_g.meta + ohm_cap + OHM_GROUP_MIRROR;
+    ohm_g.kb = (char *)(uintptr_t)ohm_m + ohm_keys_start;
+    return ohm_g;
+}
+static inline ohm__geo OHM__F(__geo)(const OHM__N *ohm_m)
+{
+    return OHM__F(__geo_of)(ohm_m, ohm_m->hdr.capacity, ohm_m->hdr.keys_start);
+}
+
 /* How many groups past its home group the displaced key in slot s lies:
  * its distance code, or from its hash when the code is 15 ("15 or more"). */
+static inline uint32_t OHM__F(__dist_in)(const OHM__N *ohm_m, const ohm__geo *ohm_g, uint32_t ohm_s)
+{
+    uint32_t ohm_code = ohm_g->meta[ohm_s] >> 3;
+    if (ohm_code < OHM__DMAX) return ohm_code;
+    uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_s));
+    return (ohm_s / OHM__GS - ((uint32_t)ohm_h & ohm_g->mask) / OHM__GS) & ohm_g->gm;
+}
 static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
-    uint32_t ohm_code = OHM__F(__meta)(ohm_m)[ohm_s] >> 3;
-    if (ohm_code < OHM__DMAX) return ohm_code;
-    uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_s));
-    return (ohm_s / OHM__GS - OHM__F(__home_group)(ohm_m, ohm_h)) & OHM__F(__gmask)(ohm_m);
+    ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
+    return OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s);
 }
 
 /* The probe. Looks for a key in its home group, then, when the home group
@@ -605,10 +630,8 @@ static inline OHM__KV OHM__F(__kv_at)(const OHM__N *ohm_m, uint32_t ohm_s)
 
 /* Clear class bit c of home group g unless a key of that home and class
  * is still displaced: such a key lies, by invariant I (docs/FORMAT.md),
- * before the first group after g with a free slot. `hole` is a group
- * whose free slot does not end the search (a removal is still filling
- * it); OHM__NONE for none. */
-static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t ohm_c, uint32_t ohm_hole)
+ * before the first group after g with a free slot. */
+static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t ohm_c)
 {
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
@@ -616,6 +639,7 @@ static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t o
     for (uint32_t ohm_j = 1; ohm_j <= ohm_gm; ohm_j++) {
         uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
         const uint8_t *ohm_p = ohm_meta + ohm_y * OHM__GS;
+        OHM__COUNT_READ();
         if (ohm_j < OHM__DMAX) {
             if (ohm__g16_eq(ohm_p, (uint8_t)((ohm_j << 3) | ohm_c))) return;
         } else {
@@ -624,50 +648,74 @@ static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t o
                 if (OHM__F(__home_group)(ohm_m, ohm_h) == ohm_g) return;
             }
         }
-        if (ohm__g16_free(ohm_p) && ohm_y != ohm_hole) break;
+        if (ohm__g16_free(ohm_p)) break;
     }
     OHM__F(__ovf)(ohm_m)[ohm_g] &= (uint8_t)~(1u << ohm_c);
 }
 
 /* Move the entry in slot `from` back to the free slot `to`, `newd` groups
  * past its home, with the byte that distance gives, and free `from`. Only
- * an entry that goes home (newd 0) needs its hash (for its fingerprint):
- * it is returned then, 0 otherwise. The class is in the old byte, and a
- * distance of 15 or more keeps code 15. */
-static inline uint64_t OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_t ohm_to, uint32_t ohm_newd)
+ * an entry that goes home (newd 0) is hashed (for its fingerprint): the
+ * class is in the old byte, and a distance of 15 or more keeps code 15. */
+static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_t ohm_to, uint32_t ohm_newd)
 {
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    uint64_t ohm_h = 0;
     uint8_t ohm_tg = ohm_meta[ohm_from];
-    if (ohm_newd == 0) {
-        ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_from));
-        ohm_tg = ohm__tag(ohm_h);
-    } else if (ohm_newd < OHM__DMAX) {
+    if (ohm_newd == 0)
+        ohm_tg = ohm__tag(OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_from)));
+    else if (ohm_newd < OHM__DMAX)
         ohm_tg = (uint8_t)((ohm_newd << 3) | (ohm_tg & 7));
-    }
     *OHM__F(__key_in)(ohm_kb, ohm_to) = *OHM__F(__key_in)(ohm_kb, ohm_from);
     OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_to) = *OHM__F(__val)(ohm_m, ohm_from);)
     OHM__F(__set_meta)(ohm_m, ohm_to, ohm_tg);
     OHM__F(__set_meta)(ohm_m, ohm_from, 0);
-    return ohm_h;
+}
+
+/* The class bytes of the groups from `first` up to (not including) `end`,
+ * made exact from the keys stored in them and up to `end`: when `end` has
+ * a free slot, invariant I puts every displaced key of those homes there.
+ * One pass over the groups, whatever their number. */
+static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, uint32_t ohm_end)
+{
+    ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
+    uint8_t *ohm_cls = OHM__F(__ovf)(ohm_m);
+    uint32_t ohm_span = (ohm_end - ohm_first) & ohm_g.gm; /* groups rebuilt */
+    for (uint32_t ohm_q = 0; ohm_q < ohm_span; ohm_q++) ohm_cls[(ohm_first + ohm_q) & ohm_g.gm] = 0;
+    for (uint32_t ohm_q = 1; ohm_q <= ohm_span; ohm_q++) {
+        uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
+        OHM__COUNT_READ();
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
+            uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s);
+            if (ohm_d <= ohm_q) /* homed at or after first */
+                ohm_cls[(ohm_y - ohm_d) & ohm_g.gm] |= (uint8_t)(1u << (ohm_g.meta[ohm_s] & 7));
+        }
+    }
 }
 
 /* After slot s of group x, which was full, became free: a group-level
  * backward shift. The nearest later group holding a key whose probe
  * passes x gives its lowest such key to s; its slot is the next hole,
  * and so on while the group that gave was full. Keeps invariant I: no
- * key's probe passes a group with a free slot. Bounded by a lap of
- * groups a step and a lap of steps, even on a damaged block. */
+ * key's probe passes a group with a free slot. A key that went home may
+ * have been the last of its class outside that group: the class bytes of
+ * the groups the shift walked are then rebuilt in one pass at the end
+ * (a recompute at each step would read the rest of the run each time:
+ * quadratic in a run of full groups). On a valid block the whole walk
+ * reads each group of the run once; bounded by a lap of groups a step
+ * and a lap of steps even on a damaged one. */
 static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
 {
-    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_first = ohm_x;
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    bool ohm_went_home = false;
     for (uint32_t ohm_steps = 0; ohm_steps <= ohm_gm; ohm_steps++) {
         uint32_t ohm_t = OHM__NONE, ohm_y = ohm_x, ohm_newd = 0, ohm_yfree = 0;
         for (uint32_t ohm_k = 1; ohm_k <= ohm_gm; ohm_k++) {
             ohm_y = (ohm_x + ohm_k) & ohm_gm;
             const uint8_t *ohm_p = ohm_meta + ohm_y * OHM__GS;
+            OHM__COUNT_READ();
             ohm_yfree = ohm__g16_free(ohm_p);
             /* a byte of code >= k: its probe passes x */
             for (uint32_t ohm_u = ohm__g16_ge(ohm_p, (uint8_t)((ohm_k < OHM__DMAX ? ohm_k : OHM__DMAX) << 3)); ohm_u;
@@ -682,15 +730,15 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
             }
             if (ohm_t != OHM__NONE || ohm_yfree) break; /* nothing passes a group with room */
         }
-        if (ohm_t == OHM__NONE) return;
-        uint64_t ohm_h = OHM__F(__move_back)(ohm_m, ohm_t, ohm_s, ohm_newd);
-        /* It went home: its class bit may be the last of its kind (the hole
-         * in y is the one place where I does not hold yet). */
-        if (ohm_newd == 0) OHM__F(__recompute)(ohm_m, ohm_x, ohm__class(ohm_h), ohm_yfree ? OHM__NONE : ohm_y);
-        if (ohm_yfree) return; /* y had room before: nothing passes it */
+        if (ohm_t == OHM__NONE) break; /* the hole stays in x */
+        OHM__F(__move_back)(ohm_m, ohm_t, ohm_s, ohm_newd);
+        ohm_went_home |= ohm_newd == 0;
         ohm_s = ohm_t;
         ohm_x = ohm_y;
+        if (ohm_yfree) break; /* y had room before: nothing passes it */
     }
+    /* x now has the last hole: every key homed in first..x lies there */
+    if (ohm_went_home) OHM__F(__rebuild_classes)(ohm_m, ohm_first, ohm_x);
 }
 
 /* Remove the entry in slot i: its byte is cleared and, when its group was
@@ -711,7 +759,7 @@ static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
     ohm_m->hdr.stamp++;
     if (ohm_was_full) OHM__F(__pull)(ohm_m, ohm_i, ohm_x);
     if (ohm_gm != 0 && !(ohm_b & 0x80))
-        OHM__F(__recompute)(ohm_m, OHM__F(__home_group)(ohm_m, ohm_h), ohm__class(ohm_h), OHM__NONE);
+        OHM__F(__recompute)(ohm_m, OHM__F(__home_group)(ohm_m, ohm_h), ohm__class(ohm_h));
 }
 
 /* ========================================================================
@@ -1111,35 +1159,45 @@ OHM__API void OHM__F(_clear)(OHM__N *ohm_m)
  * Iteration and bulk removal
  * ====================================================================== */
 
-/* Where walks over the whole table begin (iteration, N_remove_if): the
- * first slot of a group that no key's probe runs into from the group
- * before it, so a removal, which moves keys only towards their homes,
- * never moves one across the start. The group after one with a free slot
- * (no probe passes a group with room); in a full table, a group boundary
- * that no probe crosses (every full table the library makes has one: the
- * group filled last was crossed by none), found in O(capacity). A table
- * of fewer than 16 slots is one group: slot 0. */
-static inline uint32_t OHM__F(__walk_start)(const OHM__N *ohm_m)
+/* In a table with no free slot, a group that no key's probe runs into
+ * from the group before it: every key at that group or after it, round
+ * the table once, has its home there or after. Every full table the
+ * library makes has one (the group filled last was crossed by none, and
+ * a full table is never written again until a removal frees a slot), and
+ * the walks over the whole table, the removal's shift and N_remove_if
+ * rely on it; N_check refuses a full table without one. OHM__NONE when
+ * there is none. O(capacity): linear group positions p in [0, 2 G), the
+ * group at p qualifying when no key at p or later has its home before p. */
+static inline uint32_t OHM__F(__uncrossed)(const OHM__N *ohm_m, const ohm__geo *ohm_g)
 {
-    uint32_t ohm_cap = ohm_m->hdr.capacity;
-    if (ohm_cap < OHM__GS) return 0;
-    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    for (uint32_t ohm_g = 0; ohm_g <= ohm_gm; ohm_g++)
-        if (ohm__g16_free(ohm_meta + ohm_g * OHM__GS)) return ((ohm_g + 1) & ohm_gm) * OHM__GS;
-    /* Linear group positions p in [0, 2 G): group p & gm. The group at p
-     * qualifies when every key at p or later has its home at p or later. */
-    int64_t ohm_low = INT64_MAX; /* a home before position 0 is below 0 */
-    for (int64_t ohm_p = 2 * ((int64_t)ohm_gm + 1); ohm_p-- > 0;) {
-        uint32_t ohm_y = (uint32_t)ohm_p & ohm_gm, ohm_maxd = 0;
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
-            uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_y * OHM__GS + ohm__m16_first(ohm_u));
+    int64_t ohm_low = INT64_MAX; /* the lowest home position of a key at p or later */
+    for (int64_t ohm_p = 2 * ((int64_t)ohm_g->gm + 1); ohm_p-- > 0;) {
+        uint32_t ohm_y = (uint32_t)ohm_p & ohm_g->gm, ohm_maxd = 0;
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_g->meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, ohm_g, ohm_y * OHM__GS + ohm__m16_first(ohm_u));
             if (ohm_d > ohm_maxd) ohm_maxd = ohm_d;
         }
         if (ohm_p - ohm_maxd < ohm_low) ohm_low = ohm_p - ohm_maxd;
-        if (ohm_p <= (int64_t)ohm_gm && ohm_low >= ohm_p) return ohm_y * OHM__GS;
+        if (ohm_p <= (int64_t)ohm_g->gm && ohm_low >= ohm_p) return ohm_y;
     }
-    return 0;
+    return OHM__NONE;
+}
+
+/* Where walks over the whole table begin (iteration, N_remove_if): the
+ * first slot of a group that no key's probe runs into from the group
+ * before it, so a removal, which moves keys only towards their homes,
+ * never moves one across the start: the group after one with a free slot
+ * (no probe passes a group with room), or in a full table the one
+ * N__uncrossed finds (slot 0 on a block N_check would refuse). A table
+ * of fewer than 16 slots is one group: slot 0. */
+static inline uint32_t OHM__F(__walk_start)(const OHM__N *ohm_m)
+{
+    ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
+    if (ohm_g.cap < OHM__GS) return 0;
+    for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
+        if (ohm__g16_free(ohm_g.meta + ohm_y * OHM__GS)) return ((ohm_y + 1) & ohm_g.gm) * OHM__GS;
+    uint32_t ohm_y = OHM__F(__uncrossed)(ohm_m, &ohm_g);
+    return ohm_y == OHM__NONE ? 0 : ohm_y * OHM__GS;
 }
 
 /* The used slots among positions pos .. pos + OHM__GROUP - 1 of a walk
@@ -1309,7 +1367,9 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
             uint32_t ohm_hq = ohm_d <= ohm_q ? ohm_q - ohm_d : 0; /* its home's position */
             if (ohm_hq + 1 < ohm_q && !ohm_asked && ohm__g16_free(ohm_meta + ((ohm_start + ohm_hq) & ohm_gm) * OHM__GS) == 0) {
                 ohm_asked = true;
-                ohm_next = (uint32_t *)OHM_MALLOC(((size_t)ohm_gm + 2) * sizeof(uint32_t));
+                size_t ohm_bytes;
+                if (ohm__scratch_size((uint64_t)ohm_gm + 2, sizeof(uint32_t), &ohm_bytes))
+                    ohm_next = (uint32_t *)OHM_MALLOC(ohm_bytes);
                 for (uint32_t ohm_k = 0; ohm_next && ohm_k <= ohm_gm + 1; ohm_k++) ohm_next[ohm_k] = ohm_k;
             }
             uint32_t ohm_tq = OHM__F(__group_with_room)(ohm_m, ohm_start, ohm_hq, ohm_q, ohm_next);
@@ -1383,25 +1443,23 @@ OHM__API bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const vo
  * read per group of each probe and a compare per matching byte, bounded
  * here (1024 * capacity + 2^20 in all, else OHM_TOO_COSTLY). Used only
  * when N__check_dups cannot have its scratch memory. */
-static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m)
+static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m, const ohm__geo *ohm_g)
 {
-    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_gm = OHM__F(__gmask)(ohm_m), ohm_valid = OHM__F(__gvalid)(ohm_m);
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    uint64_t ohm_budget = 1024 * (uint64_t)ohm_cap + ((uint64_t)1 << 20);
-    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++) {
-        if (ohm_meta[ohm_i] == 0) continue;
-        const OHM__K *ohm_key = OHM__F(__key_in)(ohm_kb, ohm_i);
+    uint64_t ohm_budget = OHM__CHECK_BUDGET(ohm_g->cap);
+    for (uint32_t ohm_i = 0; ohm_i < ohm_g->cap; ohm_i++) {
+        if (ohm_g->meta[ohm_i] == 0) continue;
+        const OHM__K *ohm_key = OHM__F(__key_in)(ohm_g->kb, ohm_i);
         uint64_t ohm_h = OHM__F(__hash)(ohm_m, ohm_key);
-        uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_h), ohm_dist = (ohm_i / OHM__GS - ohm_g) & ohm_gm;
+        uint32_t ohm_home = ((uint32_t)ohm_h & ohm_g->mask) / OHM__GS, ohm_dist = (ohm_i / OHM__GS - ohm_home) & ohm_g->gm;
         for (uint32_t ohm_j = 0; ohm_j <= ohm_dist; ohm_j++) {
-            uint32_t ohm_base = ((ohm_g + ohm_j) & ohm_gm) * OHM__GS;
-            uint32_t ohm_match = ohm__g16_eq(ohm_meta + ohm_base, ohm_j ? ohm__dtag(ohm_h, ohm_j) : ohm__tag(ohm_h)) & ohm_valid;
+            uint32_t ohm_base = ((ohm_home + ohm_j) & ohm_g->gm) * OHM__GS;
+            uint32_t ohm_match =
+                ohm__g16_eq(ohm_g->meta + ohm_base, ohm_j ? ohm__dtag(ohm_h, ohm_j) : ohm__tag(ohm_h)) & ohm_g->valid;
             for (; ohm_match; ohm_match &= ohm_match - 1) {
                 if (ohm_budget == 0) return OHM_TOO_COSTLY;
                 ohm_budget--;
                 uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_match);
-                if (ohm_s != ohm_i && OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_s), ohm_key)) return OHM_CORRUPT;
+                if (ohm_s != ohm_i && OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_s), ohm_key)) return OHM_CORRUPT;
             }
             if (ohm_budget == 0) return OHM_TOO_COSTLY;
             ohm_budget--;
@@ -1410,93 +1468,98 @@ static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m)
     return OHM_OK;
 }
 
-/* The search for keys stored twice in O(capacity) time, whatever the
- * table's load: equal keys have equal hashes, so the used slots are sorted
- * by the top 32 bits of their keys' hashes (a radix sort of (hash bits,
- * slot) words) and only keys within a run of equal bits are compared. The
- * comparisons are bounded as the walk's visits are (only a constant or
- * broken hash, or a crafted block, makes long runs). Scratch memory: 16
- * bytes an entry (OHM_MALLOC, freed before returning); without it, the
- * bounded walk above runs instead. The caller has checked that the used
- * slots number `ohm_n`. */
-static inline ohm_status OHM__F(__check_dups)(const OHM__N *ohm_m, uint32_t ohm_n)
+/* Within a range of words (hash half << 32 | slot) sorted by their high
+ * halves, compare the keys of each run of equal halves pairwise, drawing
+ * on *budget. When `again` is set, a run of two or more is first re-keyed
+ * by the other half of its keys' hashes and sorted again, so that only
+ * keys whose full 64-bit hashes are equal are compared. */
+static inline ohm_status OHM__F(__dup_runs)(const OHM__N *ohm_m, const ohm__geo *ohm_g, uint64_t *ohm_a, size_t ohm_n,
+                                            bool ohm_again, uint64_t *ohm_budget)
 {
-    if (ohm_n < 2) return OHM_OK;
-    uint64_t *ohm_a = (uint64_t *)OHM_MALLOC((size_t)ohm_n * 2 * sizeof(uint64_t));
-    if (ohm_a == NULL) return OHM__F(__check_dups_walk)(ohm_m);
-    uint64_t *ohm_b = ohm_a + ohm_n;
-    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_k = 0;
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++)
-        if (ohm_meta[ohm_i] != 0)
-            ohm_a[ohm_k++] = (OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_i)) & ~(uint64_t)0xffffffffu) | ohm_i;
-    /* Least significant digit first, a byte at a time, over bits 32..63;
-     * an even number of passes leaves the result in ohm_a. */
-    for (unsigned ohm_shift = 32; ohm_shift < 64; ohm_shift += 8) {
-        uint32_t ohm_at[256] = {0};
-        for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++) ohm_at[(ohm_a[ohm_i] >> ohm_shift) & 0xff]++;
-        for (uint32_t ohm_d = 0, ohm_sum = 0; ohm_d < 256; ohm_d++) {
-            uint32_t ohm_c = ohm_at[ohm_d];
-            ohm_at[ohm_d] = ohm_sum;
-            ohm_sum += ohm_c;
-        }
-        for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++) ohm_b[ohm_at[(ohm_a[ohm_i] >> ohm_shift) & 0xff]++] = ohm_a[ohm_i];
-        uint64_t *ohm_t = ohm_a;
-        ohm_a = ohm_b;
-        ohm_b = ohm_t;
-    }
-    uint64_t ohm_budget = 1024 * (uint64_t)ohm_cap + ((uint64_t)1 << 20);
-    ohm_status ohm_st = OHM_OK;
-    for (uint32_t ohm_r = 0; ohm_r < ohm_n && ohm_st == OHM_OK;) {
-        uint32_t ohm_end = ohm_r + 1;
+    for (size_t ohm_r = 0; ohm_r < ohm_n;) {
+        size_t ohm_end = ohm_r + 1;
         while (ohm_end < ohm_n && (ohm_a[ohm_end] >> 32) == (ohm_a[ohm_r] >> 32)) ohm_end++;
-        for (uint32_t ohm_i = ohm_r; ohm_i < ohm_end && ohm_st == OHM_OK; ohm_i++)
-            for (uint32_t ohm_j = ohm_i + 1; ohm_j < ohm_end && ohm_st == OHM_OK; ohm_j++) {
-                if (ohm_budget-- == 0) ohm_st = OHM_TOO_COSTLY;
-                else if (OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_kb, (uint32_t)ohm_a[ohm_i]),
-                                      OHM__F(__key_in)(ohm_kb, (uint32_t)ohm_a[ohm_j])))
-                    ohm_st = OHM_CORRUPT;
+        if (ohm_end - ohm_r > 1 && ohm_again) {
+            for (size_t ohm_i = ohm_r; ohm_i < ohm_end; ohm_i++) {
+                uint32_t ohm_s = (uint32_t)ohm_a[ohm_i];
+                ohm_a[ohm_i] = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_s)) << 32 | ohm_s;
             }
+            ohm__sort_high32(ohm_a + ohm_r, ohm_end - ohm_r);
+            ohm_status ohm_st = OHM__F(__dup_runs)(ohm_m, ohm_g, ohm_a + ohm_r, ohm_end - ohm_r, false, ohm_budget);
+            if (ohm_st != OHM_OK) return ohm_st;
+        } else {
+            for (size_t ohm_i = ohm_r; ohm_i < ohm_end; ohm_i++)
+                for (size_t ohm_j = ohm_i + 1; ohm_j < ohm_end; ohm_j++) {
+                    if (*ohm_budget == 0) return OHM_TOO_COSTLY;
+                    --*ohm_budget;
+                    if (OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_g->kb, (uint32_t)ohm_a[ohm_i]),
+                                     OHM__F(__key_in)(ohm_g->kb, (uint32_t)ohm_a[ohm_j])))
+                        return OHM_CORRUPT;
+                }
+        }
         ohm_r = ohm_end;
     }
-    OHM_FREE(ohm_a < ohm_b ? ohm_a : ohm_b); /* the allocation's start */
+    return OHM_OK;
+}
+
+/* The search for keys stored twice in O(capacity) time, whatever the
+ * table's load or the hash's bits: equal keys have equal hashes, so the
+ * used slots are sorted by the high 32 bits of their keys' hashes, each
+ * run of equal bits again by the low 32, and only keys whose whole hashes
+ * are equal are compared, at most OHM__CHECK_BUDGET times (only many keys
+ * of one full hash value make that many: a constant or broken hash, or a
+ * crafted block). Scratch: 8 bytes an entry (OHM_MALLOC, freed before
+ * returning); without it, or when that size does not fit in size_t, the
+ * bounded walk above runs instead. `n` is the count of used slots the
+ * caller saw; a block that changes under the check (a writer not keeping
+ * the protocol) writes no more than n words and gets OHM_CORRUPT. */
+static inline ohm_status OHM__F(__check_dups)(const OHM__N *ohm_m, const ohm__geo *ohm_g, uint32_t ohm_n)
+{
+    if (ohm_n < 2) return OHM_OK;
+    size_t ohm_bytes;
+    uint64_t *ohm_a = ohm__scratch_size(ohm_n, sizeof(uint64_t), &ohm_bytes) ? (uint64_t *)OHM_MALLOC(ohm_bytes) : NULL;
+    if (ohm_a == NULL) return OHM__F(__check_dups_walk)(ohm_m, ohm_g);
+    uint32_t ohm_k = 0;
+    ohm_status ohm_st = OHM_OK;
+    for (uint32_t ohm_i = 0; ohm_i < ohm_g->cap && ohm_st == OHM_OK; ohm_i++) {
+        if (ohm_g->meta[ohm_i] == 0) continue;
+        if (ohm_k == ohm_n) ohm_st = OHM_CORRUPT; /* more used slots than a moment ago */
+        else ohm_a[ohm_k++] = (OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_i)) & ~(uint64_t)0xffffffffu) | ohm_i;
+    }
+    if (ohm_st == OHM_OK && ohm_k != ohm_n) ohm_st = OHM_CORRUPT;
+    if (ohm_st == OHM_OK) {
+        uint64_t ohm_budget = OHM__CHECK_BUDGET(ohm_g->cap);
+        ohm__sort_high32(ohm_a, ohm_n);
+        ohm_st = OHM__F(__dup_runs)(ohm_m, ohm_g, ohm_a, ohm_n, true, &ohm_budget);
+    }
+    OHM_FREE(ohm_a);
     return ohm_st;
 }
 
-/* The full invariant check of a map whose header is sound (after
- * N_attach): the mirror matches, every used slot's byte is exactly the one
- * its key's hash and place give (fingerprint at home, distance and class
- * when displaced), every displaced entry's home group has its class bit
- * and no group with a free slot lies on its probe (invariant I), count
- * equals the used slots, and no key is stored twice. OHM_OK or
- * OHM_CORRUPT. Reads only the block. O(capacity) time, hashing each key
- * twice, with 16 bytes an entry of scratch memory for the search for keys
- * stored twice (see N__check_dups; without that memory a block whose
- * entries lie very far from home may get OHM_TOO_COSTLY). Keys of one hash (a constant hash, or a crafted
- * block) are compared at most 1024 * capacity + 2^20 times: past that,
- * OHM_TOO_COSTLY. */
-OHM__API ohm_status OHM__F(_check)(const OHM__N *ohm_m)
+/* The full check, with the geometry and the header fields it needs taken
+ * once (N_check from the live header, N_validate from the header it
+ * checked against the buffer's length). */
+static inline ohm_status OHM__F(__check_in)(const OHM__N *ohm_m, const ohm__geo *ohm_g, uint32_t ohm_count,
+                                            uint32_t ohm_max_entries)
 {
-    uint32_t ohm_cap = ohm_m->hdr.capacity;
-    if (ohm_cap == 0) return ohm_m->hdr.count == 0 ? OHM_OK : OHM_CORRUPT;
-    uint32_t ohm_mask = ohm_cap - 1, ohm_gm = OHM__F(__gmask)(ohm_m), ohm_valid = OHM__F(__gvalid)(ohm_m);
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    const uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    uint32_t ohm_gm = ohm_g->gm, ohm_valid = ohm_g->valid;
+    const uint8_t *ohm_meta = ohm_g->meta;
+    if (ohm_g->cap == 0) return ohm_count == 0 ? OHM_OK : OHM_CORRUPT;
     for (uint32_t ohm_k = 0; ohm_k < OHM_GROUP_MIRROR; ohm_k++)
-        if (ohm_meta[ohm_cap + ohm_k] != ohm_meta[ohm_k & ohm_mask]) return OHM_CORRUPT;
-    /* Walk the groups from the one after a group with a free slot, keeping
-     * the position of the last group with room seen: invariant I says no
-     * key's probe passes it. A full table has no such group. */
-    uint32_t ohm_start = 0, ohm_used = 0;
-    bool ohm_has_room = false;
-    for (uint32_t ohm_y = 0; ohm_y <= ohm_gm && !ohm_has_room; ohm_y++)
-        if (ohm__g16_free(ohm_meta + ohm_y * OHM__GS) & ohm_valid) {
-            ohm_start = (ohm_y + 1) & ohm_gm;
-            ohm_has_room = true;
-        }
-    int64_t ohm_last_room = -1; /* position of the last group with room */
+        if (ohm_meta[ohm_g->cap + ohm_k] != ohm_meta[ohm_k & ohm_g->mask]) return OHM_CORRUPT;
+    /* Walk the groups from one that no probe runs into from the group
+     * before it: the group after a group with a free slot or, in a full
+     * table, the one N__uncrossed finds (none: not a table the library
+     * makes, and one its walks would get wrong). The position of the last
+     * group with room seen is kept (-1: the boundary before the walk's
+     * start, which no probe crosses): invariant I says no key's probe
+     * passes it. */
+    uint32_t ohm_start = OHM__NONE, ohm_used = 0;
+    for (uint32_t ohm_y = 0; ohm_y <= ohm_gm && ohm_start == OHM__NONE; ohm_y++)
+        if (ohm__g16_free(ohm_meta + ohm_y * OHM__GS) & ohm_valid) ohm_start = (ohm_y + 1) & ohm_gm;
+    if (ohm_start == OHM__NONE) ohm_start = ohm_gm == 0 ? 0 : OHM__F(__uncrossed)(ohm_m, ohm_g);
+    if (ohm_start == OHM__NONE) return OHM_CORRUPT; /* full, and every group boundary crossed */
+    int64_t ohm_last_room = -1;
     for (uint32_t ohm_q = 0; ohm_q <= ohm_gm; ohm_q++) {
         uint32_t ohm_y = (ohm_start + ohm_q) & ohm_gm, ohm_base = ohm_y * OHM__GS;
         uint32_t ohm_used_here = ~ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
@@ -1505,18 +1568,41 @@ OHM__API ohm_status OHM__F(_check)(const OHM__N *ohm_m)
             uint8_t ohm_b = ohm_meta[ohm_i];
             if (ohm_b < 0x08) return OHM_CORRUPT; /* not a byte a slot can hold */
             ohm_used++;
-            uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_i));
-            uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_h), ohm_d = (ohm_y - ohm_g) & ohm_gm;
+            uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_i));
+            uint32_t ohm_home = ((uint32_t)ohm_h & ohm_g->mask) / OHM__GS, ohm_d = (ohm_y - ohm_home) & ohm_gm;
             if (ohm_b != (ohm_d ? ohm__dtag(ohm_h, ohm_d) : ohm__tag(ohm_h))) return OHM_CORRUPT;
             if (ohm_d == 0) continue;
-            if (!(ohm_ovf[ohm_g] & ohm__ovf_bit(ohm_h))) return OHM_CORRUPT; /* a lookup would stop at home */
-            if (ohm_has_room && (int64_t)ohm_q - (int64_t)ohm_d <= ohm_last_room)
-                return OHM_CORRUPT; /* its probe passes a group with room: a lookup would stop there */
+            if (!(ohm_g->cls[ohm_home] & ohm__ovf_bit(ohm_h))) return OHM_CORRUPT; /* a lookup would stop at home */
+            if ((int64_t)ohm_q - (int64_t)ohm_d <= ohm_last_room)
+                return OHM_CORRUPT; /* its probe passes a group with room, or the walk's start */
         }
         if (ohm_used_here != ohm_valid) ohm_last_room = ohm_q;
     }
-    if (ohm_used != ohm_m->hdr.count || ohm_used > ohm_m->hdr.max_entries) return OHM_CORRUPT;
-    return OHM__F(__check_dups)(ohm_m, ohm_used);
+    if (ohm_used != ohm_count || ohm_used > ohm_max_entries) return OHM_CORRUPT;
+    return OHM__F(__check_dups)(ohm_m, ohm_g, ohm_used);
+}
+
+/* The full invariant check of a map whose header is sound (after
+ * N_attach): the mirror matches, every used slot's byte is exactly the one
+ * its key's hash and place give (fingerprint at home, distance and class
+ * when displaced), every displaced entry's home group has its class bit
+ * and no group with a free slot lies on its probe (invariant I), a table
+ * with no free slot has a group boundary that no probe crosses, count
+ * equals the used slots, and no key is stored twice. OHM_OK or
+ * OHM_CORRUPT. Reads only the block. O(capacity) time, hashing each key
+ * about twice, with 8 bytes an entry of scratch memory for the search for
+ * keys stored twice (see N__check_dups). OHM_TOO_COSTLY only when more
+ * than OHM__CHECK_BUDGET key comparisons would be needed: many keys that
+ * share one full 64-bit hash value (a constant or broken hash, or a
+ * crafted block), or, without the scratch memory, entries very far from
+ * home. The header is read once, at the start; a block that another
+ * process may rewrite meanwhile is checked with N_validate, which also
+ * knows the buffer's length. */
+OHM__API ohm_status OHM__F(_check)(const OHM__N *ohm_m)
+{
+    ohm_header ohm_h = ohm_m->hdr;
+    ohm__geo ohm_g = OHM__F(__geo_of)(ohm_m, ohm_h.capacity, ohm_h.keys_start);
+    return OHM__F(__check_in)(ohm_m, &ohm_g, ohm_h.count, ohm_h.max_entries);
 }
 
 /* Check an untrusted block of `len` bytes at `buf` against this map type
@@ -1547,9 +1633,16 @@ OHM__API ohm_status OHM__F(_attach_const)(const void *ohm_buf, size_t ohm_len, c
  * outside [buf, buf + len) and never writes. */
 OHM__API ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len)
 {
-    const OHM__N *ohm_m;
-    ohm_status ohm_st = OHM__F(_attach_const)(ohm_buf, ohm_len, &ohm_m);
-    return ohm_st == OHM_OK ? OHM__F(_check)(ohm_m) : ohm_st;
+    /* The header is read once, and everything after uses that reading: a
+     * process rewriting the block meanwhile may change the answer, never
+     * where the check reads. */
+    ohm_signature ohm_sig = OHM__F(__signature)();
+    ohm_header ohm_h;
+    ohm_status ohm_st = ohm__header_read(ohm_buf, ohm_len, OHM__F(_base_align)(), &ohm_sig, &ohm_h);
+    if (ohm_st != OHM_OK) return ohm_st;
+    const OHM__N *ohm_m = (const OHM__N *)ohm_buf;
+    ohm__geo ohm_g = OHM__F(__geo_of)(ohm_m, ohm_h.capacity, ohm_h.keys_start);
+    return OHM__F(__check_in)(ohm_m, &ohm_g, ohm_h.count, ohm_h.max_entries);
 }
 
 /* Copy every entry of `src` into `dst`, an empty map of this type in

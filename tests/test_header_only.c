@@ -17,6 +17,8 @@
 #define ohm_header_init ho_ohm_header_init
 #define ohm_header_check ho_ohm_header_check
 #define ohm_hash_bytes ho_ohm_hash_bytes
+#define ohm__header_read ho_ohm__header_read
+#define ohm__sort_high32 ho_ohm__sort_high32
 #define OHM_IMPLEMENTATION
 #include "ohm.h"
 
