@@ -699,17 +699,21 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
  * passes x gives its lowest such key to s; its slot is the next hole,
  * and so on while the group that gave was full. Keeps invariant I: no
  * key's probe passes a group with a free slot. A key that went home may
- * have been the last of its class outside that group: the class bytes of
- * the groups the shift walked are then rebuilt in one pass at the end
- * (a recompute at each step would read the rest of the run each time:
- * quadratic in a run of full groups). On a valid block the whole walk
- * reads each group of the run once; bounded by a lap of groups a step
- * and a lap of steps even on a damaged one. */
+ * have been the last of its class outside that group; its class bit is
+ * recomputed once the shift is done (then the scan stops at the first
+ * group with room, which the last hole is at the latest). A recompute at
+ * each step would read the rest of the run each time, quadratic in a
+ * run of full groups; so past OHM__PULL_RECOMPUTES keys gone home, the
+ * class bytes of all the groups the shift walked are rebuilt in one pass
+ * instead. On a valid block the shift reads each group of the run once,
+ * the upkeep of class bits a few times; bounded by a lap of groups a step
+ * and a lap of steps even on a damaged block. */
+#define OHM__PULL_RECOMPUTES 4
 static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
 {
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_first = ohm_x;
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    bool ohm_went_home = false;
+    uint32_t ohm_home[OHM__PULL_RECOMPUTES], ohm_class[OHM__PULL_RECOMPUTES], ohm_gone = 0;
     for (uint32_t ohm_steps = 0; ohm_steps <= ohm_gm; ohm_steps++) {
         uint32_t ohm_t = OHM__NONE, ohm_y = ohm_x, ohm_newd = 0, ohm_yfree = 0;
         for (uint32_t ohm_k = 1; ohm_k <= ohm_gm; ohm_k++) {
@@ -731,15 +735,23 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
             if (ohm_t != OHM__NONE || ohm_yfree) break; /* nothing passes a group with room */
         }
         if (ohm_t == OHM__NONE) break; /* the hole stays in x */
+        if (ohm_newd == 0 && ohm_gone < OHM__PULL_RECOMPUTES) { /* its class, from its byte */
+            ohm_home[ohm_gone] = ohm_x;
+            ohm_class[ohm_gone] = ohm_meta[ohm_t] & 7u;
+        }
+        ohm_gone += ohm_newd == 0;
         OHM__F(__move_back)(ohm_m, ohm_t, ohm_s, ohm_newd);
-        ohm_went_home |= ohm_newd == 0;
         ohm_s = ohm_t;
         ohm_x = ohm_y;
         if (ohm_yfree) break; /* y had room before: nothing passes it */
     }
     /* x now has the last hole: every key homed in first..x lies there */
-    if (ohm_went_home) OHM__F(__rebuild_classes)(ohm_m, ohm_first, ohm_x);
+    if (ohm_gone > OHM__PULL_RECOMPUTES)
+        OHM__F(__rebuild_classes)(ohm_m, ohm_first, ohm_x);
+    else
+        for (uint32_t ohm_i = 0; ohm_i < ohm_gone; ohm_i++) OHM__F(__recompute)(ohm_m, ohm_home[ohm_i], ohm_class[ohm_i]);
 }
+#undef OHM__PULL_RECOMPUTES
 
 /* Remove the entry in slot i: its byte is cleared and, when its group was
  * full, keys that passed the group are pulled back (N__pull); then, when
