@@ -256,24 +256,47 @@ static inline uint64_t ohm_hash_u64(uint64_t ohm_key, uint64_t ohm_seed)
 
 /* The default hash of byte strings: `len` bytes at `p` (p may be NULL when
  * len is 0). Reads the bytes as little-endian words whatever the machine.
- * Folded 64x64->128-bit multiplies over 16-byte chunks, with two secrets
- * drawn from the seed xored into the operands of each, so that no input
- * can cancel the state without knowing the seed. What the seed buys: keys
- * chosen to collide under one seed do not collide under another, so a
- * secret random seed (N_init_seeded) defends a map whose keys come from an
- * adversary against hash flooding. What it does not: this is not a
- * cryptographic hash; someone who knows the seed (seed 0, the default, is
- * public) can make keys collide, and someone who can watch the timing of
- * many lookups may learn about it. For keys from an adversary and a seed
- * that must stay secret for long, use a keyed cryptographic PRF such as
- * SipHash as OHM_HASH_EX. */
+ *
+ * How: two secrets are drawn from the seed through a bijective mix, with
+ * bit 63 forced to 1 and bits 62 and 55 to 0. Each 16-byte chunk is one
+ * folded 64x64->128-bit multiply of (its first word ^ secret 1) by (its
+ * second word ^ the running state), the state starting at secret 2; the
+ * last 0..15 bytes, followed by a 1 byte and zeros, make one more chunk;
+ * a last multiply takes (state ^ secret 2) and (a constant ^ the length).
+ *
+ * What holds under every seed:
+ *  - No seed is weak. A multiply forgets one operand when the other is 0
+ *    or all ones. The operands that take a secret are such only for an
+ *    input word equal to that secret or its complement: a different word
+ *    for each seed, and by the forced bits never a zero word, an integer
+ *    of magnitude below 2^62, or a word of 7-bit text (or of bytes all
+ *    >= 0x80). The state is a product, known only to whoever knows the
+ *    seed. The length's operand is neither for any length below 2^62.
+ *  - The length enters only where no input word reaches it, and the 1 byte
+ *    after the last bytes keeps tails of different lengths apart: a key
+ *    and the same key with bytes appended, zero bytes included, are
+ *    different inputs to the multiplies under every seed.
+ * What the seed protects against: whoever does not know it has no input
+ * word that cancels anything, so keys chosen without knowing the seed
+ * are meant to collide only by chance (for a 64-bit hash, negligibly),
+ * and keys chosen to collide under one seed do not collide under another;
+ * so a secret random seed (N_init_seeded) defends a map whose keys come
+ * from an adversary against hash flooding. What it does not: this is not a
+ * cryptographic hash. Someone who knows the seed can make keys collide;
+ * seed 0, the default, is public, so under it collisions can be computed;
+ * a seed stored in a block is readable by whoever can read the block; and
+ * someone who can watch the timing of many lookups may learn about it.
+ * For keys from an adversary and a seed that must stay secret for long,
+ * use a keyed cryptographic PRF such as SipHash as OHM_HASH_EX. */
 uint64_t ohm_hash_bytes(const void *ohm_p, size_t ohm_len, uint64_t ohm_seed);
-/* Its constants (odd 64-bit numbers with well-spread bits, the ones
- * wyhash uses), named so that tests can feed them back as input words. */
+/* Its constants (odd 64-bit numbers with well-spread bits; K0..K3 are the
+ * ones wyhash uses), named so that tests can feed them back as input words
+ * and seeds. */
 #define OHM__HB_K0 0xa0761d6478bd642fu
 #define OHM__HB_K1 0xe7037ed1a0b428dbu
 #define OHM__HB_K2 0x8ebc6af09c88c6e3u
 #define OHM__HB_K3 0x589965cc75374cc3u
+#define OHM__HB_K4 0xb7e151628aed2a6bu /* the fraction of e, odd; multiplies the length */
 
 /* A NUL-terminated string. */
 static inline uint64_t ohm_hash_str(const char *ohm_s, uint64_t ohm_seed)
@@ -860,46 +883,78 @@ static void ohm__rsort_high32(uint64_t *ohm_a, size_t ohm_n, unsigned ohm_shift)
 
 void ohm__sort_high32(uint64_t *ohm_a, size_t ohm_n) { ohm__rsort_high32(ohm_a, ohm_n, 56); }
 
-/* Little-endian reads, so the hash of a byte string is the same everywhere. */
-static uint64_t ohm__read64(const unsigned char *ohm_p)
+/* Little-endian reads, so the hash of a byte string is the same everywhere.
+ * One expression of the eight bytes, which gcc and clang compile to one
+ * load (and a byte swap, or a byte-reversed load, on big-endian machines);
+ * as a loop it stayed eight loads and shifts. */
+static inline uint64_t ohm__read64(const unsigned char *ohm_p)
 {
-    uint64_t ohm_v = 0;
-    for (int ohm_i = 7; ohm_i >= 0; ohm_i--) ohm_v = (ohm_v << 8) | ohm_p[ohm_i];
-    return ohm_v;
+    return (uint64_t)ohm_p[0] | (uint64_t)ohm_p[1] << 8 | (uint64_t)ohm_p[2] << 16 | (uint64_t)ohm_p[3] << 24 |
+           (uint64_t)ohm_p[4] << 32 | (uint64_t)ohm_p[5] << 40 | (uint64_t)ohm_p[6] << 48 | (uint64_t)ohm_p[7] << 56;
 }
 
-static uint64_t ohm__read_tail(const unsigned char *ohm_p, size_t ohm_n) /* n in 1..7 */
+/* The last n bytes of a key (n in 0..7), little-endian, with a 1 byte
+ * after them: "" reads as 1, "a" as 0x161, "a\0" as 0x10061. Because the
+ * 1 marks where the bytes end, tails of different lengths never read
+ * alike, zero bytes included. */
+static uint64_t ohm__read_tail(const unsigned char *ohm_p, size_t ohm_n)
 {
-    uint64_t ohm_v = 0;
+    uint64_t ohm_v = 1;
     for (size_t ohm_i = ohm_n; ohm_i-- > 0;) ohm_v = (ohm_v << 8) | ohm_p[ohm_i];
     return ohm_v;
 }
 
+/* A secret from the seed's mix: bit 63 set, bits 62 and 55 clear. An
+ * operand (input word ^ secret) is then 0 or all ones (the two values that
+ * make a folded multiply forget its other operand: fold_mul(~0, y) is ~0
+ * for every y != 0) only for a word whose bits 63 and 62 differ and whose
+ * bits 63 and 55 differ, never for a zero word, a small integer of either
+ * sign, or a word of ASCII text or of bytes >= 0x80, whatever the seed. */
+static uint64_t ohm__hb_secret(uint64_t ohm_x)
+{
+    return (ohm_x | 0x8000000000000000u) & ~(uint64_t)0x4080000000000000u;
+}
+
 uint64_t ohm_hash_bytes(const void *ohm_data, size_t ohm_len, uint64_t ohm_seed)
 {
-    /* Two secrets are drawn from the seed, and every multiply takes one of
-     * them (or the running state, itself made from them) xored into each
-     * operand: an input word can zero an operand, and so wipe what was
-     * hashed before it, only if its writer knows the seed. The length goes
-     * into the state first, so zero bytes of different lengths differ. */
-    uint64_t ohm_s1 = ohm_fold_mul(ohm_seed ^ OHM__HB_K0, OHM__HB_K1);
-    uint64_t ohm_s2 = ohm_fold_mul(ohm_seed ^ OHM__HB_K2, OHM__HB_K3);
+    /* Two secrets from the seed through a bijective mix (xor with a
+     * constant, multiply by an odd constant, xor-shift: each step can be
+     * undone, so distinct seeds mix to distinct values), so that a seed
+     * built from the constants gives secrets as unrelated to them as any
+     * other seed's. No secret is a constant xored with something the seed
+     * can cancel, and none is a multiplier on its own. */
+    uint64_t ohm_x = (ohm_seed ^ OHM__HB_K0) * OHM__HB_K1;
+    ohm_x ^= ohm_x >> 32;
+    uint64_t ohm_s1 = (ohm_x ^ OHM__HB_K2) * OHM__HB_K3, ohm_s2 = (ohm_x ^ OHM__HB_K1) * OHM__HB_K0;
+    ohm_s1 = ohm__hb_secret(ohm_s1 ^ (ohm_s1 >> 29));
+    ohm_s2 = ohm__hb_secret(ohm_s2 ^ (ohm_s2 >> 31));
+
+    /* Each 16-byte chunk: one folded multiply of (first word ^ s1) by
+     * (second word ^ state); the state starts at s2. The remaining 0..15
+     * bytes, with a 1 byte after them, make one more chunk, so the chunks
+     * spell the key unambiguously. An operand is zeroed (or made all ones)
+     * only by a word that equals a secret or the running state, which
+     * takes knowing the seed. */
     const unsigned char *ohm_p = (const unsigned char *)ohm_data;
-    uint64_t ohm_h = ohm_s2 ^ (uint64_t)ohm_len;
+    uint64_t ohm_h = ohm_s2;
     size_t ohm_n = ohm_len;
     while (ohm_n >= 16) {
         ohm_h = ohm_fold_mul(ohm__read64(ohm_p) ^ ohm_s1, ohm__read64(ohm_p + 8) ^ ohm_h);
         ohm_p += 16;
         ohm_n -= 16;
     }
-    uint64_t ohm_a = 0, ohm_b = 0;
+    uint64_t ohm_a, ohm_b = 0;
     if (ohm_n >= 8) {
         ohm_a = ohm__read64(ohm_p);
-        if (ohm_n > 8) ohm_b = ohm__read_tail(ohm_p + 8, ohm_n - 8);
-    } else if (ohm_n > 0) {
+        ohm_b = ohm__read_tail(ohm_p + 8, ohm_n - 8);
+    } else {
         ohm_a = ohm__read_tail(ohm_p, ohm_n);
     }
     ohm_h = ohm_fold_mul(ohm_a ^ ohm_s1, ohm_b ^ ohm_h);
-    return ohm_fold_mul(ohm_h ^ ohm_s2, ohm_s1 ^ OHM__HB_K1);
+
+    /* The length is the other operand of the last multiply, where no input
+     * word reaches it. K4 has bits 63 and 62 set to 1 and 0, so K4 ^ len is
+     * neither 0 nor all ones for any length below 2^62. */
+    return ohm_fold_mul(ohm_h ^ ohm_s2, OHM__HB_K4 ^ (uint64_t)ohm_len);
 }
 #endif /* OHM_IMPLEMENTATION */

@@ -330,14 +330,14 @@ static void hash_bytes_known_answers(void)
     };
     static const uint64_t seeds[] = {0, 1, 0xdeadbeefcafef00du};
     static const uint64_t want[8][3] = {
-        {0xe67ea50d89c10039u, 0x35ac2eb8814ea633u, 0xea63ae17a099c415u},
-        {0xd1b83c20e166cba5u, 0x9ae84ec629bcffc5u, 0x1cc9d1efd16333e1u},
-        {0xc3ed70722803b8a7u, 0xf2bc50d573133243u, 0xfd2d58432e360071u},
-        {0x09eb443c1c5b7b03u, 0x2241056061a51bbcu, 0xd76036a394d6e3c1u},
-        {0xb205106f74b73d98u, 0xa94ee28e332a4370u, 0xe0664a4ddaa210d0u},
-        {0xc9474954c0803bbfu, 0x052e4e27c055a595u, 0xc1eb96fe752c5b47u},
-        {0x1226e32a8921e5f0u, 0x6b769214c1cf864bu, 0xd929f1e8c44fffd0u},
-        {0x398561f0f4d15e52u, 0x410626d503e17d2bu, 0x41b665779bb4bb7cu},
+        {0x333e79feb936b58fu, 0xee550cf15489947du, 0x48a7f37775531ef3u},
+        {0xda9f09e99fdf26e7u, 0x810301301ad1461au, 0xa10c0d682a6f213fu},
+        {0x63664f5c3a92f0f2u, 0x61d828e0ecc39750u, 0xb9865dceae947a18u},
+        {0xd2b29df5b26ea75fu, 0x86bf9e431a56343bu, 0x2195188b21237c70u},
+        {0x5e4420e00f573cf7u, 0xd6e22286df930d7du, 0xec7bfdee6c128645u},
+        {0x9b1d9b034f871a46u, 0xae53d9f785db9bc8u, 0xec9a26e74503a8c6u},
+        {0x5f0f9e3a06483db6u, 0xe50c48a4de9b8942u, 0x34ce96b46957e28du},
+        {0xe2937a442ea464a6u, 0xae338242d9001ee7u, 0x4d54a199173470aau},
     };
     char buf[80];
     for (int i = 0; i < 8; i++) {
