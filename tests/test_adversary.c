@@ -182,10 +182,10 @@ static void full_table_with_one_uncrossed_boundary_works(void)
  * group keeps one free slot. A removal from group 0 then pulls a key back
  * into every group of the run, each going home; the class bits of every
  * group must be kept exact. Old cost: a scan to the end of the run at each
- * step (2^23 group reads at 2^16 slots); now: a few passes over the run. */
+ * step (2^31 group reads at 2^20 slots); now: a few passes over the run. */
 static void a_removal_reads_each_group_of_the_run_a_few_times(void)
 {
-    uint32_t cap = test_scale(64) >= 64 ? (uint32_t)1 << 16 : (uint32_t)1 << 12, groups = cap / 16;
+    uint32_t cap = test_scale(64) >= 64 ? (uint32_t)1 << 20 : (uint32_t)1 << 12, groups = cap / 16;
     uint64_t *keys = keys_by_home(cap, 17, 1000);
     void *raw;
     size_t len;
