@@ -643,6 +643,27 @@ void ohm_assert_fail(const char *ohm_what, const char *ohm_file, int ohm_line);
 #endif
 #endif
 
+/* OHM_DEBUG_CHECKS: whether the check after a mutation runs this time.
+ * Every time in tables of up to 1024 slots; in larger ones when the
+ * stamp (one step a mutation) is a multiple of capacity / 1024, so that a
+ * debug build's checks cost about 1024 slots of work a mutation whatever
+ * the table's size (a check after every mutation made filling a table
+ * quadratic), and a broken invariant is still caught within that many
+ * mutations. */
+static inline bool ohm__debug_due(uint32_t ohm_stamp, uint32_t ohm_capacity)
+{
+    return ohm_capacity <= 1024 || (ohm_stamp & (ohm_capacity / 1024 - 1)) == 0;
+}
+/* What a debug check found: nothing on OHM_OK; a note on standard error,
+ * once a process, on OHM_TOO_COSTLY (the check could not finish, which
+ * says nothing against the map); otherwise the status, its name and what
+ * it means, then abort. */
+void ohm__debug_checked(ohm_status ohm_st, const char *ohm_map, const char *ohm_file, int ohm_line);
+/* The name of a status as written in the source ("OHM_CORRUPT"). */
+const char *ohm__status_name(ohm_status ohm_code);
+#define OHM__STR2(x) #x
+#define OHM__STR(x) OHM__STR2(x)
+
 #ifdef __cplusplus
 } /* extern "C" */
 
@@ -700,6 +721,45 @@ const char *ohm_strerror(ohm_status ohm_code)
     case OHM_TOO_COSTLY: return "block too costly to check: too many keys share a hash (a broken hash or a crafted block), or no scratch memory for a very full table";
     }
     return "unknown ohm status";
+}
+
+const char *ohm__status_name(ohm_status ohm_code)
+{
+    switch (ohm_code) {
+    case OHM_OK: return "OHM_OK";
+    case OHM_FOUND: return "OHM_FOUND";
+    case OHM_FULL: return "OHM_FULL";
+    case OHM_INVALID: return "OHM_INVALID";
+    case OHM_CORRUPT: return "OHM_CORRUPT";
+    case OHM_BAD_MAGIC: return "OHM_BAD_MAGIC";
+    case OHM_BAD_VERSION: return "OHM_BAD_VERSION";
+    case OHM_BAD_ENDIAN: return "OHM_BAD_ENDIAN";
+    case OHM_BAD_TYPE: return "OHM_BAD_TYPE";
+    case OHM_TOO_SHORT: return "OHM_TOO_SHORT";
+    case OHM_MISALIGNED: return "OHM_MISALIGNED";
+    case OHM_BAD_CAPACITY: return "OHM_BAD_CAPACITY";
+    case OHM_BAD_OFFSETS: return "OHM_BAD_OFFSETS";
+    case OHM_BAD_COUNT: return "OHM_BAD_COUNT";
+    case OHM_TOO_COSTLY: return "OHM_TOO_COSTLY";
+    }
+    return "(unknown status)";
+}
+
+void ohm__debug_checked(ohm_status ohm_st, const char *ohm_map, const char *ohm_file, int ohm_line)
+{
+    static int ohm_noted;
+    if (ohm_st == OHM_OK) return;
+    if (ohm_st == OHM_TOO_COSTLY) {
+        if (!ohm_noted)
+            fprintf(stderr, "ohm: %s: debug check after a mutation at %s:%d skipped: %s (%s); later ones may be too\n",
+                    ohm_map, ohm_file, ohm_line, ohm__status_name(ohm_st), ohm_strerror(ohm_st));
+        ohm_noted = 1;
+        return;
+    }
+    fprintf(stderr, "ohm: %s: the check after a mutation at %s:%d returned %s: %s\n", ohm_map, ohm_file, ohm_line,
+            ohm__status_name(ohm_st), ohm_strerror(ohm_st));
+    fflush(stderr);
+    abort();
 }
 
 void ohm_assert_fail(const char *ohm_what, const char *ohm_file, int ohm_line)

@@ -41,7 +41,9 @@
  *                        in arrays of their own [1 when that adds no
  *                        padding]
  *
- *   OHM_DEBUG_CHECKS     defined: N_check after every mutation (tests)
+ *   OHM_DEBUG_CHECKS     defined: N_check after mutations, aborting with the
+ *                        status it names (every one up to 1024 slots, then
+ *                        every capacity/1024th: linear cost; tests)
  *   OHM_DECLARE          defined: declarations only (types and prototypes),
  *                        for a header shared by many files
  *   OHM_DEFINE           defined: the definitions, with external linkage,
@@ -169,7 +171,12 @@
 /* OHM_DEBUG_CHECKS is a parameter like the others: it applies to this
  * instantiation only and is undefined at the end. */
 #ifdef OHM_DEBUG_CHECKS
-#define OHM__DEBUG_CHECK(m) OHM_ASSERT(OHM__F(_check)(m) == OHM_OK, "invariant broken after a mutation")
+/* N_check after a mutation (in large tables after every capacity / 1024th,
+ * see ohm__debug_due); a failure names its status and aborts. */
+#define OHM__DEBUG_CHECK(m)                                                                   \
+    (ohm__debug_due((m)->hdr.stamp, (m)->hdr.capacity)                                        \
+         ? ohm__debug_checked(OHM__F(_check)(m), OHM__STR(OHM_NAME), __FILE__, __LINE__)      \
+         : (void)0)
 #else
 #define OHM__DEBUG_CHECK(m) ((void)0)
 #endif

@@ -19,6 +19,8 @@
 #define ohm_hash_bytes ho_ohm_hash_bytes
 #define ohm__header_read ho_ohm__header_read
 #define ohm__sort_high32 ho_ohm__sort_high32
+#define ohm__status_name ho_ohm__status_name
+#define ohm__debug_checked ho_ohm__debug_checked
 #define OHM_IMPLEMENTATION
 #include "ohm.h"
 
