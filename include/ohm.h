@@ -659,6 +659,10 @@ static inline bool ohm__debug_due(uint32_t ohm_stamp, uint32_t ohm_capacity)
  * says nothing against the map); otherwise the status, its name and what
  * it means, then abort. */
 void ohm__debug_checked(ohm_status ohm_st, const char *ohm_map, const char *ohm_file, int ohm_line);
+/* Debug builds: a map whose hash is OHM_HASH(key), which cannot read the
+ * seed, was given a seed other than 0. A note on standard error, once a
+ * process: seeding such a map protects nothing. */
+void ohm__note_seed_unused(const char *ohm_map);
 /* The name of a status as written in the source ("OHM_CORRUPT"). */
 const char *ohm__status_name(ohm_status ohm_code);
 #define OHM__STR2(x) #x
@@ -743,6 +747,15 @@ const char *ohm__status_name(ohm_status ohm_code)
     case OHM_TOO_COSTLY: return "OHM_TOO_COSTLY";
     }
     return "(unknown status)";
+}
+
+void ohm__note_seed_unused(const char *ohm_map)
+{
+    static int ohm_noted;
+    if (ohm_noted) return;
+    ohm_noted = 1;
+    fprintf(stderr, "ohm: %s: a seed was given, but the map hashes with OHM_HASH(key), which does not read it: "
+                    "seeding changes nothing (use OHM_HASH_EX(m, key, seed) to hash with it)\n", ohm_map);
 }
 
 void ohm__debug_checked(ohm_status ohm_st, const char *ohm_map, const char *ohm_file, int ohm_line)

@@ -264,7 +264,7 @@ OHM__STATIC_ASSERT(__builtin_classify_type(*(OHM__K *)0) != 12 && __builtin_clas
 
 /* Layout. A layout with total_size == 0 cannot exist. */
 OHM__API ohm_layout OHM__F(_layout)(uint32_t ohm_entries); /* smallest block holding entries at OHM_MAX_LOAD */
-OHM__API ohm_layout OHM__F(_layout_for_load)(uint32_t ohm_entries, unsigned ohm_max_load); /* at another load */
+OHM__API ohm_layout OHM__F(_layout_for_load)(uint32_t ohm_entries, unsigned ohm_max_load); /* at another load (0: OHM_MAX_LOAD) */
 OHM__API ohm_layout OHM__F(_layout_for_capacity)(uint32_t ohm_capacity); /* exactly capacity slots (0 or 2^k) */
 OHM__API ohm_layout OHM__F(_layout_for_bytes)(size_t ohm_bytes); /* the largest block that fits in bytes */
 OHM__API ohm_layout OHM__F(_layout_grown)(const OHM__N *ohm_m); /* the block to grow a full m into */
@@ -334,7 +334,10 @@ OHM__API void OHM__F(_clear)(OHM__N *ohm_m);
 OHM__API OHM__ITER OHM__F(_iter_begin)(const OHM__N *ohm_m);
 OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out); /* false at the end */
 OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e); /* positioned at a found entry */
-OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it); /* remove the entry N_iter_next last gave */
+/* Remove the entry N_iter_next last gave; the entry pointers it gave then
+ * point at whatever the shift moved into that slot (maybe another entry):
+ * read what you need before removing. */
+OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it);
 
 /* Adapted calls: lookup by a probe of another type (hash: as the map
  * hashes the matching key; eq: whether a stored key matches). */
@@ -793,12 +796,13 @@ OHM__API ohm_layout OHM__F(_layout_for_capacity)(uint32_t ohm_capacity)
                           OHM__VAL_ALIGN, OHM_INTERLEAVE);
 }
 
-/* The smallest block whose maximum load (`max_load` percent) holds
- * `entries`; capacity 0 for 0 entries; total_size == 0 when no capacity up
- * to 2^31 suffices or max_load is not 1..100. */
+/* The smallest block whose maximum load (`max_load` percent; 0 means
+ * OHM_MAX_LOAD, as in N_init_ex) holds `entries`; capacity 0 for 0
+ * entries; total_size == 0 when no capacity up to 2^31 suffices or
+ * max_load is above 100. */
 OHM__API ohm_layout OHM__F(_layout_for_load)(uint32_t ohm_entries, unsigned ohm_max_load)
 {
-    return OHM__F(_layout_for_capacity)(ohm_capacity_for(ohm_entries, ohm_max_load));
+    return OHM__F(_layout_for_capacity)(ohm_capacity_for(ohm_entries, ohm_max_load ? ohm_max_load : OHM_MAX_LOAD));
 }
 
 /* The smallest block whose maximum load (OHM_MAX_LOAD) holds `entries`. */
@@ -866,6 +870,10 @@ OHM__API ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay, uin
         ohm_lay.keys_start != ohm_want.keys_start || ohm_lay.vals_start != ohm_want.vals_start ||
         ohm_lay.meta_start != ohm_want.meta_start)
         return OHM_INVALID;
+#if defined(OHM_HASH) && !defined(NDEBUG)
+    /* OHM_HASH(key) cannot read the seed: seeding changes nothing */
+    if (ohm_seed != 0) ohm__note_seed_unused(OHM__STR(OHM_NAME));
+#endif
     ohm_signature ohm_sig = OHM__F(__signature)();
     memset(ohm_buf, 0, ohm_want.total_size);
     OHM__N *ohm_m = (OHM__N *)ohm_buf;
@@ -887,8 +895,12 @@ OHM__API OHM__N *OHM__F(_init_ex)(void *ohm_buf, ohm_layout ohm_lay, uint64_t oh
 
 /* An empty map in `buf` (of `layout`, any capacity) with the settings of
  * the map `like`: its hash seed, its maximum load percentage and its
- * owner word (N_user). The block to grow into: init it like the old map,
- * then N_rehash the old map into it. NULL as N_init_ex. */
+ * owner word (N_user), copied as it is. The block to grow into: init it
+ * like the old map, then N_rehash the old map into it. When the hash finds
+ * something through the owner word that differs for the new block (e.g.
+ * the map's offset in its owner's block, which locates a string arena),
+ * N_set_user the new value before N_rehash: the rehash hashes with the new
+ * map. NULL as N_init_ex. */
 OHM__API OHM__N *OHM__F(_init_like)(void *ohm_buf, ohm_layout ohm_lay, const OHM__N *ohm_like)
 {
     OHM__N *ohm_m = OHM__F(_init_ex)(ohm_buf, ohm_lay, ohm_like->hdr.seed, ohm_like->hdr.max_load);
@@ -1298,7 +1310,10 @@ OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e)
  * removed already. The iteration then goes on: every entry present when
  * the iterator was made and not removed is still visited exactly once.
  * The iterator must come from a writable map. Pointers into the map go
- * stale as after N_remove; the entries N_iter_next gives next are right. */
+ * stale as after N_remove, the entry N_iter_next gave last among them: its
+ * slot may now hold another entry that the shift moved there (which the
+ * iteration still gives in its turn). The entries N_iter_next gives next
+ * are right. */
 OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it)
 {
     OHM__N *ohm_m = (OHM__N *)(uintptr_t)ohm_it->map;

@@ -1,9 +1,15 @@
-/* test_debug_checks.c - OHM_DEBUG_CHECKS: the check after a mutation
+/* test_debug_checks.c - what debug builds tell a user.
+ *
+ * OHM_DEBUG_CHECKS: the check after a mutation
  * catches a broken invariant and says which status it got, and a debug
  * build stays usable on a large table with a weak but legal hash (the
  * check's work grows with the mutations, not with the mutations times the
  * table: filling 2^15 slots with a check after every insertion hashed
  * about 4e8 keys).
+ *
+ * A seed given to a map whose OHM_HASH cannot read it gets a note on
+ * standard error (once), since it protects nothing; a map whose hash
+ * reads the seed gets none.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
@@ -27,6 +33,10 @@ static uint64_t counted_identity(uint64_t k)
 #define OHM_KEY uint64_t
 #define OHM_VALUE uint32_t
 #define OHM_HASH(k) counted_identity(k)
+#include "ohm_map.h"
+
+#define OHM_NAME plain /* the default hash: reads the seed */
+#define OHM_KEY uint64_t
 #include "ohm_map.h"
 
 static dbg *new_dbg(uint32_t cap)
@@ -99,8 +109,39 @@ static void a_broken_invariant_aborts_naming_the_status(void)
     TEST_CHECK(strstr(err, "OHM_CORRUPT") != NULL);
 }
 
+static void seed_an_ohm_hash_map(void)
+{
+    ohm_layout l = dbg_layout_for_capacity(64);
+    void *buf = aligned_alloc(dbg_base_align(), l.total_size);
+    dbg_init_seeded(buf, l, 12345);
+    dbg_init_seeded(buf, l, 678); /* noted once */
+    free(buf);
+}
+static void seed_a_default_hash_map(void)
+{
+    ohm_layout l = plain_layout_for_capacity(64);
+    void *buf = aligned_alloc(plain_base_align(), l.total_size);
+    plain_init_seeded(buf, l, 12345);
+    dbg_init(buf, dbg_layout_for_capacity(16)); /* seed 0: nothing to say */
+    free(buf);
+}
+
+static void a_seed_the_hash_cannot_read_is_noted(void)
+{
+    char err[1024];
+    TEST_CHECK(!aborts(seed_an_ohm_hash_map, err, sizeof err));
+    TEST_CHECK(strstr(err, "dbg: a seed was given") != NULL);
+    TEST_CHECK(strstr(err, "OHM_HASH_EX") != NULL);
+    const char *first = strstr(err, "a seed was given");
+    TEST_CHECK(first && strstr(first + 1, "a seed was given") == NULL); /* once */
+    printf("  %s", err);
+    TEST_CHECK(!aborts(seed_a_default_hash_map, err, sizeof err));
+    TEST_EQ_U(strlen(err), 0);
+}
+
 int main(void)
 {
+    RUN(a_seed_the_hash_cannot_read_is_noted);
     RUN(filling_a_large_table_stays_linear);
     RUN(a_broken_invariant_aborts_naming_the_status);
     return test_finish();

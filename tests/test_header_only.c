@@ -21,6 +21,7 @@
 #define ohm__sort_high32 ho_ohm__sort_high32
 #define ohm__status_name ho_ohm__status_name
 #define ohm__debug_checked ho_ohm__debug_checked
+#define ohm__note_seed_unused ho_ohm__note_seed_unused
 #define OHM_IMPLEMENTATION
 #include "ohm.h"
 

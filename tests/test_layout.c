@@ -194,7 +194,9 @@ static void layout_for_entries(void)
     TEST_EQ_U(l80_layout(1717986918u).capacity, 1u << 31);
     TEST_EQ_U(l80_layout(1717986919u).total_size, 0);
     /* Loads outside 1..100 cannot be laid out. */
-    TEST_EQ_U(lk8_layout_for_load(10, 0).total_size, 0);
+    /* load 0 means the default, as in N_init_ex */
+    TEST_EQ_U(lk8_layout_for_load(10, 0).total_size, lk8_layout(10).total_size);
+    TEST_EQ_U(lk8_layout_for_load(10, 0).capacity, lk8_layout(10).capacity);
     TEST_EQ_U(lk8_layout_for_load(10, 101).total_size, 0);
     TEST_EQ_U(ohm_capacity_for(10, 0), UINT32_MAX);
     TEST_EQ_U(ohm_capacity_for(0, 50), 0);
