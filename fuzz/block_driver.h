@@ -55,7 +55,11 @@ static int FZB_F(_fzb_cmp)(const void *a, const void *b)
  * used byte is the home tag of a key in its home group or the exact
  * distance tag of a displaced one (0x01..0x07 never); a displaced key's
  * home group has its class bit; no group from a displaced key's home group
- * up to its own has a free slot (invariant I); count; no key twice. */
+ * up to its own has a free slot (invariant I); count; no key twice; and a
+ * table of more than one group with no free slot at all has a group
+ * boundary that no key's probe crosses (iteration, removal and remove_if
+ * start their walk at such a boundary when no group has room; every full
+ * table the library makes has one: the one after the group filled last). */
 static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
 {
     ohm_header h;
@@ -90,6 +94,29 @@ static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
         sorted[used++] = key;
     }
     if (ok && used != h.count) ok = false;
+    /* Completely full: look for a boundary no probe crosses, one boundary
+     * at a time, asking every key. Boundary b lies between group b - 1 and
+     * group b (boundary 0: between the last group and group 0); the probe
+     * of a key homed in group g and stored d groups past it crosses the
+     * boundaries into groups g + 1 .. g + d (round the end). */
+    bool full = true;
+    for (uint32_t y = 0; y < ng; y++)
+        if (room[y]) full = false;
+    if (ok && full && ng > 1) {
+        bool uncrossed_found = false;
+        for (uint32_t b = 0; b < ng && !uncrossed_found; b++) {
+            bool crossed = false;
+            for (uint32_t i = 0; i < cap && !crossed; i++) {
+                uint64_t hash = FZB_HASH(*FZB_F(_fzb_keyp)(buf, i), h.seed);
+                uint32_t g = fz_home_group(cap, hash);
+                uint32_t d = (fz_group_of(cap, i) + ng - g) % ng;
+                uint32_t to_b = (b + ng - g) % ng; /* groups from its home to group b */
+                if (to_b >= 1 && to_b <= d) crossed = true;
+            }
+            if (!crossed) uncrossed_found = true;
+        }
+        if (!uncrossed_found) ok = false; /* no walk start that splits no probe */
+    }
     if (ok && used > 1) {
         qsort(sorted, used, sizeof(FZB_K), FZB_F(_fzb_cmp));
         for (uint32_t i = 1; i < used; i++)
