@@ -680,7 +680,11 @@ static void FZB_F(_fzb_run)(unsigned char *buf, size_t len, const unsigned char 
     /* Rehash into fresh blocks: bigger, the same, just enough, too small. */
     fz_in tail = {orig + h.total_size, len - (size_t)h.total_size};
     unsigned load = fz_rehash_loads[(h.seed ^ h.count) % 8u];
-    uint64_t seed = h.seed * 31u + 7u;
+    /* Their seed: one made from the block's, or, when the low byte of the
+     * user word (which ohm never reads) is 1..FZ_WEAK_SEEDS, one made from
+     * the hashes' constants. */
+    unsigned pick = (unsigned)(h.user & 0xffu);
+    uint64_t seed = pick >= 1 && pick <= FZ_WEAK_SEEDS ? fz_weak_seeds[pick - 1] : h.seed * 31u + 7u;
     if (h.capacity <= 1024) FZB_F(_fzb_rehash)(m, &o, h.capacity ? h.capacity * 2 : 1, load, seed);
     FZB_F(_fzb_rehash)(m, &o, h.capacity, h.max_load, h.seed);
     uint32_t need = ohm_capacity_for(o.n, load);
