@@ -127,6 +127,64 @@ static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
     return ok;
 }
 
+/* A completely full table of `cap` slots (16 or more, load 100), built
+ * from the recipe bytes in `in` (fuzz_block.c says what comes before):
+ * a byte a group, whose bits 0-3 are n and bits 4-7 d - 1 (taken mod the
+ * number of groups less one): the group's last n slots hold keys homed d
+ * groups back (round the end), its other slots keys homed in it. Every
+ * byte, class bit and the count are made right, and with no free slot
+ * invariant I holds, so such a table breaks at most one rule: when every
+ * group takes keys from an earlier one, every group boundary is crossed
+ * (the 32-slot case: 14 home keys and 2 from the other group in each).
+ * The keys: candidates c * FZ_KEY_MUL for c = 1 + 256 * (a recipe byte),
+ * 2 + ..., each looked at once (so all distinct), the first whose home is
+ * the wanted group; after a few misses (the colliding hash homes every key
+ * in the last group) the next one, stored where it lands. Returns the block
+ * followed by the bytes of `tail`, in a malloc of exactly that length. */
+static unsigned char *FZB_F(_fzb_build_full)(fz_in *in, uint32_t cap, uint64_t seed,
+                                             uint64_t user, const fz_in *tail, size_t *len)
+{
+    ohm_layout l = FZB_F(_layout_for_capacity)(cap);
+    FZ_REQUIRE(cap >= 16 && l.total_size != 0);
+    *len = (size_t)l.total_size + tail->n;
+    unsigned char *buf = fz_alloc(*len);
+    FZ_REQUIRE(FZB_F(_init_ex)(buf, l, seed, 100) == (FZB_N *)(void *)buf);
+    if (tail->n) memcpy(buf + l.total_size, tail->p, tail->n);
+    ohm_header h;
+    memcpy(&h, buf, sizeof h);
+    fz_sig sig = FZB_F(_fzb_sig)();
+    unsigned char *meta = buf + h.meta_start, *classes = meta + cap + 16;
+    uint32_t ng = fz_groups(cap);
+    uint64_t next = 1u + 256u * (uint64_t)fz_u8(in);
+    for (uint32_t y = 0; y < ng; y++) {
+        unsigned b = fz_u8(in);
+        uint32_t n = b & 15u, back = ng > 1 ? 1u + (b >> 4) % (ng - 1) : 0u;
+        for (uint32_t k = 0; k < 16; k++) {
+            uint32_t slot = y * 16 + k, want = k >= 16 - n ? (y + ng - back) % ng : y;
+            FZB_K key;
+            uint64_t hash;
+            for (uint32_t tries = 0;; tries++) {
+                key = (FZB_K)(next++ * FZ_KEY_MUL);
+                hash = FZB_HASH(key, seed);
+                if (fz_home_group(cap, hash) == want || tries == 4 * ng + 16) break;
+            }
+            uint32_t home = fz_home_group(cap, hash), d = (y + ng - home) % ng;
+            fz_set_meta(meta, cap, slot, fz_byte_for(hash, d));
+            if (d) classes[home] = (uint8_t)(classes[home] | 1u << ((hash >> 54) & 7u));
+            *FZB_F(_fzb_keyp)(buf, slot) = key;
+#ifndef FZB_SET
+            uint32_t v = (uint32_t)key ^ slot;
+            memcpy(buf + h.vals_start + (size_t)slot * sig.val_stride, &v, sizeof v);
+#endif
+        }
+    }
+    (void)sig;
+    h.count = cap;
+    h.user = user;
+    memcpy(buf, &h, sizeof h);
+    return buf;
+}
+
 /* attach and validate must both answer `want` and write nothing. */
 static void FZB_F(_fzb_expect)(unsigned char *buf, size_t len, ohm_status want)
 {
