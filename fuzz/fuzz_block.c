@@ -22,7 +22,8 @@
  *    byte-identical); then runs
  *    write calls (put, put_new of absent keys, remove, get_or_put, fetch_*,
  *    remove_at, get_or_put_value, the adapted get_or_put and remove, clear)
- *    against an oracle, re-validating after each, and checks that the bytes
+ *    against an oracle, re-validating after each (N_validate and the naive
+ *    checker), and checks that the bytes
  *    after total_size never change;
  *  - finally attaches one byte off alignment: OHM_MISALIGNED.
  *
