@@ -138,8 +138,10 @@ static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
  * (the 32-slot case: 14 home keys and 2 from the other group in each).
  * The keys: candidates c * FZ_KEY_MUL for c = 1 + 256 * (a recipe byte),
  * 2 + ..., each looked at once (so all distinct), the first whose home is
- * the wanted group; after a few misses (the colliding hash homes every key
- * in the last group) the next one, stored where it lands. Returns the block
+ * the wanted group (about one in every `groups`); after 16 * groups + 64
+ * misses (for a seeded hash about never: one chance in 10^8 a key; always
+ * with the colliding hash, which homes every key in the last group) the
+ * next one, stored where it lands. Returns the block
  * followed by the bytes of `tail`, in a malloc of exactly that length. */
 static unsigned char *FZB_F(_fzb_build_full)(fz_in *in, uint32_t cap, uint64_t seed,
                                              uint64_t user, const fz_in *tail, size_t *len)
@@ -166,7 +168,7 @@ static unsigned char *FZB_F(_fzb_build_full)(fz_in *in, uint32_t cap, uint64_t s
             for (uint32_t tries = 0;; tries++) {
                 key = (FZB_K)(next++ * FZ_KEY_MUL);
                 hash = FZB_HASH(key, seed);
-                if (fz_home_group(cap, hash) == want || tries == 4 * ng + 16) break;
+                if (fz_home_group(cap, hash) == want || tries == 16 * ng + 64) break;
             }
             uint32_t home = fz_home_group(cap, hash), d = (y + ng - home) % ng;
             fz_set_meta(meta, cap, slot, fz_byte_for(hash, d));
