@@ -77,6 +77,7 @@ static const uint64_t fz_weak_seeds[] = {
     OHM__HB_K1, OHM__HB_K1 ^ 1u, ~OHM__HB_K1, OHM__HB_K1 ^ (uint64_t)1 << 63,
     OHM__HB_K2, OHM__HB_K2 ^ 1u, ~OHM__HB_K2, OHM__HB_K2 ^ (uint64_t)1 << 63,
     OHM__HB_K3, OHM__HB_K3 ^ 1u, ~OHM__HB_K3, OHM__HB_K3 ^ (uint64_t)1 << 63,
+    OHM__HB_K4, OHM__HB_K4 ^ 1u, ~OHM__HB_K4,
     OHM__HB_K0 ^ OHM__HB_K1, OHM__HB_K2 ^ OHM__HB_K3, OHM__HB_K0 ^ OHM__HB_K2,
     FZ_HU64_C, FZ_HU64_C ^ 1u, ~FZ_HU64_C, FZ_HU64_K1, FZ_HU64_K2, FZ_HU64_C ^ FZ_HU64_K1,
     1u, UINT64_MAX, (uint64_t)1 << 63};
