@@ -347,8 +347,8 @@ static void full_tables(void)
      * uncrossed. Seed K0 ^ 1; the user byte picks K1 for the rehash. */
     for (unsigned y = 0; y < 8; y++) g[y] = (unsigned char)(y == 5 ? 0 : next_rand() & 0x0fu);
     recipe("recipe_full_ok128_weak_seed", 5u << 2 | 1u, 1, 5, g, 8, 96);
-    for (unsigned y = 0; y < 32; y++) g[y] = 0;
-    recipe("recipe_full_bc512", 7u << 2 | 2u, 0x80, 0, g, 32, 64);
+    for (unsigned y = 0; y < 8; y++) g[y] = 0;
+    recipe("recipe_full_bc128", 5u << 2 | 2u, 0x80, 0, g, 8, 64);
 }
 
 /* Real blocks with seeds made from the hashes' constants (fz_weak_seeds),
