@@ -55,7 +55,11 @@ static int FZB_F(_fzb_cmp)(const void *a, const void *b)
  * used byte is the home tag of a key in its home group or the exact
  * distance tag of a displaced one (0x01..0x07 never); a displaced key's
  * home group has its class bit; no group from a displaced key's home group
- * up to its own has a free slot (invariant I); count; no key twice. */
+ * up to its own has a free slot (invariant I); count; no key twice; and a
+ * table of more than one group with no free slot at all has a group
+ * boundary that no key's probe crosses (iteration, removal and remove_if
+ * start their walk at such a boundary when no group has room; every full
+ * table the library makes has one: the one after the group filled last). */
 static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
 {
     ohm_header h;
@@ -90,6 +94,29 @@ static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
         sorted[used++] = key;
     }
     if (ok && used != h.count) ok = false;
+    /* Completely full: look for a boundary no probe crosses, one boundary
+     * at a time, asking every key. Boundary b lies between group b - 1 and
+     * group b (boundary 0: between the last group and group 0); the probe
+     * of a key homed in group g and stored d groups past it crosses the
+     * boundaries into groups g + 1 .. g + d (round the end). */
+    bool full = true;
+    for (uint32_t y = 0; y < ng; y++)
+        if (room[y]) full = false;
+    if (ok && full && ng > 1) {
+        bool uncrossed_found = false;
+        for (uint32_t b = 0; b < ng && !uncrossed_found; b++) {
+            bool crossed = false;
+            for (uint32_t i = 0; i < cap && !crossed; i++) {
+                uint64_t hash = FZB_HASH(*FZB_F(_fzb_keyp)(buf, i), h.seed);
+                uint32_t g = fz_home_group(cap, hash);
+                uint32_t d = (fz_group_of(cap, i) + ng - g) % ng;
+                uint32_t to_b = (b + ng - g) % ng; /* groups from its home to group b */
+                if (to_b >= 1 && to_b <= d) crossed = true;
+            }
+            if (!crossed) uncrossed_found = true;
+        }
+        if (!uncrossed_found) ok = false; /* no walk start that splits no probe */
+    }
     if (ok && used > 1) {
         qsort(sorted, used, sizeof(FZB_K), FZB_F(_fzb_cmp));
         for (uint32_t i = 1; i < used; i++)
@@ -98,6 +125,66 @@ static bool FZB_F(_fzb_naive_ok)(const unsigned char *buf)
     free(sorted);
     free(room);
     return ok;
+}
+
+/* A completely full table of `cap` slots (16 or more, load 100), built
+ * from the recipe bytes in `in` (fuzz_block.c says what comes before):
+ * a byte a group, whose bits 0-3 are n and bits 4-7 d - 1 (taken mod the
+ * number of groups less one): the group's last n slots hold keys homed d
+ * groups back (round the end), its other slots keys homed in it. Every
+ * byte, class bit and the count are made right, and with no free slot
+ * invariant I holds, so such a table breaks at most one rule: when every
+ * group takes keys from an earlier one, every group boundary is crossed
+ * (the 32-slot case: 14 home keys and 2 from the other group in each).
+ * The keys: candidates c * FZ_KEY_MUL for c = 1 + 256 * (a recipe byte),
+ * 2 + ..., each looked at once (so all distinct), the first whose home is
+ * the wanted group (about one in every `groups`); after 16 * groups + 64
+ * misses (for a seeded hash about never: one chance in 10^8 a key; always
+ * with the colliding hash, which homes every key in the last group) the
+ * next one, stored where it lands. Returns the block
+ * followed by the bytes of `tail`, in a malloc of exactly that length. */
+static unsigned char *FZB_F(_fzb_build_full)(fz_in *in, uint32_t cap, uint64_t seed,
+                                             uint64_t user, const fz_in *tail, size_t *len)
+{
+    ohm_layout l = FZB_F(_layout_for_capacity)(cap);
+    FZ_REQUIRE(cap >= 16 && l.total_size != 0);
+    *len = (size_t)l.total_size + tail->n;
+    unsigned char *buf = fz_alloc(*len);
+    FZ_REQUIRE(FZB_F(_init_ex)(buf, l, seed, 100) == (FZB_N *)(void *)buf);
+    if (tail->n) memcpy(buf + l.total_size, tail->p, tail->n);
+    ohm_header h;
+    memcpy(&h, buf, sizeof h);
+    fz_sig sig = FZB_F(_fzb_sig)();
+    unsigned char *meta = buf + h.meta_start, *classes = meta + cap + 16;
+    uint32_t ng = fz_groups(cap);
+    uint64_t next = 1u + 256u * (uint64_t)fz_u8(in);
+    for (uint32_t y = 0; y < ng; y++) {
+        unsigned b = fz_u8(in);
+        uint32_t n = b & 15u, back = ng > 1 ? 1u + (b >> 4) % (ng - 1) : 0u;
+        for (uint32_t k = 0; k < 16; k++) {
+            uint32_t slot = y * 16 + k, want = k >= 16 - n ? (y + ng - back) % ng : y;
+            FZB_K key;
+            uint64_t hash;
+            for (uint32_t tries = 0;; tries++) {
+                key = (FZB_K)(next++ * FZ_KEY_MUL);
+                hash = FZB_HASH(key, seed);
+                if (fz_home_group(cap, hash) == want || tries == 16 * ng + 64) break;
+            }
+            uint32_t home = fz_home_group(cap, hash), d = (y + ng - home) % ng;
+            fz_set_meta(meta, cap, slot, fz_byte_for(hash, d));
+            if (d) classes[home] = (uint8_t)(classes[home] | 1u << ((hash >> 54) & 7u));
+            *FZB_F(_fzb_keyp)(buf, slot) = key;
+#ifndef FZB_SET
+            uint32_t v = (uint32_t)key ^ slot;
+            memcpy(buf + h.vals_start + (size_t)slot * sig.val_stride, &v, sizeof v);
+#endif
+        }
+    }
+    (void)sig;
+    h.count = cap;
+    h.user = user;
+    memcpy(buf, &h, sizeof h);
+    return buf;
 }
 
 /* attach and validate must both answer `want` and write nothing. */
@@ -653,7 +740,11 @@ static void FZB_F(_fzb_run)(unsigned char *buf, size_t len, const unsigned char 
     /* Rehash into fresh blocks: bigger, the same, just enough, too small. */
     fz_in tail = {orig + h.total_size, len - (size_t)h.total_size};
     unsigned load = fz_rehash_loads[(h.seed ^ h.count) % 8u];
-    uint64_t seed = h.seed * 31u + 7u;
+    /* Their seed: one made from the block's, or, when the low byte of the
+     * user word (which ohm never reads) is 1..FZ_WEAK_SEEDS, one made from
+     * the hashes' constants. */
+    unsigned pick = (unsigned)(h.user & 0xffu);
+    uint64_t seed = pick >= 1 && pick <= FZ_WEAK_SEEDS ? fz_weak_seeds[pick - 1] : h.seed * 31u + 7u;
     if (h.capacity <= 1024) FZB_F(_fzb_rehash)(m, &o, h.capacity ? h.capacity * 2 : 1, load, seed);
     FZB_F(_fzb_rehash)(m, &o, h.capacity, h.max_load, h.seed);
     uint32_t need = ohm_capacity_for(o.n, load);
@@ -683,10 +774,15 @@ static void FZB_F(_fzb_run)(unsigned char *buf, size_t len, const unsigned char 
         }
         if (room) FZB_F(_fzb_add)(&o, k, v);
         FZ_REQUIRE(FZB_F(_validate)(buf, len) == OHM_OK);
+        FZ_REQUIRE(FZB_F(_fzb_naive_ok)(buf));
     }
+    /* After each write both checkers must pass: the naive one does not
+     * trust validate to know every rule (a full table the writes leave must
+     * have a boundary no probe crosses). */
     for (unsigned step = 0; tail.n > 0 && step < 256; step++) {
         FZB_F(_fzb_write)(m, &o, fz_u8(&tail), &tail, v + step);
         FZ_REQUIRE(FZB_F(_validate)(buf, len) == OHM_OK);
+        FZ_REQUIRE(FZB_F(_fzb_naive_ok)(buf));
         FZ_REQUIRE(FZB_F(_count)(m) == o.n);
         FZ_REQUIRE(memcmp(buf + h.total_size, orig + h.total_size, len - (size_t)h.total_size) == 0);
     }

@@ -22,9 +22,13 @@
  *    byte-identical); then runs
  *    write calls (put, put_new of absent keys, remove, get_or_put, fetch_*,
  *    remove_at, get_or_put_value, the adapted get_or_put and remove, clear)
- *    against an oracle, re-validating after each, and checks that the bytes
+ *    against an oracle, re-validating after each (N_validate and the naive
+ *    checker), and checks that the bytes
  *    after total_size never change;
  *  - finally attaches one byte off alignment: OHM_MISALIGNED.
+ *
+ * An input that starts with FZ_FULL_MARK is also a recipe for a completely
+ * full table (fz_run_full below), which goes through the same steps.
  *
  * Bounds: the input is copied into a malloc'd buffer of exactly `size`
  * bytes, so ASan reports any read or write outside [buf, buf + size),
@@ -243,6 +247,67 @@ static void fz_set_meta(unsigned char *meta, uint32_t cap, uint32_t i, uint8_t v
 #define FZB_INTERLEAVE 0
 #include "block_driver.h"
 
+/* Recipes for completely full tables. A real block can hardly be mutated
+ * into a full table whose every group boundary is crossed by a probe (each
+ * key would have to hash to the right group), so an input that starts
+ * with FZ_FULL_MARK is also read as a recipe: block_driver.h builds the
+ * table (_fzb_build_full) and runs it like an input block. As a block such
+ * an input gets OHM_BAD_MAGIC (a block's magic is "OHMB"), checked first
+ * as for any input. The recipe:
+ *
+ *   bytes 0-3  FZ_FULL_MARK
+ *   byte 4     bits 0-1 the type (0 and 3 bm, 1 bs, 2 bc); bits 2-4 the
+ *              capacity, fz_full_caps[] (at most 128 slots for bc)
+ *   byte 5     the seed: below 0x80 fz_weak_seeds[byte % FZ_WEAK_SEEDS]
+ *              (made from the hashes' constants), else the next 8 bytes
+ *              (little-endian)
+ *   a byte     the low byte of the user word (it may pick the rehash seed)
+ *   a byte     where the candidate keys start
+ *   a byte a group (block_driver.h: which keys each group holds)
+ *   the rest   the operation stream after the block
+ */
+#define FZ_FULL_MARK "OHMF"
+static const uint32_t fz_full_caps[8] = {16, 32, 32, 64, 64, 128, 256, 512};
+
+static void fz_run_full(const uint8_t *data, size_t size)
+{
+    fz_in in = {data + 4, size - 4};
+    unsigned sel = fz_u8(&in), s = fz_u8(&in);
+    uint32_t cap = fz_full_caps[(sel >> 2) & 7u];
+    /* The colliding hash homes every key in the last group: its full
+     * tables are never crossed, and every lookup in one compares keys all
+     * the way from home, so a bigger one costs much and adds nothing (a
+     * 512-slot one took ~90 ms an input, ten times a bs one of 128). */
+    if ((sel & 3u) == 2u && cap > 128) cap = 128;
+    uint64_t seed = 0;
+    if (s < 0x80) {
+        seed = fz_weak_seeds[s % FZ_WEAK_SEEDS];
+    } else {
+        for (unsigned i = 0; i < 8; i++) seed |= (uint64_t)fz_u8(&in) << (8 * i);
+    }
+    uint64_t user = fz_u8(&in);
+    /* The group bytes are read by the builder; the tail is what they
+     * leave (the builder reads the key start and one byte a group). */
+    uint32_t recipe = 1u + cap / 16u;
+    fz_in tail = {in.p + (in.n < recipe ? in.n : recipe), in.n < recipe ? 0 : in.n - recipe};
+    size_t len = 0;
+    unsigned char *buf;
+    switch (sel & 3u) {
+    case 1: buf = bs_fzb_build_full(&in, cap, seed, user, &tail, &len); break;
+    case 2: buf = bc_fzb_build_full(&in, cap, seed, user, &tail, &len); break;
+    default: buf = bm_fzb_build_full(&in, cap, seed, user, &tail, &len); break;
+    }
+    unsigned char *orig = fz_alloc(len);
+    memcpy(orig, buf, len);
+    switch (sel & 3u) {
+    case 1: bs_fzb_run(buf, len, orig); break;
+    case 2: bc_fzb_run(buf, len, orig); break;
+    default: bm_fzb_run(buf, len, orig); break;
+    }
+    free(orig);
+    free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -258,6 +323,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size) memcpy(buf, data, size);
     bc_fzb_run(buf, size, data);
     free(buf);
+    if (size >= 4 && memcmp(data, FZ_FULL_MARK, 4) == 0) fz_run_full(data, size);
 
     /* One byte off the alignment: refused before anything is read. */
     unsigned char *raw = fz_alloc(size + 1);

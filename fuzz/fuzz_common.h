@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ohm.h"
+
 /* A broken expectation: say where, then abort() so libFuzzer records the
  * input as a crash. */
 #define FZ_REQUIRE(cond)                                                              \
@@ -59,6 +61,28 @@ static inline uint64_t fz_collide_hash(uint64_t k)
     return UINT64_MAX - (k & 1u) - ((k & 2u) ? (uint64_t)1 << 57 : 0u);
 }
 
+/* Seeds made from the hashes' own constants. A seed equal to a constant
+ * it is xored with (or one bit or every bit away from it) zeroes or nearly
+ * zeroes an operand of a multiply: seeds like K0, K0 ^ 1, ~K0 and K1 ^ 1
+ * were weak for ohm_hash_bytes once. Neither target hashes byte strings,
+ * so these seeds go to the seeded integer hash, ohm_hash_u64; its own
+ * constants (written inside it, not named) are here too. The targets let
+ * the input pick one of these wherever they choose a seed, besides
+ * arbitrary ones. */
+#define FZ_HU64_C 0x243f6a8885a308d3u  /* ohm_hash_u64: xored into the key */
+#define FZ_HU64_K1 0x9e3779b97f4a7c15u /* its multipliers */
+#define FZ_HU64_K2 0xd6e8feb86659fd93u
+static const uint64_t fz_weak_seeds[] = {
+    OHM__HB_K0, OHM__HB_K0 ^ 1u, ~OHM__HB_K0, OHM__HB_K0 ^ (uint64_t)1 << 63,
+    OHM__HB_K1, OHM__HB_K1 ^ 1u, ~OHM__HB_K1, OHM__HB_K1 ^ (uint64_t)1 << 63,
+    OHM__HB_K2, OHM__HB_K2 ^ 1u, ~OHM__HB_K2, OHM__HB_K2 ^ (uint64_t)1 << 63,
+    OHM__HB_K3, OHM__HB_K3 ^ 1u, ~OHM__HB_K3, OHM__HB_K3 ^ (uint64_t)1 << 63,
+    OHM__HB_K4, OHM__HB_K4 ^ 1u, ~OHM__HB_K4,
+    OHM__HB_K0 ^ OHM__HB_K1, OHM__HB_K2 ^ OHM__HB_K3, OHM__HB_K0 ^ OHM__HB_K2,
+    FZ_HU64_C, FZ_HU64_C ^ 1u, ~FZ_HU64_C, FZ_HU64_K1, FZ_HU64_K2, FZ_HU64_C ^ FZ_HU64_K1,
+    1u, UINT64_MAX, (uint64_t)1 << 63};
+#define FZ_WEAK_SEEDS ((unsigned)(sizeof fz_weak_seeds / sizeof fz_weak_seeds[0]))
+
 /* fuzz_ops keys: key index i (small) <-> key i * FZ_KEY_MUL. The multiplier
  * is odd, so the map is a bijection on 32 and on 64 bits, and neighbouring
  * indices differ in their high bits too. FZ_KEY_INV is its inverse mod 2^64
@@ -97,7 +121,7 @@ enum fz_op {
     FZ_OP_ASSUME,              /* K B (which *_assume_capacity call) */
     FZ_OP_REMOVE_AT,           /* B (which entry, in iteration order) */
     FZ_OP_ITER,                /* B (value update during iteration) */
-    FZ_OP_REHASH,              /* B (capacity) B (max load, seed, invalid cases) */
+    FZ_OP_REHASH,              /* B (capacity) B (max load, seed, weak seed, invalid cases) */
     FZ_OP_RELOCATE,            /* B (where the copy goes) */
     FZ_OP_GET_ADAPTED,         /* K */
     FZ_OP_GET_OR_PUT_ADAPTED,  /* K */

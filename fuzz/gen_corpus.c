@@ -2,10 +2,13 @@
  *
  *   corpus/block/  real blocks of the three block_types.h instantiations
  *                  (capacity 0, 1, 8, 16, 32, 64, 128, 256, 512; empty,
- *                  half full, full; seeded, other loads, after churn, keys
- *                  far from home), some followed by an operation stream,
- *                  and damaged ones (each damage once; the entry damages
- *                  break format 3's invariants one at a time)
+ *                  half full, full; seeded, seeds made from the hashes'
+ *                  constants, other loads, after churn, keys far from
+ *                  home), some followed by an operation stream, and
+ *                  damaged ones (each damage once; the entry damages break
+ *                  format 3's invariants one at a time; full tables with
+ *                  every group boundary crossed); recipes for fuzz_block's
+ *                  own full tables (OHMF)
  *   corpus/ops/    a config byte and an operation stream (fuzz_common.h)
  *
  * Deterministic: the same files every run. Usage (from the repository
@@ -16,6 +19,7 @@
 #define OHM_IMPLEMENTATION
 #include "ohm.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,6 +252,128 @@ static void damaged_entries(const bm *m)
     free(p);
 }
 
+/* A completely full bm table of `cap` slots (seed 0, load 100) built by
+ * hand: group y holds 16 - `from_prev[y]` keys homed in it, then
+ * `from_prev[y]` keys homed in the group before it (round the end), every
+ * byte and class bit right. When every group takes keys from the one
+ * before, every group boundary is crossed by a probe, and nothing is left
+ * for iteration, removal and remove_if to start at: validate must say
+ * OHM_CORRUPT. Otherwise it is a valid full table that the library would
+ * not have made in this shape (ops follow). */
+static void full_table(const char *name, uint32_t cap, const uint32_t *from_prev, size_t ops)
+{
+    bm *m = new_bm(cap, 0, 100);
+    size_t size = bm_block_size(m);
+    unsigned char *p = (unsigned char *)m;
+    ohm_header h;
+    memcpy(&h, p, sizeof h);
+    uint32_t ng = groups(cap), next = 1;
+    unsigned char *meta = p + h.meta_start, *classes = meta + cap + 16;
+    for (uint32_t y = 0; y < ng; y++)
+        for (uint32_t j = 0; j < 16; j++) {
+            uint32_t i = y * 16 + j, want = j < 16 - from_prev[y] ? y : (y + ng - 1) % ng;
+            uint32_t k;
+            uint64_t hash;
+            do { /* the next key homed in `want` (so each key once) */
+                k = next++ * 0x9e3779b9u;
+                hash = ohm_hash_u64(k, 0);
+            } while (group_of(cap, (uint32_t)hash & (cap - 1)) != want);
+            uint32_t d = (y + ng - want) % ng, v = i;
+            meta[i] = byte_for(hash, d);
+            if (i < 16) meta[cap + i] = meta[i];
+            if (d) classes[want] |= (uint8_t)(1u << ((hash >> 54) & 7u));
+            memcpy(p + h.keys_start + 8u * i, &k, 4); /* interleaved {key, value} */
+            memcpy(p + h.vals_start + 8u * i, &v, 4);
+        }
+    h.count = cap;
+    memcpy(p, &h, sizeof h);
+    bool crossed = true;
+    for (uint32_t y = 0; y < ng; y++)
+        if (from_prev[y] == 0) crossed = false;
+    if (!crossed) {
+        emit_block(name, m, size, ops);
+    } else if (bm_validate(m, size) != OHM_CORRUPT) {
+        fprintf(stderr, "gen_corpus: %s (every boundary crossed) is not corrupt\n", name);
+        exit(1);
+    } else {
+        write_file("block", name, m, size);
+    }
+    free(m);
+}
+
+/* A recipe for fuzz_block's own full tables (fuzz_block.c: FZ_FULL_MARK):
+ * type and capacity byte, seed byte (below 0x80: fz_weak_seeds), user
+ * byte, key start byte, a byte a group, then `ops` op bytes. */
+static void recipe(const char *name, unsigned sel, unsigned seed_byte, unsigned user,
+                   const unsigned char *group_bytes, size_t ng, size_t ops)
+{
+    unsigned char p[4 + 4 + 8 + 64 + 256];
+    size_t n = 0;
+    memcpy(p, "OHMF", 4);
+    n = 4;
+    p[n++] = (unsigned char)sel;
+    p[n++] = (unsigned char)seed_byte;
+    if (seed_byte >= 0x80)
+        for (unsigned i = 0; i < 8; i++) p[n++] = (unsigned char)next_rand();
+    p[n++] = (unsigned char)user;
+    p[n++] = (unsigned char)(next_rand() & 0xffu);
+    memcpy(p + n, group_bytes, ng);
+    n += ng;
+    for (size_t i = 0; i < ops; i++) p[n++] = (unsigned char)next_rand();
+    write_file("block", name, p, n);
+}
+
+static void full_tables(void)
+{
+    /* The 32-slot table of the boundary rule: group 0 holds 14 keys of
+     * its own and 2 homed in group 1 (displaced one group, round the end),
+     * group 1 14 of its own and 2 of group 0. */
+    static const uint32_t two[2] = {2, 2}, four[4] = {2, 2, 2, 2}, ok[4] = {0, 3, 1, 2};
+    full_table("dmg_full_crossed32", 32, two, 0);
+    full_table("dmg_full_crossed64", 64, four, 0);
+    full_table("bm_cap64_full_built", 64, ok, 128); /* boundary into group 0 uncrossed */
+
+    /* Recipes: type (bits 0-1: 0 bm, 1 bs, 2 bc) and capacity (bits 2-4,
+     * fuzz_block.c: fz_full_caps). Group byte: bits 0-3 how many of its
+     * last slots hold keys from d groups back, bits 4-7 d - 1. */
+    static const unsigned char crossed32[2] = {0x02, 0x02};
+    recipe("recipe_full_crossed32", 1u << 2, 0, 0, crossed32, 2, 0);
+    unsigned char g[32];
+    for (unsigned y = 0; y < 16; y++) g[y] = 0xe1; /* one key from 15 groups back in each */
+    recipe("recipe_full_crossed256_far", 6u << 2 | 1u, 3, 0, g, 16, 0);
+    static const unsigned char ok64[4] = {0x00, 0x03, 0x12, 0x01};
+    recipe("recipe_full_ok64_ops", 3u << 2, 0x80, 0, ok64, 4, 160);
+    /* Keys one group from home only, none into group 5: that boundary is
+     * uncrossed. Seed K0 ^ 1; the user byte picks K1 for the rehash. */
+    for (unsigned y = 0; y < 8; y++) g[y] = (unsigned char)(y == 5 ? 0 : next_rand() & 0x0fu);
+    recipe("recipe_full_ok128_weak_seed", 5u << 2 | 1u, 1, 5, g, 8, 96);
+    for (unsigned y = 0; y < 8; y++) g[y] = 0;
+    recipe("recipe_full_bc128", 5u << 2 | 2u, 0x80, 0, g, 8, 64);
+}
+
+/* Real blocks with seeds made from the hashes' constants (fz_weak_seeds),
+ * completely full ones among them: the library leaves a boundary no probe
+ * crosses. */
+static void weak_seed_blocks(void)
+{
+    bm *m = new_bm(64, OHM__HB_K0, 0);
+    while (bm_count(m) < 64) bm_put(m, (uint32_t)next_rand(), 1);
+    emit_block("bm_cap64_full_seed_K0", m, bm_block_size(m), 128);
+    free(m);
+    m = new_bm(32, OHM__HB_K1 ^ 1u, 0);
+    while (bm_count(m) < 32) bm_put(m, (uint32_t)next_rand(), 2);
+    emit_block("bm_cap32_full_seed_K1x1", m, bm_block_size(m), 64);
+    free(m);
+    bs *s = new_bs(128, ~(uint64_t)OHM__HB_K0, 90);
+    while (bs_count(s) < bs_max_load(s)) bs_put(s, next_rand());
+    emit_block("bs_cap128_load90_seed_notK0", s, bs_block_size(s), 0);
+    free(s);
+    s = new_bs(256, OHM__HB_K0 ^ 1u, 0);
+    while (bs_count(s) < 256) bs_put(s, next_rand() >> 1);
+    emit_block("bs_cap256_full_seed_K0x1", s, bs_block_size(s), 0);
+    free(s);
+}
+
 static void blocks(void)
 {
     bm *m;
@@ -331,6 +457,12 @@ static void blocks(void)
     for (uint32_t i = 0; i < 300; i++) bc_put(c, i * 3, i);
     emit_block("bc_cap512_far", c, bc_block_size(c), 0);
     free(c);
+    /* These draw random numbers of their own: the seeds written after
+     * them stay what they were before these were added. */
+    uint64_t rng_before = rng;
+    full_tables();
+    weak_seed_blocks();
+    rng = rng_before;
 }
 
 /* --- ops seeds -------------------------------------------------------- */
@@ -403,6 +535,28 @@ static void op_seeds(void)
     for (unsigned i = 0; i < 8; i++) { op(FZ_OP_PUT); key(i * 97); }
     op(FZ_OP_RESERVE); b(1); b(0);
     done("map512_load1");
+
+    /* Seeds made from the hashes' constants, picked by rehash (b2: bit 3
+     * a new seed, bit 5 from fz_weak_seeds, index b1 / 12 * 4 + b2 >> 6):
+     * a 64-slot map filled completely under K0, then emptied in bulk and
+     * while iterating; a set under each of the first eight seeds. */
+    start(7);
+    op(FZ_OP_REHASH); b(7); b(8 | 32);
+    for (unsigned i = 0; i < 70; i++) { op(FZ_OP_PUT); key(i); }
+    op(FZ_OP_ITER_REMOVE); b(0x55);
+    for (unsigned i = 0; i < 70; i++) { op(FZ_OP_PUT); key(i); }
+    op(FZ_OP_REMOVE_IF); b(0x0f);
+    for (unsigned i = 0; i < 70; i++) { op(FZ_OP_PUT_NEW); key(i); }
+    op(FZ_OP_REMOVE_AT); b(3);
+    op(FZ_OP_REHASH); b(6); b(8 | 32 | 1u << 6);
+    done("map64_full_weak_seed");
+    start(FZ_CFG_SET | 8);
+    for (unsigned j = 0; j < 8; j++) {
+        op(FZ_OP_REHASH); b(8 + 12 * (j / 4)); b(8 | 32 | (j % 4) << 6);
+        for (unsigned i = 0; i < 40; i++) { op(FZ_OP_PUT); key(i * 5 + j); }
+        for (unsigned i = 0; i < 40; i += 3) { op(FZ_OP_REMOVE); key(i * 5 + j); }
+    }
+    done("set128_weak_seeds");
 
     /* Pseudo-random streams over several configurations. */
     static const unsigned cfgs[] = {5, 7, 9, 0x10 | 6, 0x20 | 8, 0x40 | 5, 0x30 | 12, 0x80 | 10};

@@ -122,14 +122,20 @@ static ohm_status FZ_F(_fz_expect_insert)(const fz_oracle *o, uint32_t i)
 }
 
 /* Rehash into a new block of another capacity, maximum load and seed (or
- * exercise the OHM_INVALID cases first). On OHM_OK the map moves there. */
+ * exercise the OHM_INVALID cases first). On OHM_OK the map moves there.
+ * b1: the capacity (mod 12). b2: bits 0-2 the maximum load; bit 3 a new
+ * seed, `new_seed` or, with bit 5, one of fz_weak_seeds (picked by b1 / 12
+ * and b2's top two bits, what the other choices leave); bit 4 the
+ * OHM_INVALID cases. */
 static void FZ_F(_fz_rehash)(void **raw, FZ_N **mp, fz_oracle *o, unsigned b1, unsigned b2,
                              uint64_t new_seed)
 {
     FZ_N *m = *mp;
     uint32_t ncap = fz_rehash_caps[b1 % 12u];
     unsigned nload = fz_rehash_loads[b2 % 8u];
-    uint64_t nseed = (b2 & 8u) ? new_seed : FZ_F(_seed)(m);
+    uint64_t nseed = !(b2 & 8u)  ? FZ_F(_seed)(m)
+                     : (b2 & 32u) ? fz_weak_seeds[(b1 / 12u * 4u + (b2 >> 6)) % FZ_WEAK_SEEDS]
+                                  : new_seed;
     ohm_layout nl = FZ_F(_layout_for_capacity)(ncap);
     FZ_REQUIRE(nl.total_size != 0);
     void *nraw = fz_alloc(nl.total_size);
