@@ -150,7 +150,7 @@ static inline uint32_t ohm_max_entries(uint32_t ohm_capacity, unsigned ohm_max_l
  * ---------------------------------------------------------------------- */
 
 #define OHM_MAGIC 0x424d484fu /* bytes "OHMB"; byte-swapped it reads "BMHO" */
-#define OHM_FORMAT_VERSION 3u
+#define OHM_FORMAT_VERSION 4u
 #define OHM_BYTE_ORDER_MARK 0x0102u /* reads 0x0201 on the other byte order */
 #define OHM_FLAG_SET 1u             /* the block has no values */
 #define OHM_FLAG_INTERLEAVED 2u     /* each value sits beside its key */
@@ -391,7 +391,7 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, siz
 #define OHM__CAT(a, b) OHM__CAT2(a, b)
 #define OHM__NONE UINT32_MAX /* "no slot" */
 
-/* Metadata bytes (format 3). Slots form aligned groups of 16; a key lives
+/* Metadata bytes (formats 3 and 4). Slots form aligned groups of 16; a key lives
  * in its home group (the group of slot hash & (capacity - 1)) or, when
  * that was full, d >= 1 groups past it. A free slot's byte is 0, so a
  * zeroed block is an empty map. A key in its home group has 0x80 | the
@@ -513,7 +513,7 @@ static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
 }
 static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b) >> 3; }
 #endif
-/* Masks over one 16-slot group of format 3 (bit j: slot j), the same on
+/* Masks over one 16-slot group (format 3 on; bit j: slot j), the same on
  * every architecture: the slots whose byte is v, and the displaced slots
  * whose distance code is at least lo >> 3 (bytes lo..0x7f; lo 0x08..0x78). */
 #if defined(__SSE2__) && !defined(OHM_NO_SIMD)

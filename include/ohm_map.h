@@ -441,7 +441,7 @@ static inline void OHM__F(__set_meta)(OHM__N *ohm_m, uint32_t ohm_i, uint8_t ohm
     for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) ohm_meta[ohm_cap + ohm_k] = ohm_v;
 }
 
-/* Format 3 geometry (docs/FORMAT.md): slots in aligned groups of 16 (a
+/* The geometry (docs/FORMAT.md, formats 3 and 4): slots in aligned groups of 16 (a
  * table of fewer slots is one group), probed home group first, then the
  * following groups in order, round the end. */
 #define OHM__GS 16u
