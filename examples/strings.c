@@ -15,8 +15,10 @@
  * Questions are asked with the adapted calls: the probe is the caller's
  * (const char *, size_t), hashed with ohm_hash_bytes and the block's seed
  * (N_seed), compared by a callback. Removal uses backward shift, which
- * rehashes moved offsets through OHM_HASH_EX. Finally the whole block is
- * memcpy'd elsewhere and keeps working.
+ * rehashes moved offsets through OHM_HASH_EX. Then the whole block is
+ * memcpy'd elsewhere and keeps working; last, it grows into a bigger
+ * block (N_init_like, N_set_user, N_rehash). docs/strings.md explains
+ * the whole pattern.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +124,37 @@ static bool del(words *w, const char *s, size_t n)
     return wordset_remove_adapted(set_of(w), probe_hash(w, p), &p, probe_eq, w);
 }
 
+/* A new owner block with an arena of `arena_cap` bytes and a set for
+ * `entries` words, holding everything `w` holds: the header and arena are
+ * copied (records keep their offsets: the arena starts at the same
+ * place), the set is rehashed. The new set's user word must be its own
+ * offset before the rehash, because the rehash hashes every key through
+ * it; N_init_like copied the old set's. NULL when memory is short. */
+static char *grow(const words *w, uint32_t entries, uint64_t arena_cap, size_t *size_out)
+{
+    ohm_layout l = wordset_layout(entries);
+    ohm_plan plan = ohm_plan_init();
+    uint64_t hdr = ohm_plan_add(&plan, sizeof(words), _Alignof(words));
+    uint64_t arena = ohm_plan_add(&plan, arena_cap, 4);
+    uint64_t set = ohm_plan_add_map(&plan, l, wordset_base_align());
+    if (plan.failed || hdr != 0 || arena != w->arena_off || arena_cap < w->arena_used) return NULL;
+    size_t size = (size_t)((plan.size + plan.align - 1) / plan.align * plan.align);
+    char *block = aligned_alloc((size_t)plan.align, size);
+    if (!block) return NULL;
+    memset(block, 0, size);
+    memcpy(block, w, (size_t)(w->arena_off + w->arena_used)); /* header and records */
+    words *g = (words *)(void *)block;
+    g->arena_cap = arena_cap;
+    g->set_off = set;
+    const wordset *old = wordset_at((void *)(uintptr_t)w, w->set_off);
+    wordset *m = wordset_init_like(ohm_ptr(block, set), l, old); /* old's seed, and its user word */
+    if (!m) { free(block); return NULL; }
+    wordset_set_user(m, set); /* the new set's own offset: now its hash finds the new arena */
+    if (wordset_rehash(old, m) != OHM_OK) { free(block); return NULL; }
+    *size_out = size;
+    return block;
+}
+
 static const char text[] =
     "it was the best of times it was the worst of times it was the age of wisdom "
     "it was the age of foolishness it was the epoch of belief it was the epoch of "
@@ -206,7 +239,23 @@ int main(void)
     while (wordset_iter_next(&it, &e)) printf(" %.*s", (int)rec_len(c, *e.key), rec_bytes(c, *e.key));
     printf("\n");
     bad += ask("copy, changed:", c, true);
+
+    /* Growing: a new block with twice the arena and a set for 64 words. */
+    size_t big_size;
+    char *big = grow(c, 64, 2048, &big_size);
     free(raw);
+    if (!big) return 1;
+    words *g = (words *)(void *)big;
+    static const char *const more[] = {"we", "had", "everything", "before", "us", "nothing", "were", "all",
+                                       "going", "direct", "to", "heaven", "other", "way", "short", "period",
+                                       "so", "far", "like", "present", "some", "its", "noisiest", "authorities"};
+    unsigned grown = 0;
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) grown += add(g, more[i], strlen(more[i])) == OHM_OK;
+    printf("grown to %u slots; added %u more words\n", (unsigned)wordset_capacity(set_of(g)), grown);
+    bad += grown != sizeof more / sizeof more[0];
+    bad += ask("grown:", g, true);
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) bad += find(g, more[i], strlen(more[i])) == 0;
+    free(big);
     printf("%s\n", bad ? "FAILED" : "ok");
     return bad != 0;
 }
