@@ -496,10 +496,13 @@ static inline uint32_t OHM__F(__dist_in)(const OHM__N *ohm_m, const ohm__geo *oh
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_s));
     return (ohm_s / OHM__GS - ((uint32_t)ohm_h & ohm_g->mask) / OHM__GS) & ohm_g->gm;
 }
+/* The same from the live header, for the writers. */
 static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
-    ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
-    return OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s);
+    uint32_t ohm_code = OHM__F(__meta)(ohm_m)[ohm_s] >> 3;
+    if (ohm_code < OHM__DMAX) return ohm_code;
+    uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key)(ohm_m, ohm_s));
+    return (ohm_s / OHM__GS - OHM__F(__home_group)(ohm_m, ohm_h)) & OHM__F(__gmask)(ohm_m);
 }
 
 /* The probe. Looks for a key in its home group, then, when the home group
