@@ -47,7 +47,7 @@ EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 # The default target: the library alone.
 lib: $(BUILD)/libohm.a
 
-.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail demo bench fuzz fuzz-short install clean
+.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool demo bench fuzz fuzz-short install clean
 
 all: lib tool examples tests
 
@@ -139,7 +139,22 @@ test-modes: $(BUILD)/gcc/ohm.o $(BUILD)/clang/ohm.o
 test-compile-fail:
 	sh tests/compile_fail/run.sh gcc clang
 
-TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-modes test-compile-fail test-cross $(EXTRA_TESTS)
+# ohmtool built with gcc under ASan+UBSan, run on blocks that
+# tests/ohmtool/mkblock.c writes with the library (output checked against
+# what was put), on damaged and garbage files, and fuzz/fuzz_tool.c as a
+# standalone mutation loop (tests/test_ohmtool.sh).
+TOOL_FUZZ_ITERATIONS ?= 20000
+$(BUILD)/gcc/ohmtool: tools/ohmtool.c $(HDRS) $(BUILD)/gcc/ohm.o
+	$(CC_gcc) $(WARN) $(FLAGS_gcc) $(INC) tools/ohmtool.c $(BUILD)/gcc/ohm.o -o $@
+$(BUILD)/gcc/ohmtool-mkblock: tests/ohmtool/mkblock.c $(HDRS) $(BUILD)/gcc/ohm.o
+	$(CC_gcc) $(WARN) $(FLAGS_gcc) $(INC) tests/ohmtool/mkblock.c $(BUILD)/gcc/ohm.o -o $@
+$(BUILD)/gcc/ohmtool-fuzz: fuzz/fuzz_tool.c tools/ohmtool.c $(HDRS) $(wildcard fuzz/*.h)
+	$(CC_gcc) $(WARN) $(FLAGS_gcc) $(INC) -Ifuzz -DOHMTOOL_FUZZ_MAIN fuzz/fuzz_tool.c -o $@
+test-tool: $(BUILD)/gcc/ohmtool $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtool-fuzz
+	OHMTOOL_FUZZ_ITERATIONS=$(TOOL_FUZZ_ITERATIONS) sh tests/test_ohmtool.sh $(BUILD)/gcc/ohmtool \
+	  $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtool-fuzz $(BUILD)/ohmtool-test
+
+TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
 # make test first makes sure every package the suites need is installed
 # (as root, with apt-get; OHM_NO_INSTALL=1 only reports what is missing),
 # then runs the suites.
