@@ -282,9 +282,9 @@ static void ot_magic_text(char out[5], uint32_t magic)
 
 static void ot_label(const char *label) { fprintf(ot_out, "%-12s ", label); }
 
-/* Every field of a header, decoded; `lay` is its layout when the type
- * and capacity have one (total_size != 0), to show what the offsets
- * should be when they are not. */
+/* Every field of a header, decoded: h as read or, when `swapped`, as a
+ * machine of the other byte order reads it. Offsets that differ from the
+ * layout its type fields and capacity give are shown beside it. */
 static void ot_print_fields(const ot_block *b, const ohm_header *h, bool swapped)
 {
     const char *native = ot_little_endian() ? "little-endian" : "big-endian";
@@ -356,10 +356,8 @@ static void ot_print_fields(const ot_block *b, const ohm_header *h, bool swapped
     ot_label("total_size");
     fprintf(ot_out, "%" PRIu64, h->total_size);
     if (lay.total_size && h->total_size != lay.total_size) fprintf(ot_out, " (the layout says %zu)", lay.total_size);
-    if (!swapped) {
-        if (h->total_size <= b->len) fprintf(ot_out, ", %" PRIu64 " bytes after it", (uint64_t)(b->len - h->total_size));
-        else fprintf(ot_out, ", but only %zu bytes are there", b->len);
-    }
+    if (h->total_size <= b->len) fprintf(ot_out, ", %" PRIu64 " bytes after it", (uint64_t)(b->len - h->total_size));
+    else fprintf(ot_out, ", but only %zu bytes are there", b->len);
     if (ot_type_problem(h) == NULL) fprintf(ot_out, "; block alignment %zu", ohm_base_align_for(h->key_align, h->val_align));
     fprintf(ot_out, "\n");
     ot_label("stamp");
