@@ -1,7 +1,8 @@
 # ohm - build, test, demo, install. Plain make, no configure step.
 #
 #   make               the library, build/libohm.a (what a user wants)
-#   make all           library, examples and tests (all variants)
+#   make all           library, ohmtool, examples and tests (all variants)
+#   make tool          build/ohmtool, the command-line tool for blocks
 #   make test          every test under ASan+UBSan with gcc and with clang,
 #                      the core suite again under valgrind, then the fuzzers
 #                      for a short bounded time
@@ -46,14 +47,19 @@ EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 # The default target: the library alone.
 lib: $(BUILD)/libohm.a
 
-.PHONY: all lib tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail demo bench fuzz fuzz-short install clean
+.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool demo bench fuzz fuzz-short install clean
 
-all: lib examples tests
+all: lib tool examples tests
 
 $(BUILD)/libohm.a: src/ohm.c $(HDRS)
 	@mkdir -p $(BUILD)/obj
 	$(CC) $(WARN) -O2 $(INC) -c src/ohm.c -o $(BUILD)/obj/ohm.o
 	ar rcs $@ $(BUILD)/obj/ohm.o
+
+# ohmtool: info, stat, check and dump of block files (docs/ohmtool.md).
+tool: $(BUILD)/ohmtool
+$(BUILD)/ohmtool: tools/ohmtool.c $(HDRS) $(BUILD)/libohm.a
+	$(CC) $(WARN) -O2 $(INC) tools/ohmtool.c $(BUILD)/libohm.a -o $@
 
 # --- tests, one set of rules per variant -------------------------------
 define VARIANT_RULES
@@ -86,12 +92,13 @@ test-examples: examples
 	test "$$($(BUILD)/examples/basic)" = 144 && echo "basic: prints 144, as the README says"
 
 # make install into a scratch prefix, then build the README example the
-# way a user would: through pkg-config.
+# way a user would: through pkg-config; and run the installed ohmtool.
 test-install:
 	rm -rf $(BUILD)/prefix
 	$(MAKE) -s install PREFIX=$(CURDIR)/$(BUILD)/prefix
 	PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/prefix/lib/pkgconfig sh -c '$(CC) $(WARN) examples/basic.c $$(pkg-config --cflags --libs ohm) -o $(BUILD)/basic-installed'
 	test "$$($(BUILD)/basic-installed)" = 144
+	$(BUILD)/prefix/bin/ohmtool --version | grep -q '^ohmtool $(OHM_VERSION) '
 
 # C++: the headers as C++17 and C++20 with g++ and clang++ under ASan and
 # UBSan (tests/cpp/test_cpp.cpp), and one program whose C and C++ files
@@ -132,7 +139,22 @@ test-modes: $(BUILD)/gcc/ohm.o $(BUILD)/clang/ohm.o
 test-compile-fail:
 	sh tests/compile_fail/run.sh gcc clang
 
-TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-modes test-compile-fail test-cross $(EXTRA_TESTS)
+# ohmtool built with gcc under ASan+UBSan, run on blocks that
+# tests/ohmtool/mkblock.c writes with the library (output checked against
+# what was put), on damaged and garbage files, and fuzz/fuzz_tool.c as a
+# standalone mutation loop (tests/test_ohmtool.sh).
+TOOL_FUZZ_ITERATIONS ?= 20000
+$(BUILD)/gcc/ohmtool: tools/ohmtool.c $(HDRS) $(BUILD)/gcc/ohm.o
+	$(CC_gcc) $(WARN) $(FLAGS_gcc) $(INC) tools/ohmtool.c $(BUILD)/gcc/ohm.o -o $@
+$(BUILD)/gcc/ohmtool-mkblock: tests/ohmtool/mkblock.c $(HDRS) $(BUILD)/gcc/ohm.o
+	$(CC_gcc) $(WARN) $(FLAGS_gcc) $(INC) tests/ohmtool/mkblock.c $(BUILD)/gcc/ohm.o -o $@
+$(BUILD)/gcc/ohmtool-fuzz: fuzz/fuzz_tool.c tools/ohmtool.c $(HDRS) $(wildcard fuzz/*.h)
+	$(CC_gcc) $(WARN) $(FLAGS_gcc) $(INC) -Ifuzz -DOHMTOOL_FUZZ_MAIN fuzz/fuzz_tool.c -o $@
+test-tool: $(BUILD)/gcc/ohmtool $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtool-fuzz
+	OHMTOOL_FUZZ_ITERATIONS=$(TOOL_FUZZ_ITERATIONS) sh tests/test_ohmtool.sh $(BUILD)/gcc/ohmtool \
+	  $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtool-fuzz $(BUILD)/ohmtool-test
+
+TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
 # make test first makes sure every package the suites need is installed
 # (as root, with apt-get; OHM_NO_INSTALL=1 only reports what is missing),
 # then runs the suites.
@@ -184,10 +206,11 @@ bench:
 	bash bench/run.sh
 
 # --- install -----------------------------------------------------------
-install: check-version $(BUILD)/libohm.a ohm.pc.in
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/ohm
+install: check-version $(BUILD)/libohm.a $(BUILD)/ohmtool ohm.pc.in
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/ohm $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(HDRS) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/libohm.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/ohmtool $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@OHM_VERSION@|$(OHM_VERSION)|g' ohm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ohm.pc
 	for f in ohmConfig ohmConfigVersion; do $(OHM_CMAKE_SED) cmake/$$f.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/ohm/$$f.cmake || exit 1; done
 
@@ -251,4 +274,5 @@ test-cmake:
 	  && cmake --install $(BUILD)/cmake/top --prefix $(CURDIR)/$(BUILD)/cmake/cmake-prefix >>$(BUILD)/cmake/top.log 2>&1 \
 	  || { cat $(BUILD)/cmake/top.log; exit 1; }
 	diff -r $(CMAKE_PREFIX)/lib/cmake $(BUILD)/cmake/cmake-prefix/lib/cmake
+	for p in $(CMAKE_PREFIX) $(BUILD)/cmake/cmake-prefix; do $$p/bin/ohmtool --version | grep -q '^ohmtool $(OHM_VERSION) ' || exit 1; done
 	$(call cmake_consumer,find_package,find_package-cmake-install,-DCMAKE_PREFIX_PATH=$(CURDIR)/$(BUILD)/cmake/cmake-prefix -DOHM_EXPECTED_VERSION=$(OHM_VERSION))

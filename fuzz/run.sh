@@ -5,10 +5,11 @@
 #
 # usage: sh fuzz/run.sh SECONDS [TARGET...]
 #
-# Targets: ops, block (the default), and ops_swar, block_swar: the same
-# built with -DOHM_NO_SIMD, so that the portable SWAR group code (a 16-slot
-# group as two 64-bit words; used where there is no SSE2 or NEON) is fuzzed
-# on this machine too.
+# Targets: ops, block, tool (the default), and ops_swar, block_swar: the
+# same built with -DOHM_NO_SIMD, so that the portable SWAR group code (a
+# 16-slot group as two 64-bit words; used where there is no SSE2 or NEON)
+# is fuzzed on this machine too. tool is ohmtool's reading of block files
+# (fuzz_tool.c); it starts from the block seeds.
 #
 # The committed seeds in fuzz/corpus/T/ are copied into build/fuzz/corpus_T/,
 # which libFuzzer grows; the committed corpus is never written. Crashing
@@ -20,7 +21,7 @@ set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-ops block}
+targets=${*:-ops block tool}
 
 CC=${FUZZ_CC:-clang}
 CFLAGS="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 -Iinclude -O1 -g
@@ -32,6 +33,7 @@ mkdir -p "$out"
 # slots), ops inputs are operation streams.
 opts_ops="-max_len=4096"
 opts_block="-max_len=16384"
+opts_tool="-max_len=16384"
 
 for t in $targets; do
     base=${t%_swar}
@@ -57,7 +59,9 @@ status=0
 for t in $targets; do
     base=${t%_swar}
     mkdir -p "$out/corpus_$t" "$out/artifacts_$t"
-    cp fuzz/corpus/"$base"/* "$out/corpus_$t/"
+    seeds=$base
+    [ "$base" = tool ] && seeds=block
+    cp fuzz/corpus/"$seeds"/* "$out/corpus_$t/"
     eval "opts=\$opts_$base"
     echo "== run $out/fuzz_$t for $secs s"
     # shellcheck disable=SC2086
