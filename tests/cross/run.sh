@@ -12,8 +12,9 @@
 #   - i686 writes set blocks (uint32_t keys) byte-identical to x86-64's and
 #     each reads the other's; its map blocks (uint64_t keys and values)
 #     differ from x86-64's only in the recorded key and value alignment
-#     (_Alignof(uint64_t) is 4 on i386, 8 on x86-64), so each refuses the
-#     other's with OHM_BAD_TYPE;
+#     (_Alignof(uint64_t) is 4 on i386, 8 on x86-64; at other capacities
+#     the keys' offset can differ too), so each refuses the other's with
+#     OHM_BAD_TYPE;
 #   - s390x reads its own blocks and refuses x86-64's and i686's with
 #     OHM_BAD_ENDIAN; x86-64, arm64 and i686 refuse s390x's.
 # Prints which probing each architecture ran, and fails unless arm64 ran
