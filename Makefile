@@ -165,10 +165,12 @@ test:
 test-suites: $(TEST_SUITES)
 	@echo "test suites: $(words $(TEST_SUITES)) passed, 0 failed"
 
-# The tests built for arm64 (NEON) and s390x (big-endian) and run under
-# qemu-user, and blocks exchanged between architectures (tests/cross/run.sh).
+# The tests built for arm64 (NEON), s390x (big-endian) and 32-bit x86
+# (i686, SWAR) and run under qemu-user (i686 natively when the kernel runs
+# it), and blocks exchanged between architectures (tests/cross/run.sh).
 # The cross compilers and qemu are installed when missing (as root).
-CROSS_PACKAGES := qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross
+CROSS_PACKAGES := qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross \
+                  gcc-i686-linux-gnu libc6-dev-i386-cross
 .PHONY: test-cross
 test-cross:
 	sh tools/ensure-packages.sh $(CROSS_PACKAGES)

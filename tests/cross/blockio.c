@@ -7,14 +7,22 @@
  * block written on x86-64 is read on arm64 and the other way round, and a
  * block of the other byte order (s390x) is refused.
  *
- *   blockio info        prints the group probing (OHM__SIMD) and byte order
- *   blockio write DIR   writes DIR/NAME.ohm for every block
- *   blockio read DIR    each file: N_attach and N_validate give OHM_OK, every
- *                       expected entry is there with its value, every
- *                       removed key is absent, the count is right, and the
- *                       bytes equal the same operations' block built here
- *   blockio refuse DIR  each file: N_attach and N_validate give
- *                       OHM_BAD_ENDIAN, and N_attach's *out is NULL
+ *   blockio info                  prints the group probing (OHM__SIMD) and
+ *                                 byte order
+ *   blockio write DIR             writes DIR/NAME.ohm for every block
+ *   blockio read DIR [NAME...]    each file: N_attach and N_validate give
+ *                                 OHM_OK, every expected entry is there with
+ *                                 its value, every removed key is absent,
+ *                                 the count is right, and the bytes equal
+ *                                 the same operations' block built here
+ *   blockio refuse DIR [NAME...]  each file: N_attach and N_validate give
+ *                                 OHM_BAD_ENDIAN, and N_attach's *out is NULL
+ *   blockio mistyped DIR [NAME...]  the same with OHM_BAD_TYPE (a block whose
+ *                                 key or value alignment differs from this
+ *                                 build's: uint64_t is 4-aligned on i386)
+ *
+ * With NAMEs (map-u64, set-u32, ...), only those blocks are read or
+ * refused; without, all of them.
  *
  * Closes with "ok: N passed, N failed" (tests/test.h); exit status 0 when
  * all held.
@@ -42,6 +50,8 @@
 #define SET_CAPACITY 4096u
 
 static const char *dir;
+static char **names; /* the blocks named on the command line; NULL: all */
+static int n_names;
 
 /* ------------------------------------------------------------------------
  * The operations, and what they leave
@@ -103,6 +113,15 @@ static const kind kinds[] = {
     {"set-u32-seeded", true, SEED},
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
+
+/* Whether the command line asks for kind k. */
+static bool selected(const kind *k)
+{
+    if (n_names == 0) return true;
+    for (int i = 0; i < n_names; i++)
+        if (strcmp(names[i], k->name) == 0) return true;
+    return false;
+}
 
 /* A zeroed buffer of at least `size` bytes aligned to 64 (more than either
  * type needs); free() it. */
@@ -233,6 +252,7 @@ static void read_blocks(void)
     for (size_t i = 0; i < N_KINDS; i++) {
         const kind *k = &kinds[i];
         size_t len, size;
+        if (!selected(k)) continue;
         printf("  read %s/%s.ohm: entries and bytes\n", dir, k->name);
         unsigned char *p = load(k, &len);
         if (p == NULL) continue;
@@ -247,32 +267,36 @@ static void read_blocks(void)
     }
 }
 
-static void refuse_blocks(void)
+static void refuse_with(ohm_status want, const char *what)
 {
     for (size_t i = 0; i < N_KINDS; i++) {
         const kind *k = &kinds[i];
         size_t len;
-        printf("  refuse %s/%s.ohm: OHM_BAD_ENDIAN\n", dir, k->name);
+        if (!selected(k)) continue;
+        printf("  refuse %s/%s.ohm: %s\n", dir, k->name, what);
         unsigned char *p = load(k, &len);
         if (p == NULL) continue;
         if (k->is_set) {
             xset *m = (xset *)p;
-            TEST_STATUS(xset_attach(p, len, &m), OHM_BAD_ENDIAN);
+            TEST_STATUS(xset_attach(p, len, &m), want);
             TEST_CHECK(m == NULL);
-            TEST_STATUS(xset_validate(p, len), OHM_BAD_ENDIAN);
+            TEST_STATUS(xset_validate(p, len), want);
         } else {
             xmap *m = (xmap *)p;
-            TEST_STATUS(xmap_attach(p, len, &m), OHM_BAD_ENDIAN);
+            TEST_STATUS(xmap_attach(p, len, &m), want);
             TEST_CHECK(m == NULL);
-            TEST_STATUS(xmap_validate(p, len), OHM_BAD_ENDIAN);
+            TEST_STATUS(xmap_validate(p, len), want);
         }
         free(p);
     }
 }
+static void refuse_blocks(void) { refuse_with(OHM_BAD_ENDIAN, "OHM_BAD_ENDIAN"); }
+static void mistyped_blocks(void) { refuse_with(OHM_BAD_TYPE, "OHM_BAD_TYPE"); }
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: blockio info | write DIR | read DIR | refuse DIR\n");
+    fprintf(stderr, "usage: blockio info | write DIR | read DIR [NAME...] | refuse DIR [NAME...]"
+                    " | mistyped DIR [NAME...]\n");
     return 2;
 }
 
@@ -286,11 +310,22 @@ int main(int argc, char **argv)
 #endif
         return 0;
     }
-    if (argc != 3) return usage();
+    if (argc < 3) return usage();
     dir = argv[2];
-    if (strcmp(argv[1], "write") == 0) RUN(write_blocks);
+    names = argv + 3;
+    n_names = argc - 3;
+    for (int i = 0; i < n_names; i++) {
+        bool known = false;
+        for (size_t j = 0; j < N_KINDS; j++) known = known || strcmp(names[i], kinds[j].name) == 0;
+        if (!known) {
+            fprintf(stderr, "blockio: no block named %s\n", names[i]);
+            return 2;
+        }
+    }
+    if (strcmp(argv[1], "write") == 0 && n_names == 0) RUN(write_blocks);
     else if (strcmp(argv[1], "read") == 0) RUN(read_blocks);
     else if (strcmp(argv[1], "refuse") == 0) RUN(refuse_blocks);
+    else if (strcmp(argv[1], "mistyped") == 0) RUN(mistyped_blocks);
     else return usage();
     return test_finish();
 }
