@@ -63,7 +63,8 @@ typedef enum ohm_status {
                                are told apart only by the type tag) */
     OHM_TOO_SHORT = -8,     /* the buffer is shorter than the block says */
     OHM_MISALIGNED = -9,    /* the buffer is not aligned to N_base_align() */
-    OHM_BAD_CAPACITY = -10, /* capacity is not 0 or a power of two <= 2^31 */
+    OHM_BAD_CAPACITY = -10, /* capacity is not 0 or a power of two <= 2^31, or
+                               its block does not fit in size_t (32-bit) */
     OHM_BAD_OFFSETS = -11,  /* array offsets out of range or overlapping */
     OHM_BAD_COUNT = -12,    /* count above the maximum load */
     OHM_TOO_COSTLY = -13    /* checking the block would take more work than
@@ -719,7 +720,7 @@ const char *ohm_strerror(ohm_status ohm_code)
     case OHM_BAD_TYPE: return "ohm block of another map type (key or value size or alignment, set or map, interleaving or type tag differ)";
     case OHM_TOO_SHORT: return "buffer shorter than the ohm block it holds";
     case OHM_MISALIGNED: return "buffer not aligned for this map type";
-    case OHM_BAD_CAPACITY: return "capacity is not zero or a power of two up to 2^31";
+    case OHM_BAD_CAPACITY: return "capacity is not zero or a power of two up to 2^31, or its block does not fit in this machine's address space (size_t)";
     case OHM_BAD_OFFSETS: return "block offsets out of range or overlapping";
     case OHM_BAD_COUNT: return "entry count above the maximum load";
     case OHM_TOO_COSTLY: return "block too costly to check: too many keys share a hash (a broken hash or a crafted block), or no scratch memory for a very full table";
