@@ -151,9 +151,10 @@ test-modes: $(BUILD)/gcc/ohm.o $(BUILD)/clang/ohm.o
 	done
 
 # Bad template parameters are refused at compile time with a message that
-# names the fix (tests/compile_fail/).
+# names the fix (tests/compile_fail/): C cases with gcc and clang, C++
+# cases with g++ and clang++.
 test-compile-fail:
-	sh tests/compile_fail/run.sh gcc clang
+	sh tests/compile_fail/run.sh gcc clang g++ clang++
 
 TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-cross $(EXTRA_TESTS)
 # make test first makes sure every package the suites need is installed

@@ -45,6 +45,7 @@
 #define OHM__PTR_CAST(T, x) reinterpret_cast<T>(x)
 #define OHM__UNCONST(T, p) reinterpret_cast<T>(reinterpret_cast<uintptr_t>(p))
 #define OHM__NULL nullptr
+#include <type_traits> /* std::is_trivially_copyable, in ohm_map.h */
 #else
 #define OHM__ALIGNOF(T) _Alignof(T)
 #define OHM__STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)

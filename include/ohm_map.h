@@ -257,6 +257,20 @@ OHM__STATIC_ASSERT(__builtin_classify_type(*(OHM__K *)0) != 12 && __builtin_clas
                "ohm_map.h: OHM_KEY is a struct or union, which == cannot compare: define OHM_EQ(a, b) (or OHM_EQ_EX)");
 #endif
 
+#ifdef __cplusplus
+/* Keys and values are copied, moved and shared as bytes, never constructed
+ * or destroyed: a std::string in a block would leak, and its pointers
+ * would mean nothing in another copy. */
+static_assert(std::is_trivially_copyable<OHM__K>::value,
+              "ohm_map.h: OHM_KEY must be trivially copyable: the block is copied as bytes, so a key must not own "
+              "memory or hold pointers (for a string, store its offset into an arena in the block)");
+#ifdef OHM_VALUE
+static_assert(std::is_trivially_copyable<OHM__V>::value,
+              "ohm_map.h: OHM_VALUE must be trivially copyable: the block is copied as bytes, so a value must not own "
+              "memory or hold pointers (for a string, store its offset into an arena in the block)");
+#endif
+#endif
+
 /* ========================================================================
  * Declarations: every generated function and its contract (details at the
  * definitions below and in docs/map.md). Out-parameters may be NULL.
