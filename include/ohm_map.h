@@ -93,15 +93,18 @@
  * ====================================================================== */
 #ifndef OHM_NAME
 #error "ohm_map.h: define OHM_NAME (the prefix of every generated name) before including it"
+#define OHM__REFUSED
 #endif
 #ifndef OHM_KEY
 #error "ohm_map.h: define OHM_KEY (the key type) before including it"
+#define OHM__REFUSED
 #endif
 #ifndef OHM_MAX_LOAD
 #define OHM_MAX_LOAD 100
 #endif
 #if (OHM_MAX_LOAD) < 1 || (OHM_MAX_LOAD) > 100
 #error "ohm_map.h: OHM_MAX_LOAD must be a whole percentage from 1 to 100"
+#define OHM__REFUSED
 #endif
 #ifndef OHM_TYPE_TAG
 #define OHM_TYPE_TAG 0
@@ -111,12 +114,15 @@
  * than by a confusing error deep in the template. */
 #if defined(OHM_HASH) && defined(OHM_HASH_EX)
 #error "ohm_map.h: define OHM_HASH or OHM_HASH_EX, not both (OHM_HASH_EX is the one that also receives the map and its seed)"
+#define OHM__REFUSED
 #endif
 #if defined(OHM_EQ) && defined(OHM_EQ_EX)
 #error "ohm_map.h: define OHM_EQ or OHM_EQ_EX, not both (OHM_EQ_EX is the one that also receives the map)"
+#define OHM__REFUSED
 #endif
 #if !defined(OHM_VALUE) && defined(OHM_INTERLEAVE)
 #error "ohm_map.h: OHM_INTERLEAVE is for maps only: a set (no OHM_VALUE) has no values to place beside its keys, so leave it undefined"
+#define OHM__REFUSED
 #endif
 
 /* A user's OHM_HASH, OHM_HASH_EX, OHM_EQ and OHM_EQ_EX are expanded in one
@@ -195,6 +201,7 @@
  * always static inline). */
 #if defined(OHM_DECLARE) && defined(OHM_DEFINE)
 #error "ohm_map.h: define OHM_DECLARE (in the shared header) or OHM_DEFINE (in the one implementing file), not both"
+#define OHM__REFUSED
 #endif
 #if defined(OHM_DECLARE) || defined(OHM_DEFINE)
 #define OHM__API
@@ -202,6 +209,9 @@
 #define OHM__API static inline
 #endif
 
+/* A refused instantiation (an #error above) compiles nothing more, so that
+ * its message is the only one. */
+#ifndef OHM__REFUSED
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -1710,6 +1720,7 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
+#endif /* !OHM__REFUSED */
 
 /* ========================================================================
  * End of the template: every parameter and helper is undefined so that the
@@ -1747,3 +1758,4 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM__API
 #undef OHM_DECLARE
 #undef OHM_DEFINE
+#undef OHM__REFUSED
