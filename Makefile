@@ -47,7 +47,7 @@ EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 # The default target: the library alone.
 lib: $(BUILD)/libohm.a
 
-.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool demo bench fuzz fuzz-short install clean
+.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool test-strict demo bench fuzz fuzz-short install clean
 
 all: lib tool examples tests
 
@@ -119,6 +119,29 @@ test-cpp: $(BUILD)/gcc/ohm.o $(BUILD)/clang/ohm.o
 	    $(BUILD)/cpp/mixed_$$cxx-$$std; \
 	  done; done
 
+# Users' strict warnings: one translation unit of theirs that instantiates
+# several maps and compiles the core (tests/strict/strict.c), built with
+# -Werror as C11 with gcc and clang and, as strict.cpp, as C++17 and C++20
+# with g++ and clang++ (there also -Wold-style-cast and
+# -Wzero-as-null-pointer-constant), with the SIMD and the SWAR probe, and
+# run. -Wuseless-cast is not among them: the casts it reports are needed
+# on other platforms or for other key types (size_t to uint64_t, a user's
+# hash to uint64_t).
+STRICT_WARN    := -Wall -Wextra -Werror -pedantic -Wshadow -Wcast-qual -Wconversion -Wsign-conversion
+STRICT_CXXWARN := $(STRICT_WARN) -Wold-style-cast -Wzero-as-null-pointer-constant
+test-strict:
+	@mkdir -p $(BUILD)/strict
+	set -e; for simd in "" -DOHM_NO_SIMD; do \
+	  for cc in gcc clang; do \
+	    $$cc -std=c11 $(STRICT_WARN) -O2 $$simd $(INC) tests/strict/strict.c -o $(BUILD)/strict/strict-$$cc$$simd; \
+	    printf "strict-$$cc$$simd: "; $(BUILD)/strict/strict-$$cc$$simd; \
+	  done; \
+	  for cxx in g++ clang++; do for std in $(CXX_STDS); do \
+	    $$cxx -std=$$std $(STRICT_CXXWARN) -O2 $$simd $(INC) tests/strict/strict.cpp -o $(BUILD)/strict/strict-$$cxx-$$std$$simd; \
+	    printf "strict-$$cxx-$$std$$simd: "; $(BUILD)/strict/strict-$$cxx-$$std$$simd; \
+	  done; done; \
+	done
+
 # One instantiation shared by many files: tests/modes/words.h declares it
 # (OHM_DECLARE), words.c defines it (OHM_DEFINE), count.c and main.c use
 # it. The functions must exist once, in words.o, and nowhere else.
@@ -135,9 +158,10 @@ test-modes: $(BUILD)/gcc/ohm.o $(BUILD)/clang/ohm.o
 	done
 
 # Bad template parameters are refused at compile time with a message that
-# names the fix (tests/compile_fail/).
+# names the fix (tests/compile_fail/): C cases with gcc and clang, C++
+# cases with g++ and clang++.
 test-compile-fail:
-	sh tests/compile_fail/run.sh gcc clang
+	sh tests/compile_fail/run.sh gcc clang g++ clang++
 
 # ohmtool built with gcc under ASan+UBSan, run on blocks that
 # tests/ohmtool/mkblock.c writes with the library (output checked against
@@ -154,7 +178,7 @@ test-tool: $(BUILD)/gcc/ohmtool $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtoo
 	OHMTOOL_FUZZ_ITERATIONS=$(TOOL_FUZZ_ITERATIONS) sh tests/test_ohmtool.sh $(BUILD)/gcc/ohmtool \
 	  $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtool-fuzz $(BUILD)/ohmtool-test
 
-TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
+TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
 # make test first makes sure every package the suites need is installed
 # (as root, with apt-get; OHM_NO_INSTALL=1 only reports what is missing),
 # then runs the suites.

@@ -30,13 +30,29 @@
 #include <string.h>
 
 /* The headers are C11 and C++17 alike: the few C-only keywords go through
- * these. */
+ * these. So do the casts and the null pointer, so that a user's build with
+ * -Wcast-qual, and in C++ -Wold-style-cast and
+ * -Wzero-as-null-pointer-constant, finds nothing in the headers:
+ * OHM__CAST(T, x) converts a value (static_cast), OHM__PTR_CAST(T, x)
+ * turns a pointer into an integer or a pointer of an unrelated type
+ * (reinterpret_cast), OHM__UNCONST(T, p) drops the const of a pointer
+ * through uintptr_t, and OHM__NULL is nullptr. In C each is the plain cast
+ * it stands for, and NULL. */
 #ifdef __cplusplus
 #define OHM__ALIGNOF(T) alignof(T)
 #define OHM__STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#define OHM__CAST(T, x) static_cast<T>(x)
+#define OHM__PTR_CAST(T, x) reinterpret_cast<T>(x)
+#define OHM__UNCONST(T, p) reinterpret_cast<T>(reinterpret_cast<uintptr_t>(p))
+#define OHM__NULL nullptr
+#include <type_traits> /* std::is_trivially_copyable, in ohm_map.h */
 #else
 #define OHM__ALIGNOF(T) _Alignof(T)
 #define OHM__STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#define OHM__CAST(T, x) ((T)(x))
+#define OHM__PTR_CAST(T, x) ((T)(x))
+#define OHM__UNCONST(T, p) ((T)(uintptr_t)(p))
+#define OHM__NULL NULL
 #endif
 
 #ifdef __cplusplus
@@ -88,7 +104,7 @@ typedef struct ohm_layout {
     size_t meta_start; /* offset of the metadata byte of slot 0 */
 } ohm_layout;
 
-#define OHM_MAX_CAPACITY ((uint32_t)1 << 31)
+#define OHM_MAX_CAPACITY (OHM__CAST(uint32_t, 1) << 31)
 /* Metadata bytes mirrored after the last slot so that a probe can read a
  * whole group at any slot without wrapping (see docs/FORMAT.md). */
 #define OHM_GROUP_MIRROR 16u
@@ -102,7 +118,7 @@ typedef struct ohm_layout {
 static inline uint64_t ohm__meta_len(uint32_t ohm_capacity)
 {
     if (ohm_capacity == 0) return 0;
-    return (uint64_t)ohm_capacity + OHM_GROUP_MIRROR +
+    return OHM__CAST(uint64_t, ohm_capacity) + OHM_GROUP_MIRROR +
            (ohm_capacity >= OHM_OVF_SLOTS ? ohm_capacity / OHM_OVF_SLOTS : 0);
 }
 
@@ -143,7 +159,7 @@ static inline size_t ohm_base_align_for(size_t ohm_key_align, size_t ohm_val_ali
 /* floor(capacity * max_load / 100), in 64-bit arithmetic. */
 static inline uint32_t ohm_max_entries(uint32_t ohm_capacity, unsigned ohm_max_load)
 {
-    return (uint32_t)(((uint64_t)ohm_capacity * ohm_max_load) / 100u);
+    return OHM__CAST(uint32_t, (OHM__CAST(uint64_t, ohm_capacity) * ohm_max_load) / 100u);
 }
 
 /* ------------------------------------------------------------------------
@@ -229,8 +245,8 @@ static inline uint64_t ohm_fold_mul(uint64_t ohm_a, uint64_t ohm_b)
 {
 #if defined(__SIZEOF_INT128__)
     __extension__ typedef unsigned __int128 ohm__u128;
-    ohm__u128 ohm_r = (ohm__u128)ohm_a * ohm_b;
-    return (uint64_t)ohm_r ^ (uint64_t)(ohm_r >> 64);
+    ohm__u128 ohm_r = OHM__CAST(ohm__u128, ohm_a) * ohm_b;
+    return OHM__CAST(uint64_t, ohm_r) ^ OHM__CAST(uint64_t, ohm_r >> 64);
 #else
     uint64_t ohm_al = ohm_a & 0xffffffffu, ohm_ah = ohm_a >> 32, ohm_bl = ohm_b & 0xffffffffu, ohm_bh = ohm_b >> 32;
     uint64_t ohm_ll = ohm_al * ohm_bl, ohm_lh = ohm_al * ohm_bh, ohm_hl = ohm_ah * ohm_bl, ohm_hh = ohm_ah * ohm_bh;
@@ -316,17 +332,17 @@ static inline uint64_t ohm_hash_str(const char *ohm_s, uint64_t ohm_seed)
 /* The address `off` bytes after `base`. */
 static inline void *ohm_ptr(const void *ohm_base, uint64_t ohm_off)
 {
-    return (void *)((const char *)ohm_base + ohm_off);
+    return OHM__UNCONST(void *, OHM__CAST(const char *, ohm_base) + ohm_off);
 }
 
 /* The offset of `p` from `base` (p must not be before base). */
 static inline uint64_t ohm_offset(const void *ohm_base, const void *ohm_p)
 {
-    return (uint64_t)((const char *)ohm_p - (const char *)ohm_base);
+    return OHM__CAST(uint64_t, OHM__CAST(const char *, ohm_p) - OHM__CAST(const char *, ohm_base));
 }
 
 /* A typed pointer from an offset: OHM_AT(struct cell, page, cells_off). */
-#define OHM_AT(T, base, off) ((T *)ohm_ptr((base), (off)))
+#define OHM_AT(T, base, off) OHM__CAST(T *, ohm_ptr((base), (off)))
 
 /* Plans one block holding several aligned regions (maps, arrays, arenas).
  * Start with ohm_plan_init(), add regions in order, read .size and .align.
@@ -401,21 +417,21 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, siz
  * (54..56) that neither the home slot (at most the low 31 bits) nor the
  * fingerprint uses. Bytes 0x01..0x07 are never stored. */
 #define OHM__DMAX 15u
-static inline uint8_t ohm__tag(uint64_t ohm_hash) { return (uint8_t)(0x80u | (ohm_hash >> 57)); }
-static inline uint32_t ohm__class(uint64_t ohm_hash) { return (uint32_t)(ohm_hash >> 54) & 7u; }
+static inline uint8_t ohm__tag(uint64_t ohm_hash) { return OHM__CAST(uint8_t, 0x80u | (ohm_hash >> 57)); }
+static inline uint32_t ohm__class(uint64_t ohm_hash) { return OHM__CAST(uint32_t, ohm_hash >> 54) & 7u; }
 static inline uint8_t ohm__dtag(uint64_t ohm_hash, uint32_t ohm_d)
 {
-    return (uint8_t)(((ohm_d < OHM__DMAX ? ohm_d : OHM__DMAX) << 3) | ohm__class(ohm_hash));
+    return OHM__CAST(uint8_t, ((ohm_d < OHM__DMAX ? ohm_d : OHM__DMAX) << 3) | ohm__class(ohm_hash));
 }
 /* Each group has a class byte: bit c is set when a key homed in the group
  * with class c is stored outside it, so a lookup that does not find its
  * key in the home group stops there unless its class bit is set. */
-static inline uint8_t ohm__ovf_bit(uint64_t ohm_hash) { return (uint8_t)(1u << ohm__class(ohm_hash)); }
+static inline uint8_t ohm__ovf_bit(uint64_t ohm_hash) { return OHM__CAST(uint8_t, 1u << ohm__class(ohm_hash)); }
 
 /* The default hash for integer keys: _Generic (in C++, overloads at the end
  * of this header) picks a widening that never changes the value's meaning,
  * so -1 hashes the same as an int or a long, in C and in C++. */
-static inline uint64_t ohm__hash_signed(int64_t ohm_k, uint64_t ohm_seed) { return ohm_hash_u64((uint64_t)ohm_k, ohm_seed); }
+static inline uint64_t ohm__hash_signed(int64_t ohm_k, uint64_t ohm_seed) { return ohm_hash_u64(OHM__CAST(uint64_t, ohm_k), ohm_seed); }
 static inline uint64_t ohm__hash_unsigned(uint64_t ohm_k, uint64_t ohm_seed) { return ohm_hash_u64(ohm_k, ohm_seed); }
 #ifdef __cplusplus
 #define OHM__HASH_INT(k, seed) ohm__hash_int((k), (seed)) /* an error here: define OHM_HASH(key) for this key type */
@@ -436,7 +452,7 @@ static inline uint64_t ohm__hash_unsigned(uint64_t ohm_k, uint64_t ohm_seed) { r
  * the lowest member. SSE2 on x86-64, NEON on arm64, otherwise SWAR on one
  * 64-bit word. All give the same answers and write the same blocks. */
 #if defined(__GNUC__) || defined(__clang__)
-static inline unsigned ohm__ctz64(uint64_t ohm_x) { return (unsigned)__builtin_ctzll(ohm_x); }
+static inline unsigned ohm__ctz64(uint64_t ohm_x) { return OHM__CAST(unsigned, __builtin_ctzll(ohm_x)); }
 #else
 static inline unsigned ohm__ctz64(uint64_t ohm_x)
 {
@@ -453,14 +469,14 @@ static inline unsigned ohm__ctz64(uint64_t ohm_x)
 typedef uint32_t ohm__bits; /* bit j: slot pos + j */
 static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
 {
-    __m128i ohm_g = _mm_loadu_si128((const __m128i *)(const void *)ohm_p);
-    *ohm_match = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_set1_epi8((char)ohm_tag)));
-    *ohm_empty = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_setzero_si128()));
+    __m128i ohm_g = _mm_loadu_si128(OHM__CAST(const __m128i *, OHM__CAST(const void *, ohm_p)));
+    *ohm_match = OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_set1_epi8(OHM__CAST(char, ohm_tag)))));
+    *ohm_empty = OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_setzero_si128())));
 }
 static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
 {
-    __m128i ohm_g = _mm_loadu_si128((const __m128i *)(const void *)ohm_p);
-    return ~(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_setzero_si128())) & 0xffffu;
+    __m128i ohm_g = _mm_loadu_si128(OHM__CAST(const __m128i *, OHM__CAST(const void *, ohm_p)));
+    return ~OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_setzero_si128()))) & 0xffffu;
 }
 static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b); }
 #elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(OHM_NO_SIMD)
@@ -520,20 +536,20 @@ static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_
 #if defined(__SSE2__) && !defined(OHM_NO_SIMD)
 static inline uint32_t ohm__g16_eq(const uint8_t *ohm_p, uint8_t ohm_v)
 {
-    __m128i ohm_g = _mm_loadu_si128((const __m128i *)(const void *)ohm_p);
-    return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_set1_epi8((char)ohm_v)));
+    __m128i ohm_g = _mm_loadu_si128(OHM__CAST(const __m128i *, OHM__CAST(const void *, ohm_p)));
+    return OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_set1_epi8(OHM__CAST(char, ohm_v)))));
 }
 static inline uint32_t ohm__g16_ge(const uint8_t *ohm_p, uint8_t ohm_lo)
 {
-    __m128i ohm_g = _mm_loadu_si128((const __m128i *)(const void *)ohm_p); /* signed: used home bytes are < 0 */
-    return (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(ohm_g, _mm_set1_epi8((char)(ohm_lo - 1))));
+    __m128i ohm_g = _mm_loadu_si128(OHM__CAST(const __m128i *, OHM__CAST(const void *, ohm_p))); /* signed: used home bytes are < 0 */
+    return OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpgt_epi8(ohm_g, _mm_set1_epi8(OHM__CAST(char, ohm_lo - 1)))));
 }
 #elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(OHM_NO_SIMD)
 static inline uint32_t ohm__neon_m16(uint8x16_t ohm_sel)
 {
     static const uint8_t ohm_w[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
     uint8x16_t ohm_b = vandq_u8(ohm_sel, vld1q_u8(ohm_w));
-    return (uint32_t)vaddv_u8(vget_low_u8(ohm_b)) | ((uint32_t)vaddv_u8(vget_high_u8(ohm_b)) << 8);
+    return OHM__CAST(uint32_t, vaddv_u8(vget_low_u8(ohm_b))) | (OHM__CAST(uint32_t, vaddv_u8(vget_high_u8(ohm_b))) << 8);
 }
 static inline uint32_t ohm__g16_eq(const uint8_t *ohm_p, uint8_t ohm_v)
 {
@@ -541,11 +557,11 @@ static inline uint32_t ohm__g16_eq(const uint8_t *ohm_p, uint8_t ohm_v)
 }
 static inline uint32_t ohm__g16_ge(const uint8_t *ohm_p, uint8_t ohm_lo)
 {
-    return ohm__neon_m16(vcgeq_s8(vreinterpretq_s8_u8(vld1q_u8(ohm_p)), vdupq_n_s8((int8_t)ohm_lo)));
+    return ohm__neon_m16(vcgeq_s8(vreinterpretq_s8_u8(vld1q_u8(ohm_p)), vdupq_n_s8(OHM__CAST(int8_t, ohm_lo))));
 }
 #else
 /* 0x80 bytes of a word (byte i: slot i) as 8 bits. */
-static inline uint32_t ohm__swar_m8(uint64_t ohm_x) { return (uint32_t)(((ohm_x >> 7) * 0x0102040810204080u) >> 56); }
+static inline uint32_t ohm__swar_m8(uint64_t ohm_x) { return OHM__CAST(uint32_t, ((ohm_x >> 7) * 0x0102040810204080u) >> 56); }
 static inline uint32_t ohm__g16_eq(const uint8_t *ohm_p, uint8_t ohm_v)
 {
     uint64_t ohm_b = 0x0101010101010101u * ohm_v;
@@ -569,12 +585,12 @@ static inline unsigned ohm__m16_first(uint32_t ohm_m) { return ohm__ctz64(ohm_m)
 /* The free slots of the group at p. */
 static inline ohm__bits ohm__group_free(const uint8_t *ohm_p)
 {
-    return ~ohm__group_used(ohm_p) & (OHM__GROUP == 16u ? (ohm__bits)0xffffu : (ohm__bits)0x8080808080808080u);
+    return ~ohm__group_used(ohm_p) & (OHM__GROUP == 16u ? OHM__CAST(ohm__bits, 0xffffu) : OHM__CAST(ohm__bits, 0x8080808080808080u));
 }
 /* The members for slots 0..n-1 of a group (n < OHM__GROUP). */
 static inline ohm__bits ohm__bits_below(unsigned ohm_n)
 {
-    return OHM__GROUP == 16u ? (((ohm__bits)1 << ohm_n) - 1) : (((ohm__bits)1 << (8 * ohm_n)) - 1);
+    return OHM__GROUP == 16u ? ((OHM__CAST(ohm__bits, 1) << ohm_n) - 1) : ((OHM__CAST(ohm__bits, 1) << (8 * ohm_n)) - 1);
 }
 /* `b` without its lowest member. */
 static inline ohm__bits ohm__bits_drop_first(ohm__bits ohm_b) { return ohm_b & (ohm_b - 1); }
@@ -599,14 +615,14 @@ typedef struct ohm__geo {
  * allocation's size goes through it. */
 static inline bool ohm__scratch_size(uint64_t ohm_n, uint64_t ohm_each, size_t *ohm_out)
 {
-    if (ohm_each != 0 && ohm_n > (uint64_t)SIZE_MAX / ohm_each) return false;
-    *ohm_out = (size_t)(ohm_n * ohm_each);
+    if (ohm_each != 0 && ohm_n > OHM__CAST(uint64_t, SIZE_MAX) / ohm_each) return false;
+    *ohm_out = OHM__CAST(size_t, ohm_n * ohm_each);
     return true;
 }
 
 /* The most key comparisons N_check makes in its search for keys stored
  * twice, past which it answers OHM_TOO_COSTLY: linear in the capacity. */
-#define OHM__CHECK_BUDGET(cap) (1024 * (uint64_t)(cap) + ((uint64_t)1 << 20))
+#define OHM__CHECK_BUDGET(cap) (1024 * OHM__CAST(uint64_t, cap) + (OHM__CAST(uint64_t, 1) << 20))
 
 /* Sort words by their high 32 bits (the low 32 ride along, in no
  * particular order among equal high halves), in place, in O(n): a most
@@ -690,7 +706,7 @@ static inline uint64_t ohm__hash_int(unsigned long long ohm_k, uint64_t ohm_s) {
  * below; C++'s are types of their own, hashed as their C typedefs are. */
 static inline uint64_t ohm__hash_int(wchar_t ohm_k, uint64_t ohm_s)
 {
-    return (wchar_t)-1 < 0 ? ohm__hash_signed((int64_t)ohm_k, ohm_s) : ohm__hash_unsigned((uint64_t)ohm_k, ohm_s);
+    return OHM__CAST(wchar_t, -1) < 0 ? ohm__hash_signed(OHM__CAST(int64_t, ohm_k), ohm_s) : ohm__hash_unsigned(OHM__CAST(uint64_t, ohm_k), ohm_s);
 }
 static inline uint64_t ohm__hash_int(char16_t ohm_k, uint64_t ohm_s) { return ohm__hash_unsigned(ohm_k, ohm_s); }
 static inline uint64_t ohm__hash_int(char32_t ohm_k, uint64_t ohm_s) { return ohm__hash_unsigned(ohm_k, ohm_s); }
@@ -802,10 +818,10 @@ ohm_layout ohm_layout_for(uint32_t ohm_capacity, size_t ohm_key_size, size_t ohm
     uint64_t ohm_keys, ohm_vals, end;
     if (ohm_interleaved) {
         uint64_t ohm_slot_align = ohm_key_align > ohm_val_align ? ohm_key_align : ohm_val_align;
-        uint64_t ohm_slot = OHM_SLOT_SIZE((uint64_t)ohm_key_size, (uint64_t)ohm_key_align,
-                                      (uint64_t)ohm_val_size, (uint64_t)ohm_val_align);
+        uint64_t ohm_slot = OHM_SLOT_SIZE(OHM__CAST(uint64_t, ohm_key_size), OHM__CAST(uint64_t, ohm_key_align),
+                                      OHM__CAST(uint64_t, ohm_val_size), OHM__CAST(uint64_t, ohm_val_align));
         ohm_keys = ohm__align_up(ohm_meta + ohm_meta_len, ohm_slot_align);
-        ohm_vals = ohm_keys + OHM_SLOT_VAL_OFFSET((uint64_t)ohm_key_size, (uint64_t)ohm_val_align);
+        ohm_vals = ohm_keys + OHM_SLOT_VAL_OFFSET(OHM__CAST(uint64_t, ohm_key_size), OHM__CAST(uint64_t, ohm_val_align));
         end = ohm_keys + ohm_cap * ohm_slot;
     } else {
         ohm_keys = ohm__align_up(ohm_meta + ohm_meta_len, ohm_key_align);
@@ -817,11 +833,11 @@ ohm_layout ohm_layout_for(uint32_t ohm_capacity, size_t ohm_key_size, size_t ohm
     end = ohm__align_up(end, ohm_base_align_for(ohm_key_align, ohm_val_align));
     if (end > SIZE_MAX) return ohm_bad;
     ohm_layout ohm_l;
-    ohm_l.total_size = (size_t)end;
-    ohm_l.keys_start = (size_t)ohm_keys;
-    ohm_l.vals_start = (size_t)ohm_vals;
+    ohm_l.total_size = OHM__CAST(size_t, end);
+    ohm_l.keys_start = OHM__CAST(size_t, ohm_keys);
+    ohm_l.vals_start = OHM__CAST(size_t, ohm_vals);
     ohm_l.capacity = ohm_capacity;
-    ohm_l.meta_start = (size_t)ohm_meta;
+    ohm_l.meta_start = OHM__CAST(size_t, ohm_meta);
     return ohm_l;
 }
 
@@ -830,7 +846,7 @@ uint32_t ohm_capacity_for(uint32_t ohm_entries, unsigned ohm_max_load)
     if (ohm_max_load < 1 || ohm_max_load > 100) return UINT32_MAX;
     if (ohm_entries == 0) return 0;
     for (uint64_t ohm_cap = 1; ohm_cap <= OHM_MAX_CAPACITY; ohm_cap <<= 1)
-        if (ohm_max_entries((uint32_t)ohm_cap, ohm_max_load) >= ohm_entries) return (uint32_t)ohm_cap;
+        if (ohm_max_entries(OHM__CAST(uint32_t, ohm_cap), ohm_max_load) >= ohm_entries) return OHM__CAST(uint32_t, ohm_cap);
     return UINT32_MAX;
 }
 
@@ -844,7 +860,7 @@ void ohm_header_init(ohm_header *ohm_h, ohm_layout ohm_lay, const ohm_signature 
     ohm_h->capacity = ohm_lay.capacity;
     ohm_h->count = 0;
     ohm_h->max_entries = ohm_max_entries(ohm_lay.capacity, ohm_max_load);
-    ohm_h->max_load = (uint8_t)ohm_max_load;
+    ohm_h->max_load = OHM__CAST(uint8_t, ohm_max_load);
     ohm_h->fp_bits = 7;
     ohm_h->mirror = OHM_GROUP_MIRROR;
     ohm_h->flags = ohm_sig->flags;
@@ -875,8 +891,8 @@ ohm_status ohm_header_check(const void *ohm_buf, size_t ohm_len, size_t ohm_base
 ohm_status ohm__header_read(const void *ohm_buf, size_t ohm_len, size_t ohm_base_align,
                             const ohm_signature *ohm_sig, ohm_header *ohm_out)
 {
-    if (ohm_buf == NULL || ohm_sig == NULL) return OHM_INVALID;
-    if (((uintptr_t)ohm_buf & (ohm_base_align - 1)) != 0) return OHM_MISALIGNED;
+    if (ohm_buf == OHM__NULL || ohm_sig == OHM__NULL) return OHM_INVALID;
+    if ((OHM__PTR_CAST(uintptr_t, ohm_buf) & (ohm_base_align - 1)) != 0) return OHM_MISALIGNED;
     /* The magic first, as soon as its 4 bytes are there: a short file of
      * another format is "not an ohm block", not "too short". */
     uint32_t ohm_magic;
@@ -963,8 +979,8 @@ void ohm__sort_high32(uint64_t *ohm_a, size_t ohm_n) { ohm__rsort_high32(ohm_a, 
  * as a loop it stayed eight loads and shifts. */
 static inline uint64_t ohm__read64(const unsigned char *ohm_p)
 {
-    return (uint64_t)ohm_p[0] | (uint64_t)ohm_p[1] << 8 | (uint64_t)ohm_p[2] << 16 | (uint64_t)ohm_p[3] << 24 |
-           (uint64_t)ohm_p[4] << 32 | (uint64_t)ohm_p[5] << 40 | (uint64_t)ohm_p[6] << 48 | (uint64_t)ohm_p[7] << 56;
+    return OHM__CAST(uint64_t, ohm_p[0]) | OHM__CAST(uint64_t, ohm_p[1]) << 8 | OHM__CAST(uint64_t, ohm_p[2]) << 16 | OHM__CAST(uint64_t, ohm_p[3]) << 24 |
+           OHM__CAST(uint64_t, ohm_p[4]) << 32 | OHM__CAST(uint64_t, ohm_p[5]) << 40 | OHM__CAST(uint64_t, ohm_p[6]) << 48 | OHM__CAST(uint64_t, ohm_p[7]) << 56;
 }
 
 /* The last n bytes of a key (n in 0..7), little-endian, with a 1 byte
@@ -986,7 +1002,7 @@ static uint64_t ohm__read_tail(const unsigned char *ohm_p, size_t ohm_n)
  * sign, or a word of ASCII text or of bytes >= 0x80, whatever the seed. */
 static uint64_t ohm__hb_secret(uint64_t ohm_x)
 {
-    return (ohm_x | 0x8000000000000000u) & ~(uint64_t)0x4080000000000000u;
+    return (ohm_x | 0x8000000000000000u) & ~OHM__CAST(uint64_t, 0x4080000000000000u);
 }
 
 uint64_t ohm_hash_bytes(const void *ohm_data, size_t ohm_len, uint64_t ohm_seed)
@@ -1009,7 +1025,7 @@ uint64_t ohm_hash_bytes(const void *ohm_data, size_t ohm_len, uint64_t ohm_seed)
      * spell the key unambiguously. An operand is zeroed (or made all ones)
      * only by a word that equals a secret or the running state, which
      * takes knowing the seed. */
-    const unsigned char *ohm_p = (const unsigned char *)ohm_data;
+    const unsigned char *ohm_p = OHM__CAST(const unsigned char *, ohm_data);
     uint64_t ohm_h = ohm_s2;
     size_t ohm_n = ohm_len;
     while (ohm_n >= 16) {
@@ -1029,6 +1045,6 @@ uint64_t ohm_hash_bytes(const void *ohm_data, size_t ohm_len, uint64_t ohm_seed)
     /* The length is the other operand of the last multiply, where no input
      * word reaches it. K4 has bits 63 and 62 set to 1 and 0, so K4 ^ len is
      * neither 0 nor all ones for any length below 2^62. */
-    return ohm_fold_mul(ohm_h ^ ohm_s2, OHM__HB_K4 ^ (uint64_t)ohm_len);
+    return ohm_fold_mul(ohm_h ^ ohm_s2, OHM__HB_K4 ^ OHM__CAST(uint64_t, ohm_len));
 }
 #endif /* OHM_IMPLEMENTATION */

@@ -93,15 +93,18 @@
  * ====================================================================== */
 #ifndef OHM_NAME
 #error "ohm_map.h: define OHM_NAME (the prefix of every generated name) before including it"
+#define OHM__REFUSED
 #endif
 #ifndef OHM_KEY
 #error "ohm_map.h: define OHM_KEY (the key type) before including it"
+#define OHM__REFUSED
 #endif
 #ifndef OHM_MAX_LOAD
 #define OHM_MAX_LOAD 100
 #endif
 #if (OHM_MAX_LOAD) < 1 || (OHM_MAX_LOAD) > 100
 #error "ohm_map.h: OHM_MAX_LOAD must be a whole percentage from 1 to 100"
+#define OHM__REFUSED
 #endif
 #ifndef OHM_TYPE_TAG
 #define OHM_TYPE_TAG 0
@@ -111,12 +114,15 @@
  * than by a confusing error deep in the template. */
 #if defined(OHM_HASH) && defined(OHM_HASH_EX)
 #error "ohm_map.h: define OHM_HASH or OHM_HASH_EX, not both (OHM_HASH_EX is the one that also receives the map and its seed)"
+#define OHM__REFUSED
 #endif
 #if defined(OHM_EQ) && defined(OHM_EQ_EX)
 #error "ohm_map.h: define OHM_EQ or OHM_EQ_EX, not both (OHM_EQ_EX is the one that also receives the map)"
+#define OHM__REFUSED
 #endif
 #if !defined(OHM_VALUE) && defined(OHM_INTERLEAVE)
 #error "ohm_map.h: OHM_INTERLEAVE is for maps only: a set (no OHM_VALUE) has no values to place beside its keys, so leave it undefined"
+#define OHM__REFUSED
 #endif
 
 /* A user's OHM_HASH, OHM_HASH_EX, OHM_EQ and OHM_EQ_EX are expanded in one
@@ -125,9 +131,9 @@
  * other name the template declares starts with ohm_ or the OHM_NAME
  * prefix, so a user's macro or global never meets a template local. */
 #if defined(OHM_HASH_EX)
-#define OHM__HASH(m, k) ((uint64_t)(OHM_HASH_EX((m), (k), (m)->hdr.seed)))
+#define OHM__HASH(m, k) OHM__CAST(uint64_t, OHM_HASH_EX((m), (k), (m)->hdr.seed))
 #elif defined(OHM_HASH)
-#define OHM__HASH(m, k) ((uint64_t)(OHM_HASH(k)))
+#define OHM__HASH(m, k) OHM__CAST(uint64_t, OHM_HASH(k))
 #else
 #define OHM__HASH(m, k) OHM__HASH_INT((k), (m)->hdr.seed)
 #endif
@@ -195,6 +201,7 @@
  * always static inline). */
 #if defined(OHM_DECLARE) && defined(OHM_DEFINE)
 #error "ohm_map.h: define OHM_DECLARE (in the shared header) or OHM_DEFINE (in the one implementing file), not both"
+#define OHM__REFUSED
 #endif
 #if defined(OHM_DECLARE) || defined(OHM_DEFINE)
 #define OHM__API
@@ -202,6 +209,9 @@
 #define OHM__API static inline
 #endif
 
+/* A refused instantiation (an #error above) compiles nothing more, so that
+ * its message is the only one. */
+#ifndef OHM__REFUSED
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -255,6 +265,20 @@ typedef bool (*OHM__PRED_FN)(OHM__ENTRY ohm_e, void *ohm_ctx);
 /* 12 and 13 are gcc's and clang's type classes of structs and unions. */
 OHM__STATIC_ASSERT(__builtin_classify_type(*(OHM__K *)0) != 12 && __builtin_classify_type(*(OHM__K *)0) != 13,
                "ohm_map.h: OHM_KEY is a struct or union, which == cannot compare: define OHM_EQ(a, b) (or OHM_EQ_EX)");
+#endif
+
+#ifdef __cplusplus
+/* Keys and values are copied, moved and shared as bytes, never constructed
+ * or destroyed: a std::string in a block would leak, and its pointers
+ * would mean nothing in another copy. */
+static_assert(std::is_trivially_copyable<OHM__K>::value,
+              "ohm_map.h: OHM_KEY must be trivially copyable: the block is copied as bytes, so a key must not own "
+              "memory or hold pointers (for a string, store its offset into an arena in the block)");
+#ifdef OHM_VALUE
+static_assert(std::is_trivially_copyable<OHM__V>::value,
+              "ohm_map.h: OHM_VALUE must be trivially copyable: the block is copied as bytes, so a value must not own "
+              "memory or hold pointers (for a string, store its offset into an arena in the block)");
+#endif
 #endif
 
 /* ========================================================================
@@ -387,7 +411,7 @@ static inline bool OHM__F(__eq)(const OHM__N *ohm_m, const OHM__K *ohm_a, const 
 
 static inline uint8_t *OHM__F(__meta)(const OHM__N *ohm_m)
 {
-    return (uint8_t *)(uintptr_t)ohm_m + sizeof(ohm_header);
+    return OHM__UNCONST(uint8_t *, ohm_m) + sizeof(ohm_header);
 }
 /* The class bytes, one per 16-slot group, after the metadata mirror;
  * tables smaller than a group have none. */
@@ -400,11 +424,11 @@ static inline uint8_t *OHM__F(__ovf)(const OHM__N *ohm_m)
  * OHM__VSTRIDE) bytes apart: their own arrays, or interleaved slots. */
 static inline char *OHM__F(__key_base)(const OHM__N *ohm_m)
 {
-    return (char *)(uintptr_t)ohm_m + ohm_m->hdr.keys_start;
+    return OHM__UNCONST(char *, ohm_m) + ohm_m->hdr.keys_start;
 }
 static inline OHM__K *OHM__F(__key_in)(char *ohm_key_base, uint32_t ohm_s)
 {
-    return (OHM__K *)(void *)(ohm_key_base + (size_t)ohm_s * OHM__KSTRIDE);
+    return OHM__CAST(OHM__K *, OHM__CAST(void *, ohm_key_base + OHM__CAST(size_t, ohm_s) * OHM__KSTRIDE));
 }
 static inline OHM__K *OHM__F(__key)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
@@ -413,19 +437,19 @@ static inline OHM__K *OHM__F(__key)(const OHM__N *ohm_m, uint32_t ohm_s)
 #ifdef OHM_VALUE
 static inline OHM__V *OHM__F(__val)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
-    return (OHM__V *)(void *)((char *)(uintptr_t)ohm_m + ohm_m->hdr.vals_start + (size_t)ohm_s * OHM__VSTRIDE);
+    return OHM__CAST(OHM__V *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + ohm_m->hdr.vals_start + OHM__CAST(size_t, ohm_s) * OHM__VSTRIDE));
 }
 #endif
 
 static inline ohm_signature OHM__F(__signature)(void)
 {
     ohm_signature ohm_s;
-    ohm_s.key_size = (uint32_t)sizeof(OHM__K);
-    ohm_s.key_align = (uint32_t)OHM__ALIGNOF(OHM__K);
-    ohm_s.val_size = (uint32_t)OHM__VAL_SIZE;
-    ohm_s.val_align = (uint32_t)OHM__VAL_ALIGN;
-    ohm_s.type_tag = (uint32_t)(OHM_TYPE_TAG);
-    ohm_s.flags = (uint8_t)OHM__FLAGS;
+    ohm_s.key_size = OHM__CAST(uint32_t, sizeof(OHM__K));
+    ohm_s.key_align = OHM__CAST(uint32_t, OHM__ALIGNOF(OHM__K));
+    ohm_s.val_size = OHM__CAST(uint32_t, OHM__VAL_SIZE);
+    ohm_s.val_align = OHM__CAST(uint32_t, OHM__VAL_ALIGN);
+    ohm_s.type_tag = OHM__CAST(uint32_t, OHM_TYPE_TAG);
+    ohm_s.flags = OHM__CAST(uint8_t, OHM__FLAGS);
     return ohm_s;
 }
 
@@ -456,7 +480,7 @@ static inline uint32_t OHM__F(__gvalid)(const OHM__N *ohm_m)
 }
 static inline uint32_t OHM__F(__home_group)(const OHM__N *ohm_m, uint64_t ohm_hash)
 {
-    return ((uint32_t)ohm_hash & (ohm_m->hdr.capacity - 1)) / OHM__GS;
+    return (OHM__CAST(uint32_t, ohm_hash) & (ohm_m->hdr.capacity - 1)) / OHM__GS;
 }
 /* The first slot of the home group: one AND of the hash on a lookup's
  * critical path. The mask does not depend on the key, so a loop of
@@ -465,7 +489,7 @@ static inline uint32_t OHM__F(__home_group)(const OHM__N *ohm_m, uint64_t ohm_ha
 static inline uint32_t OHM__F(__home_base)(const OHM__N *ohm_m, uint64_t ohm_hash)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
-    return (uint32_t)ohm_hash & (ohm_cap >= OHM__GS ? ohm_cap - OHM__GS : 0u);
+    return OHM__CAST(uint32_t, ohm_hash) & (ohm_cap >= OHM__GS ? ohm_cap - OHM__GS : 0u);
 }
 /* The geometry of a block of `cap` slots whose keys start `keys_start`
  * bytes in (ohm__geo): the checks of untrusted blocks take these from one
@@ -479,7 +503,7 @@ static inline ohm__geo OHM__F(__geo_of)(const OHM__N *ohm_m, uint32_t ohm_cap, u
     ohm_g.valid = ohm_cap >= OHM__GS ? 0xffffu : (1u << ohm_cap) - 1;
     ohm_g.meta = OHM__F(__meta)(ohm_m);
     ohm_g.cls = ohm_g.meta + ohm_cap + OHM_GROUP_MIRROR;
-    ohm_g.kb = (char *)(uintptr_t)ohm_m + ohm_keys_start;
+    ohm_g.kb = OHM__UNCONST(char *, ohm_m) + ohm_keys_start;
     return ohm_g;
 }
 static inline ohm__geo OHM__F(__geo)(const OHM__N *ohm_m)
@@ -494,7 +518,7 @@ static inline uint32_t OHM__F(__dist_in)(const OHM__N *ohm_m, const ohm__geo *oh
     uint32_t ohm_code = ohm_g->meta[ohm_s] >> 3;
     if (ohm_code < OHM__DMAX) return ohm_code;
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_s));
-    return (ohm_s / OHM__GS - ((uint32_t)ohm_h & ohm_g->mask) / OHM__GS) & ohm_g->gm;
+    return (ohm_s / OHM__GS - (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM__GS) & ohm_g->gm;
 }
 /* The same from the live header, for the writers. */
 static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s)
@@ -546,7 +570,7 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_ha
          * 4096: 9.1 ns testing fullness first, 5.1 ns so; one combined
          * branch: 5.5 ns, and slower at load 0.5). */
         if (ohm_m->hdr.capacity < OHM__GS ||
-            !((OHM__F(__ovf)(ohm_m)[ohm_base / OHM__GS] >> ohm__class(ohm_hash)) & 1u))
+            !((OHM__F(__ovf)(ohm_m)[ohm_base / OHM__GS] >> ohm__class(ohm_hash)) & 1))
             return OHM__NONE;
         if (ohm__g16_free(ohm_meta + ohm_base)) return OHM__NONE;
     } else {
@@ -619,17 +643,17 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
  * key slot of this map (compared as integers: it may point anywhere). */
 static inline uint32_t OHM__F(__slot_of)(const OHM__N *ohm_m, const OHM__K *ohm_key_ptr)
 {
-    uintptr_t ohm_base = (uintptr_t)OHM__F(__key_base)(ohm_m), ohm_p = (uintptr_t)ohm_key_ptr;
-    uintptr_t ohm_span = (uintptr_t)ohm_m->hdr.capacity * OHM__KSTRIDE;
+    uintptr_t ohm_base = OHM__PTR_CAST(uintptr_t, OHM__F(__key_base)(ohm_m)), ohm_p = OHM__PTR_CAST(uintptr_t, ohm_key_ptr);
+    uintptr_t ohm_span = OHM__CAST(uintptr_t, ohm_m->hdr.capacity) * OHM__KSTRIDE;
     if (ohm_p < ohm_base || ohm_p - ohm_base >= ohm_span || (ohm_p - ohm_base) % OHM__KSTRIDE != 0) return OHM__NONE;
-    return (uint32_t)((ohm_p - ohm_base) / OHM__KSTRIDE);
+    return OHM__CAST(uint32_t, (ohm_p - ohm_base) / OHM__KSTRIDE);
 }
 
 static inline OHM__ENTRY OHM__F(__entry_at)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
     OHM__ENTRY ohm_e;
-    ohm_e.key = ohm_s == OHM__NONE ? NULL : OHM__F(__key)(ohm_m, ohm_s);
-    OHM__MAP_ONLY(ohm_e.value = ohm_s == OHM__NONE ? NULL : OHM__F(__val)(ohm_m, ohm_s);)
+    ohm_e.key = ohm_s == OHM__NONE ? OHM__NULL : OHM__F(__key)(ohm_m, ohm_s);
+    OHM__MAP_ONLY(ohm_e.value = ohm_s == OHM__NONE ? OHM__NULL : OHM__F(__val)(ohm_m, ohm_s);)
     return ohm_e;
 }
 
@@ -654,16 +678,16 @@ static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t o
         const uint8_t *ohm_p = ohm_meta + ohm_y * OHM__GS;
         OHM__COUNT_READ();
         if (ohm_j < OHM__DMAX) {
-            if (ohm__g16_eq(ohm_p, (uint8_t)((ohm_j << 3) | ohm_c))) return;
+            if (ohm__g16_eq(ohm_p, OHM__CAST(uint8_t, (ohm_j << 3) | ohm_c))) return;
         } else {
-            for (uint32_t ohm_u = ohm__g16_eq(ohm_p, (uint8_t)((OHM__DMAX << 3) | ohm_c)); ohm_u; ohm_u &= ohm_u - 1) {
+            for (uint32_t ohm_u = ohm__g16_eq(ohm_p, OHM__CAST(uint8_t, (OHM__DMAX << 3) | ohm_c)); ohm_u; ohm_u &= ohm_u - 1) {
                 uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_y * OHM__GS + ohm__m16_first(ohm_u)));
                 if (OHM__F(__home_group)(ohm_m, ohm_h) == ohm_g) return;
             }
         }
         if (ohm__g16_free(ohm_p)) break;
     }
-    OHM__F(__ovf)(ohm_m)[ohm_g] &= (uint8_t)~(1u << ohm_c);
+    OHM__F(__ovf)(ohm_m)[ohm_g] &= OHM__CAST(uint8_t, ~(1u << ohm_c));
 }
 
 /* Move the entry in slot `from` back to the free slot `to`, `newd` groups
@@ -678,7 +702,7 @@ static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_
     if (ohm_newd == 0)
         ohm_tg = ohm__tag(OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_from)));
     else if (ohm_newd < OHM__DMAX)
-        ohm_tg = (uint8_t)((ohm_newd << 3) | (ohm_tg & 7));
+        ohm_tg = OHM__CAST(uint8_t, (ohm_newd << 3) | (ohm_tg & 7));
     *OHM__F(__key_in)(ohm_kb, ohm_to) = *OHM__F(__key_in)(ohm_kb, ohm_from);
     OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_to) = *OHM__F(__val)(ohm_m, ohm_from);)
     OHM__F(__set_meta)(ohm_m, ohm_to, ohm_tg);
@@ -702,7 +726,7 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
             uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
             uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s);
             if (ohm_d <= ohm_q) /* homed at or after first */
-                ohm_cls[(ohm_y - ohm_d) & ohm_g.gm] |= (uint8_t)(1u << (ohm_g.meta[ohm_s] & 7));
+                ohm_cls[(ohm_y - ohm_d) & ohm_g.gm] |= OHM__CAST(uint8_t, 1u << (ohm_g.meta[ohm_s] & 7));
         }
     }
 }
@@ -735,7 +759,7 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
             OHM__COUNT_READ();
             ohm_yfree = ohm__g16_free(ohm_p);
             /* a byte of code >= k: its probe passes x */
-            for (uint32_t ohm_u = ohm__g16_ge(ohm_p, (uint8_t)((ohm_k < OHM__DMAX ? ohm_k : OHM__DMAX) << 3)); ohm_u;
+            for (uint32_t ohm_u = ohm__g16_ge(ohm_p, OHM__CAST(uint8_t, (ohm_k < OHM__DMAX ? ohm_k : OHM__DMAX) << 3)); ohm_u;
                  ohm_u &= ohm_u - 1) {
                 uint32_t ohm_c2 = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
                 uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_c2);
@@ -821,13 +845,13 @@ OHM__API ohm_layout OHM__F(_layout)(uint32_t ohm_entries)
  * is at the 2^31-slot ceiling or the block would not fit in size_t. */
 OHM__API ohm_layout OHM__F(_layout_grown)(const OHM__N *ohm_m)
 {
-    uint64_t ohm_cap = 2 * (uint64_t)ohm_m->hdr.capacity; /* count <= 2^31: no overflow below */
+    uint64_t ohm_cap = 2 * OHM__CAST(uint64_t, ohm_m->hdr.capacity); /* count <= 2^31: no overflow below */
     uint32_t ohm_need = ohm_capacity_for(ohm_m->hdr.count + 1, ohm_m->hdr.max_load);
     if (ohm_need == UINT32_MAX || ohm_cap > OHM_MAX_CAPACITY) {
         ohm_layout ohm_none = {0, 0, 0, 0, 0};
         return ohm_none;
     }
-    return OHM__F(_layout_for_capacity)(ohm_need > ohm_cap ? ohm_need : (uint32_t)ohm_cap);
+    return OHM__F(_layout_for_capacity)(ohm_need > ohm_cap ? ohm_need : OHM__CAST(uint32_t, ohm_cap));
 }
 
 /* The largest block (capacity 0 or a power of two) that fits in `bytes`:
@@ -836,7 +860,7 @@ OHM__API ohm_layout OHM__F(_layout_grown)(const OHM__N *ohm_m)
 OHM__API ohm_layout OHM__F(_layout_for_bytes)(size_t ohm_bytes)
 {
     for (uint64_t ohm_cap = OHM_MAX_CAPACITY; ohm_cap >= 1; ohm_cap >>= 1) {
-        ohm_layout ohm_l = OHM__F(_layout_for_capacity)((uint32_t)ohm_cap);
+        ohm_layout ohm_l = OHM__F(_layout_for_capacity)(OHM__CAST(uint32_t, ohm_cap));
         if (ohm_l.total_size != 0 && ohm_l.total_size <= ohm_bytes) return ohm_l;
     }
     ohm_layout ohm_zero = OHM__F(_layout_for_capacity)(0);
@@ -863,11 +887,11 @@ OHM__API size_t OHM__F(_base_align)(void)
 OHM__API ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay, uint64_t ohm_seed,
                                                unsigned ohm_max_load, OHM__N **ohm_out)
 {
-    if (ohm_out == NULL) return OHM_INVALID;
-    *ohm_out = NULL;
+    if (ohm_out == OHM__NULL) return OHM_INVALID;
+    *ohm_out = OHM__NULL;
     if (ohm_max_load == 0) ohm_max_load = OHM_MAX_LOAD;
-    if (ohm_buf == NULL || ohm_max_load > 100) return OHM_INVALID;
-    if (((uintptr_t)ohm_buf & (OHM__F(_base_align)() - 1)) != 0) return OHM_MISALIGNED;
+    if (ohm_buf == OHM__NULL || ohm_max_load > 100) return OHM_INVALID;
+    if ((OHM__PTR_CAST(uintptr_t, ohm_buf) & (OHM__F(_base_align)() - 1)) != 0) return OHM_MISALIGNED;
     ohm_layout ohm_want = OHM__F(_layout_for_capacity)(ohm_lay.capacity);
     if (ohm_want.total_size == 0 || ohm_lay.total_size != ohm_want.total_size ||
         ohm_lay.keys_start != ohm_want.keys_start || ohm_lay.vals_start != ohm_want.vals_start ||
@@ -879,7 +903,7 @@ OHM__API ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay, uin
 #endif
     ohm_signature ohm_sig = OHM__F(__signature)();
     memset(ohm_buf, 0, ohm_want.total_size);
-    OHM__N *ohm_m = (OHM__N *)ohm_buf;
+    OHM__N *ohm_m = OHM__CAST(OHM__N *, ohm_buf);
     ohm_header_init(&ohm_m->hdr, ohm_want, &ohm_sig, ohm_max_load, ohm_seed);
     *ohm_out = ohm_m;
     return OHM_OK;
@@ -930,7 +954,7 @@ OHM__API OHM__N *OHM__F(_init_seeded)(void *ohm_buf, ohm_layout ohm_lay, uint64_
  * N_attach for a block you do not trust. */
 OHM__API OHM__N *OHM__F(_at)(void *ohm_base, size_t ohm_byte_off)
 {
-    return (OHM__N *)(void *)((char *)ohm_base + ohm_byte_off);
+    return OHM__CAST(OHM__N *, OHM__CAST(void *, OHM__CAST(char *, ohm_base) + ohm_byte_off));
 }
 
 /* ========================================================================
@@ -947,12 +971,12 @@ OHM__API uint32_t OHM__F(_max_load)(const OHM__N *ohm_m) { return ohm_m->hdr.max
  * `max_load` of N_init_ex, or OHM_MAX_LOAD). */
 OHM__API unsigned OHM__F(_max_load_percent)(const OHM__N *ohm_m) { return ohm_m->hdr.max_load; }
 /* Bytes of the whole block: what to memcpy, write or map. */
-OHM__API size_t OHM__F(_block_size)(const OHM__N *ohm_m) { return (size_t)ohm_m->hdr.total_size; }
+OHM__API size_t OHM__F(_block_size)(const OHM__N *ohm_m) { return OHM__CAST(size_t, ohm_m->hdr.total_size); }
 
 /* OHM_OK when `additional` more entries fit, else OHM_FULL. */
 OHM__API ohm_status OHM__F(_reserve)(OHM__N *ohm_m, uint32_t ohm_additional)
 {
-    return (uint64_t)ohm_m->hdr.count + ohm_additional <= ohm_m->hdr.max_entries ? OHM_OK : OHM_FULL;
+    return OHM__CAST(uint64_t, ohm_m->hdr.count) + ohm_additional <= ohm_m->hdr.max_entries ? OHM_OK : OHM_FULL;
 }
 
 /* OHM_OK when `total` entries fit, else OHM_FULL. */
@@ -969,7 +993,7 @@ OHM__API ohm_status OHM__F(_reserve_total)(OHM__N *ohm_m, uint32_t ohm_total)
 OHM__API OHM__ENTRY OHM__F(_get_entry)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, &ohm_key);
-    return OHM__F(__entry_at)(ohm_m, OHM__F(__probe)(ohm_m, ohm_h, &ohm_key, NULL, NULL, NULL, false, NULL));
+    return OHM__F(__entry_at)(ohm_m, OHM__F(__probe)(ohm_m, ohm_h, &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, false, OHM__NULL));
 }
 
 #ifdef OHM_VALUE
@@ -988,7 +1012,7 @@ OHM__API OHM__K *OHM__F(_get_key)(const OHM__N *ohm_m, OHM__K ohm_key)
 
 OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
-    return OHM__F(_get_entry)(ohm_m, ohm_key).key != NULL;
+    return OHM__F(_get_entry)(ohm_m, ohm_key).key != OHM__NULL;
 }
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -1014,12 +1038,12 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
         if (ohm_i >= OHM__AHEAD) { /* probe lookup i - AHEAD first: its hash's place is reused next */
             size_t ohm_j = ohm_i - OHM__AHEAD;
             ohm_out[ohm_j] = OHM__F(__entry_at)(
-                ohm_m, OHM__F(__probe)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], NULL, NULL, NULL, false, NULL));
+                ohm_m, OHM__F(__probe)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], OHM__NULL, OHM__NULL, OHM__NULL, false, OHM__NULL));
         }
         if (ohm_i < ohm_n) {
             uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_i]);
-            uint32_t ohm_home = (uint32_t)ohm_hash & ohm_mask & ~(OHM__GS - 1); /* its home group's first slot */
-            const char *ohm_k = (const char *)OHM__F(__key_in)(ohm_kb, ohm_home);
+            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_mask & ~(OHM__GS - 1); /* its home group's first slot */
+            const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_kb, ohm_home));
             ohm_h[ohm_i % OHM__AHEAD] = ohm_hash;
             OHM__PREFETCH(ohm_meta + ohm_home); /* 16 bytes, aligned: one line */
             OHM__PREFETCH(ohm_ovf + ohm_home / OHM__GS);
@@ -1046,7 +1070,7 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
 OHM__API ohm_status OHM__F(_get_or_put)(OHM__N *ohm_m, OHM__K ohm_key, OHM__ENTRY *ohm_out)
 {
     uint32_t ohm_s = OHM__NONE; /* set by __claim unless OHM_FULL; gcc -O1 cannot see it */
-    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, NULL, NULL, NULL, false, &ohm_s);
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, false, &ohm_s);
     if (ohm_st == OHM_OK) *OHM__F(__key)(ohm_m, ohm_s) = ohm_key;
     if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_st == OHM_FULL ? OHM__NONE : ohm_s);
     OHM__DEBUG_CHECK(ohm_m);
@@ -1099,7 +1123,7 @@ OHM__API ohm_status OHM__F(_put_new)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY
 {
     OHM_ASSERT(!OHM__F(_contains)(ohm_m, ohm_key), "put_new: the key is already present");
     uint32_t ohm_s;
-    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, NULL, NULL, NULL, true, &ohm_s);
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, true, &ohm_s);
     if (ohm_st == OHM_OK) {
         *OHM__F(__key)(ohm_m, ohm_s) = ohm_key;
         OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_s) = ohm_value;)
@@ -1153,7 +1177,7 @@ OHM__API bool OHM__F(_fetch_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key
 /* True when it removed; *out (when given) then holds the pair. */
 OHM__API bool OHM__F(_fetch_remove)(OHM__N *ohm_m, OHM__K ohm_key, OHM__KV *ohm_out)
 {
-    uint32_t ohm_s = OHM__F(__probe)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, NULL, NULL, NULL, false, NULL);
+    uint32_t ohm_s = OHM__F(__probe)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, false, OHM__NULL);
     if (ohm_s == OHM__NONE) return false;
     if (ohm_out) *ohm_out = OHM__F(__kv_at)(ohm_m, ohm_s);
     OHM__F(__erase_slot)(ohm_m, ohm_s);
@@ -1164,7 +1188,7 @@ OHM__API bool OHM__F(_fetch_remove)(OHM__N *ohm_m, OHM__K ohm_key, OHM__KV *ohm_
 /* True when it removed. */
 OHM__API bool OHM__F(_remove)(OHM__N *ohm_m, OHM__K ohm_key)
 {
-    return OHM__F(_fetch_remove)(ohm_m, ohm_key, NULL);
+    return OHM__F(_fetch_remove)(ohm_m, ohm_key, OHM__NULL);
 }
 
 /* Remove the entry whose stored key `key_ptr` points at (from get_key,
@@ -1184,7 +1208,7 @@ OHM__API void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr)
  * metadata (about capacity bytes) is cleared (old key and value bytes stay behind). */
 OHM__API void OHM__F(_clear)(OHM__N *ohm_m)
 {
-    memset(OHM__F(__meta)(ohm_m), 0, (size_t)ohm__meta_len(ohm_m->hdr.capacity));
+    memset(OHM__F(__meta)(ohm_m), 0, OHM__CAST(size_t, ohm__meta_len(ohm_m->hdr.capacity)));
     ohm_m->hdr.count = 0;
     ohm_m->hdr.stamp++;
 }
@@ -1205,14 +1229,14 @@ OHM__API void OHM__F(_clear)(OHM__N *ohm_m)
 static inline uint32_t OHM__F(__uncrossed)(const OHM__N *ohm_m, const ohm__geo *ohm_g)
 {
     int64_t ohm_low = INT64_MAX; /* the lowest home position of a key at p or later */
-    for (int64_t ohm_p = 2 * ((int64_t)ohm_g->gm + 1); ohm_p-- > 0;) {
-        uint32_t ohm_y = (uint32_t)ohm_p & ohm_g->gm, ohm_maxd = 0;
+    for (int64_t ohm_p = 2 * (OHM__CAST(int64_t, ohm_g->gm) + 1); ohm_p-- > 0;) {
+        uint32_t ohm_y = OHM__CAST(uint32_t, ohm_p) & ohm_g->gm, ohm_maxd = 0;
         for (uint32_t ohm_u = ohm__g16_ge(ohm_g->meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, ohm_g, ohm_y * OHM__GS + ohm__m16_first(ohm_u));
             if (ohm_d > ohm_maxd) ohm_maxd = ohm_d;
         }
         if (ohm_p - ohm_maxd < ohm_low) ohm_low = ohm_p - ohm_maxd;
-        if (ohm_p <= (int64_t)ohm_g->gm && ohm_low >= ohm_p) return ohm_y;
+        if (ohm_p <= OHM__CAST(int64_t, ohm_g->gm) && ohm_low >= ohm_p) return ohm_y;
     }
     return OHM__NONE;
 }
@@ -1319,7 +1343,7 @@ OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e)
  * are right. */
 OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it)
 {
-    OHM__N *ohm_m = (OHM__N *)(uintptr_t)ohm_it->map;
+    OHM__N *ohm_m = OHM__UNCONST(OHM__N *, ohm_it->map);
     uint32_t ohm_s = ohm_it->last;
     if (ohm_s == OHM__NONE || ohm_s >= ohm_m->hdr.capacity || OHM__F(__meta)(ohm_m)[ohm_s] == 0)
         return false;
@@ -1391,7 +1415,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     if (ohm_doomed == 0) return 0;
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_valid = OHM__F(__gvalid)(ohm_m);
     uint32_t ohm_start = OHM__F(__walk_start)(ohm_m) / OHM__GS;
-    uint32_t *ohm_next = NULL; /* the union-find of __group_with_room, made when first needed */
+    uint32_t *ohm_next = OHM__NULL; /* the union-find of __group_with_room, made when first needed */
     bool ohm_asked = false;
     for (uint32_t ohm_q = 0; ohm_q <= ohm_gm; ohm_q++) {
         uint32_t ohm_y = (ohm_start + ohm_q) & ohm_gm, ohm_base = ohm_y * OHM__GS;
@@ -1405,8 +1429,8 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
             if (ohm_hq + 1 < ohm_q && !ohm_asked && ohm__g16_free(ohm_meta + ((ohm_start + ohm_hq) & ohm_gm) * OHM__GS) == 0) {
                 ohm_asked = true;
                 size_t ohm_bytes;
-                if (ohm__scratch_size((uint64_t)ohm_gm + 2, sizeof(uint32_t), &ohm_bytes))
-                    ohm_next = (uint32_t *)OHM_MALLOC(ohm_bytes);
+                if (ohm__scratch_size(OHM__CAST(uint64_t, ohm_gm) + 2, sizeof(uint32_t), &ohm_bytes))
+                    ohm_next = OHM__CAST(uint32_t *, OHM_MALLOC(ohm_bytes));
                 for (uint32_t ohm_k = 0; ohm_next && ohm_k <= ohm_gm + 1; ohm_k++) ohm_next[ohm_k] = ohm_k;
             }
             uint32_t ohm_tq = OHM__F(__group_with_room)(ohm_m, ohm_start, ohm_hq, ohm_q, ohm_next);
@@ -1420,15 +1444,15 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     /* The class bytes, rebuilt exactly from the keys still displaced. */
     if (ohm_gm != 0) {
         uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
-        memset(ohm_ovf, 0, (size_t)ohm_gm + 1);
+        memset(ohm_ovf, 0, OHM__CAST(size_t, ohm_gm) + 1);
         for (uint32_t ohm_y = 0; ohm_y <= ohm_gm; ohm_y++)
             for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
                 uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
                 uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s);
-                ohm_ovf[(ohm_y - ohm_d) & ohm_gm] |= (uint8_t)(1u << (ohm_meta[ohm_s] & 7));
+                ohm_ovf[(ohm_y - ohm_d) & ohm_gm] |= OHM__CAST(uint8_t, 1u << (ohm_meta[ohm_s] & 7));
             }
     }
-    ohm_m->hdr.count -= (uint32_t)ohm_doomed;
+    ohm_m->hdr.count -= OHM__CAST(uint32_t, ohm_doomed);
     ohm_m->hdr.stamp++;
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_doomed;
@@ -1444,7 +1468,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
 OHM__API OHM__ENTRY OHM__F(_get_adapted)(const OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
                                               OHM__EQ_FN ohm_eq, void *ohm_ctx)
 {
-    return OHM__F(__entry_at)(ohm_m, OHM__F(__probe)(ohm_m, ohm_hash, NULL, ohm_eq, ohm_probe, ohm_ctx, false, NULL));
+    return OHM__F(__entry_at)(ohm_m, OHM__F(__probe)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx, false, OHM__NULL));
 }
 
 /* Like get_or_put; on OHM_OK the caller must store, through out->key, a key
@@ -1453,7 +1477,7 @@ OHM__API ohm_status OHM__F(_get_or_put_adapted)(OHM__N *ohm_m, uint64_t ohm_hash
                                                      OHM__EQ_FN ohm_eq, void *ohm_ctx, OHM__ENTRY *ohm_out)
 {
     uint32_t ohm_s = OHM__NONE;
-    ohm_status ohm_st = OHM__F(__claim)(ohm_m, ohm_hash, NULL, ohm_eq, ohm_probe, ohm_ctx, false, &ohm_s);
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx, false, &ohm_s);
     if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_st == OHM_FULL ? OHM__NONE : ohm_s);
     return ohm_st;
 }
@@ -1461,7 +1485,7 @@ OHM__API ohm_status OHM__F(_get_or_put_adapted)(OHM__N *ohm_m, uint64_t ohm_hash
 OHM__API bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
                                            OHM__EQ_FN ohm_eq, void *ohm_ctx)
 {
-    uint32_t ohm_s = OHM__F(__probe)(ohm_m, ohm_hash, NULL, ohm_eq, ohm_probe, ohm_ctx, false, NULL);
+    uint32_t ohm_s = OHM__F(__probe)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx, false, OHM__NULL);
     if (ohm_s == OHM__NONE) return false;
     OHM__F(__erase_slot)(ohm_m, ohm_s);
     OHM__DEBUG_CHECK(ohm_m);
@@ -1487,7 +1511,7 @@ static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m, const oh
         if (ohm_g->meta[ohm_i] == 0) continue;
         const OHM__K *ohm_key = OHM__F(__key_in)(ohm_g->kb, ohm_i);
         uint64_t ohm_h = OHM__F(__hash)(ohm_m, ohm_key);
-        uint32_t ohm_home = ((uint32_t)ohm_h & ohm_g->mask) / OHM__GS, ohm_dist = (ohm_i / OHM__GS - ohm_home) & ohm_g->gm;
+        uint32_t ohm_home = (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM__GS, ohm_dist = (ohm_i / OHM__GS - ohm_home) & ohm_g->gm;
         for (uint32_t ohm_j = 0; ohm_j <= ohm_dist; ohm_j++) {
             uint32_t ohm_base = ((ohm_home + ohm_j) & ohm_g->gm) * OHM__GS;
             uint32_t ohm_match =
@@ -1518,7 +1542,7 @@ static inline ohm_status OHM__F(__dup_runs)(const OHM__N *ohm_m, const ohm__geo 
         while (ohm_end < ohm_n && (ohm_a[ohm_end] >> 32) == (ohm_a[ohm_r] >> 32)) ohm_end++;
         if (ohm_end - ohm_r > 1 && ohm_again) {
             for (size_t ohm_i = ohm_r; ohm_i < ohm_end; ohm_i++) {
-                uint32_t ohm_s = (uint32_t)ohm_a[ohm_i];
+                uint32_t ohm_s = OHM__CAST(uint32_t, ohm_a[ohm_i]);
                 ohm_a[ohm_i] = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_s)) << 32 | ohm_s;
             }
             ohm__sort_high32(ohm_a + ohm_r, ohm_end - ohm_r);
@@ -1529,8 +1553,8 @@ static inline ohm_status OHM__F(__dup_runs)(const OHM__N *ohm_m, const ohm__geo 
                 for (size_t ohm_j = ohm_i + 1; ohm_j < ohm_end; ohm_j++) {
                     if (*ohm_budget == 0) return OHM_TOO_COSTLY;
                     --*ohm_budget;
-                    if (OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_g->kb, (uint32_t)ohm_a[ohm_i]),
-                                     OHM__F(__key_in)(ohm_g->kb, (uint32_t)ohm_a[ohm_j])))
+                    if (OHM__F(__eq)(ohm_m, OHM__F(__key_in)(ohm_g->kb, OHM__CAST(uint32_t, ohm_a[ohm_i])),
+                                     OHM__F(__key_in)(ohm_g->kb, OHM__CAST(uint32_t, ohm_a[ohm_j]))))
                         return OHM_CORRUPT;
                 }
         }
@@ -1554,14 +1578,14 @@ static inline ohm_status OHM__F(__check_dups)(const OHM__N *ohm_m, const ohm__ge
 {
     if (ohm_n < 2) return OHM_OK;
     size_t ohm_bytes;
-    uint64_t *ohm_a = ohm__scratch_size(ohm_n, sizeof(uint64_t), &ohm_bytes) ? (uint64_t *)OHM_MALLOC(ohm_bytes) : NULL;
-    if (ohm_a == NULL) return OHM__F(__check_dups_walk)(ohm_m, ohm_g);
+    uint64_t *ohm_a = ohm__scratch_size(ohm_n, sizeof(uint64_t), &ohm_bytes) ? OHM__CAST(uint64_t *, OHM_MALLOC(ohm_bytes)) : OHM__NULL;
+    if (ohm_a == OHM__NULL) return OHM__F(__check_dups_walk)(ohm_m, ohm_g);
     uint32_t ohm_k = 0;
     ohm_status ohm_st = OHM_OK;
     for (uint32_t ohm_i = 0; ohm_i < ohm_g->cap && ohm_st == OHM_OK; ohm_i++) {
         if (ohm_g->meta[ohm_i] == 0) continue;
         if (ohm_k == ohm_n) ohm_st = OHM_CORRUPT; /* more used slots than a moment ago */
-        else ohm_a[ohm_k++] = (OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_i)) & ~(uint64_t)0xffffffffu) | ohm_i;
+        else ohm_a[ohm_k++] = (OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_i)) & ~OHM__CAST(uint64_t, 0xffffffffu)) | ohm_i;
     }
     if (ohm_st == OHM_OK && ohm_k != ohm_n) ohm_st = OHM_CORRUPT;
     if (ohm_st == OHM_OK) {
@@ -1606,11 +1630,11 @@ static inline ohm_status OHM__F(__check_in)(const OHM__N *ohm_m, const ohm__geo 
             if (ohm_b < 0x08) return OHM_CORRUPT; /* not a byte a slot can hold */
             ohm_used++;
             uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_i));
-            uint32_t ohm_home = ((uint32_t)ohm_h & ohm_g->mask) / OHM__GS, ohm_d = (ohm_y - ohm_home) & ohm_gm;
+            uint32_t ohm_home = (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM__GS, ohm_d = (ohm_y - ohm_home) & ohm_gm;
             if (ohm_b != (ohm_d ? ohm__dtag(ohm_h, ohm_d) : ohm__tag(ohm_h))) return OHM_CORRUPT;
             if (ohm_d == 0) continue;
             if (!(ohm_g->cls[ohm_home] & ohm__ovf_bit(ohm_h))) return OHM_CORRUPT; /* a lookup would stop at home */
-            if ((int64_t)ohm_q - (int64_t)ohm_d <= ohm_last_room)
+            if (OHM__CAST(int64_t, ohm_q) - OHM__CAST(int64_t, ohm_d) <= ohm_last_room)
                 return OHM_CORRUPT; /* its probe passes a group with room, or the walk's start */
         }
         if (ohm_used_here != ohm_valid) ohm_last_room = ohm_q;
@@ -1652,7 +1676,7 @@ OHM__API ohm_status OHM__F(_attach)(void *ohm_buf, size_t ohm_len, OHM__N **ohm_
 {
     ohm_signature ohm_sig = OHM__F(__signature)();
     ohm_status ohm_st = ohm_header_check(ohm_buf, ohm_len, OHM__F(_base_align)(), &ohm_sig);
-    if (ohm_out) *ohm_out = ohm_st == OHM_OK ? (OHM__N *)ohm_buf : NULL;
+    if (ohm_out) *ohm_out = ohm_st == OHM_OK ? OHM__CAST(OHM__N *, ohm_buf) : OHM__NULL;
     return ohm_st;
 }
 
@@ -1661,7 +1685,7 @@ OHM__API ohm_status OHM__F(_attach)(void *ohm_buf, size_t ohm_len, OHM__N **ohm_
 OHM__API ohm_status OHM__F(_attach_const)(const void *ohm_buf, size_t ohm_len, const OHM__N **ohm_out)
 {
     OHM__N *ohm_m;
-    ohm_status ohm_st = OHM__F(_attach)((void *)(uintptr_t)ohm_buf, ohm_len, &ohm_m);
+    ohm_status ohm_st = OHM__F(_attach)(OHM__UNCONST(void *, ohm_buf), ohm_len, &ohm_m);
     if (ohm_out) *ohm_out = ohm_m;
     return ohm_st;
 }
@@ -1677,7 +1701,7 @@ OHM__API ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len)
     ohm_header ohm_h;
     ohm_status ohm_st = ohm__header_read(ohm_buf, ohm_len, OHM__F(_base_align)(), &ohm_sig, &ohm_h);
     if (ohm_st != OHM_OK) return ohm_st;
-    const OHM__N *ohm_m = (const OHM__N *)ohm_buf;
+    const OHM__N *ohm_m = OHM__CAST(const OHM__N *, ohm_buf);
     ohm__geo ohm_g = OHM__F(__geo_of)(ohm_m, ohm_h.capacity, ohm_h.keys_start);
     return OHM__F(__check_in)(ohm_m, &ohm_g, ohm_h.count, ohm_h.max_entries);
 }
@@ -1691,15 +1715,15 @@ OHM__API ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len)
  * set dst's before rehashing. */
 OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 {
-    uintptr_t ohm_s0 = (uintptr_t)ohm_src, ohm_s1 = ohm_s0 + (uintptr_t)ohm_src->hdr.total_size;
-    uintptr_t ohm_d0 = (uintptr_t)ohm_dst, ohm_d1 = ohm_d0 + (uintptr_t)ohm_dst->hdr.total_size;
+    uintptr_t ohm_s0 = OHM__PTR_CAST(uintptr_t, ohm_src), ohm_s1 = ohm_s0 + OHM__CAST(uintptr_t, ohm_src->hdr.total_size);
+    uintptr_t ohm_d0 = OHM__PTR_CAST(uintptr_t, ohm_dst), ohm_d1 = ohm_d0 + OHM__CAST(uintptr_t, ohm_dst->hdr.total_size);
     if (ohm_dst->hdr.count != 0 || (ohm_s0 < ohm_d1 && ohm_d0 < ohm_s1)) return OHM_INVALID;
     if (ohm_src->hdr.count > ohm_dst->hdr.max_entries) return OHM_FULL;
     OHM__ITER ohm_it = OHM__F(_iter_begin)(ohm_src);
     OHM__ENTRY ohm_e;
     while (OHM__F(_iter_next)(&ohm_it, &ohm_e)) {
         uint32_t ohm_s;
-        ohm_status ohm_st = OHM__F(__claim)(ohm_dst, OHM__F(__hash)(ohm_dst, ohm_e.key), ohm_e.key, NULL, NULL, NULL, true, &ohm_s);
+        ohm_status ohm_st = OHM__F(__claim)(ohm_dst, OHM__F(__hash)(ohm_dst, ohm_e.key), ohm_e.key, OHM__NULL, OHM__NULL, OHM__NULL, true, &ohm_s);
         OHM_ASSERT(ohm_st == OHM_OK, "rehash: the count did not match the entries");
         if (ohm_st != OHM_OK) break;
         *OHM__F(__key)(ohm_dst, ohm_s) = *ohm_e.key;
@@ -1714,6 +1738,7 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
+#endif /* !OHM__REFUSED */
 
 /* ========================================================================
  * End of the template: every parameter and helper is undefined so that the
@@ -1751,3 +1776,4 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM__API
 #undef OHM_DECLARE
 #undef OHM_DEFINE
+#undef OHM__REFUSED

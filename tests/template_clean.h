@@ -30,3 +30,6 @@
 #if defined(OHM__ENTRY) || defined(OHM__KV) || defined(OHM__ITER) || defined(OHM__EQ_FN)
 #error "ohm_map.h left OHM__ENTRY, OHM__KV, OHM__ITER or OHM__EQ_FN defined"
 #endif
+#if defined(OHM__REFUSED)
+#error "ohm_map.h left OHM__REFUSED defined: the next instantiation would compile nothing"
+#endif

@@ -1,4 +1,5 @@
 /* expect: define OHM_EQ or OHM_EQ_EX, not both */
+/* errors: 1 */
 #include <stdint.h>
 #define OHM_NAME bad
 #define OHM_KEY uint32_t

@@ -1,4 +1,5 @@
 /* expect: OHM_INTERLEAVE is for maps only */
+/* errors: 1 */
 #include <stdint.h>
 #define OHM_NAME bad
 #define OHM_KEY uint32_t

@@ -1,4 +1,5 @@
 /* expect: OHM_MAX_LOAD must be a whole percentage from 1 to 100 */
+/* errors: 1 */
 #include <stdint.h>
 #define OHM_NAME bad
 #define OHM_KEY uint32_t

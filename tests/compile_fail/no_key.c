@@ -1,3 +1,4 @@
 /* expect: define OHM_KEY */
+/* errors: 1 */
 #define OHM_NAME bad
 #include "ohm_map.h"
