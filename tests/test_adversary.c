@@ -100,15 +100,23 @@ static void build_crossed(adv *m, uint32_t groups, const uint64_t *keys, bool ke
     m->hdr.count = groups * 16;
 }
 
+/* A table of `groups` groups built by build_crossed; its keys in *keys. */
+static adv *new_crossed(uint32_t groups, bool keep_one, uint64_t **keys, void **raw, size_t *len)
+{
+    *keys = keys_by_home(groups * 16, 18, 1);
+    adv *m = new_adv(groups * 16, raw, len);
+    build_crossed(m, groups, *keys, keep_one);
+    return m;
+}
+
 static void full_table_with_every_boundary_crossed_is_corrupt(void)
 {
     for (uint32_t groups = 2; groups <= 16; groups *= 2) {
         uint32_t cap = groups * 16;
-        uint64_t *keys = keys_by_home(cap, 18, 1);
+        uint64_t *keys;
         void *raw;
         size_t len;
-        adv *m = new_adv(cap, &raw, &len);
-        build_crossed(m, groups, keys, false);
+        adv *m = new_crossed(groups, false, &keys, &raw, &len);
         TEST_EQ_U(adv_count(m), cap);
         TEST_STATUS(adv_validate(raw, len), OHM_CORRUPT);
         TEST_STATUS(adv_check(m), OHM_CORRUPT);
@@ -130,11 +138,10 @@ static void full_table_with_one_uncrossed_boundary_works(void)
 {
     for (uint32_t groups = 2; groups <= 16; groups *= 2) {
         uint32_t cap = groups * 16;
-        uint64_t *keys = keys_by_home(cap, 18, 1);
+        uint64_t *keys;
         void *raw;
         size_t len;
-        adv *m = new_adv(cap, &raw, &len);
-        build_crossed(m, groups, keys, true);
+        adv *m = new_crossed(groups, true, &keys, &raw, &len);
         TEST_STATUS(adv_validate(raw, len), OHM_OK);
         uint64_t stored[256];
         uint32_t n = 0;
