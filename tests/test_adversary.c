@@ -368,7 +368,8 @@ struct hostile {
     size_t len;
     uint32_t cap;
     int stop;
-    int mode; /* 0: raw bytes and header fields; 1: the map's own writes */
+    int mode; /* 0: the capacity alone; 1: raw bytes and header fields;
+                 2: the map's own insertions and removals */
 };
 
 static void *hostile_writer(void *arg)
@@ -378,12 +379,16 @@ static void *hostile_writer(void *arg)
     adv *m = (adv *)(void *)w->buf;
     while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
         uint64_t r = test_rand(&rng);
-        if (w->mode == 1) {
-            /* puts and removes, no lock: the count and the bytes change
-             * under the check */
-            uint64_t k = r % (w->cap * 2);
-            if (r & (1u << 20)) (void)adv_put(m, k, k);
-            else (void)adv_remove(m, k);
+        if (w->mode == 0) { /* a valid block whose capacity flips to 2^31 and back */
+            __atomic_store_n(&m->hdr.capacity, (r & 1) ? OHM_MAX_CAPACITY : w->cap, __ATOMIC_RELAXED);
+            continue;
+        }
+        if (w->mode == 2) {
+            /* runs of insertions, then the same keys removed, no lock: the
+             * count and the used slots grow and shrink under the check */
+            uint64_t base = (uint64_t)1 << 40 | (r & 0xffffff) << 12;
+            for (uint64_t k = 0; k < 512; k++) (void)adv_put(m, base + k, k);
+            for (uint64_t k = 0; k < 512; k++) (void)adv_remove(m, base + k);
             continue;
         }
         switch (r % 4) {
@@ -413,11 +418,13 @@ static void *hostile_writer(void *arg)
 static void validate_beside_a_hostile_writer(void)
 {
     uint32_t cap = 1u << 12;
-    for (int mode = 0; mode < 2; mode++) {
+    for (int mode = 0; mode < 3; mode++) {
         void *raw;
         size_t len;
         adv *m = new_adv(cap, &raw, &len);
-        for (uint64_t k = 0; k < cap * 7 / 8; k++) adv_put(m, k, k);
+        /* mode 2 starts nearly empty, so the used slots can outgrow what the
+         * duplicate search allocated for */
+        for (uint64_t k = 0; k < (mode == 2 ? 8 : cap * 7 / 8); k++) adv_put(m, k, k);
         struct hostile w = {raw, len, cap, 0, mode};
         pthread_t t;
         TEST_CHECK(pthread_create(&t, NULL, hostile_writer, &w) == 0);
