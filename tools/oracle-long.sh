@@ -29,6 +29,6 @@ while [ "$j" -lt "$jobs" ]; do
 done
 wait
 failed=$(grep -L '^ok:' "$out"/seed-*.log | wc -l)
-ops=$(sed -n 's/^total: \([0-9]*\) operations.*/\1/p' "$out"/seed-*.log | awk '{s += $1} END {print s + 0}')
+ops=$(sed -n 's/^total: \([0-9]*\) operations.*/\1/p' "$out"/seed-*.log | awk '{s += $1} END {printf "%d", s}')
 echo "oracle-long: $seeds seeds at scale $scale, $ops oracle-checked operations, $failed failed, $(( $(date +%s) - start )) s"
 [ "$failed" -eq 0 ]
