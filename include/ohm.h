@@ -83,8 +83,11 @@ typedef enum ohm_status {
                                its block does not fit in size_t (32-bit) */
     OHM_BAD_OFFSETS = -11,  /* array offsets out of range or overlapping */
     OHM_BAD_COUNT = -12,    /* count above the maximum load */
-    OHM_TOO_COSTLY = -13    /* checking the block would take more work than
+    OHM_TOO_COSTLY = -13,   /* checking the block would take more work than
                                the check allows (see N_check) */
+    OHM_BUSY = -14,         /* a write stayed unfinished: its writer is slow,
+                               or died (N_read; N_check before N_recover) */
+    OHM_ABSENT = 2          /* the key is absent (N_read: a success) */
 } ohm_status;
 
 /* A static, human-readable sentence for every status; never NULL. */
@@ -167,7 +170,7 @@ static inline uint32_t ohm_max_entries(uint32_t ohm_capacity, unsigned ohm_max_l
  * ---------------------------------------------------------------------- */
 
 #define OHM_MAGIC 0x424d484fu /* bytes "OHMB"; byte-swapped it reads "BMHO" */
-#define OHM_FORMAT_VERSION 4u
+#define OHM_FORMAT_VERSION 5u
 #define OHM_BYTE_ORDER_MARK 0x0102u /* reads 0x0201 on the other byte order */
 #define OHM_FLAG_SET 1u             /* the block has no values */
 #define OHM_FLAG_INTERLEAVED 2u     /* each value sits beside its key */
@@ -200,6 +203,37 @@ typedef struct ohm_header {
     uint64_t user;        /* the owner's word; ohm never reads it (e.g. the
                              map's offset inside a larger block) */
 } ohm_header;
+
+/* Right after the header (format 5): what lets readers run without a lock
+ * while one writer works, and lets the next writer repair a block whose
+ * writer died in the middle of a mutation (docs/concurrency.md,
+ * docs/FORMAT.md). Then come the stripe words (ohm__stripes(capacity) of
+ * them: stripe k covers the groups g with g mod stripes == k; even while
+ * no write is changing those groups), then a value-sized buffer, the
+ * journal's copy of a value being overwritten (none for a set). */
+typedef struct ohm_sync {
+    uint32_t seq;         /* the write sequence: odd while a mutation runs */
+    uint32_t op;          /* the journal: the mutation in progress, OHM__OP_* */
+    uint32_t hole;        /* a removal's hole, or the slot being overwritten */
+    uint32_t src;         /* the slot being moved into the hole, or none */
+    uint32_t start;       /* N_remove_if: the group its walk starts at */
+    uint32_t reserved[3]; /* 0 */
+} ohm_sync;
+#define OHM__OP_NONE 0u      /* between mutations */
+#define OHM__OP_ERASE 1u     /* a removal's backward shift: hole, src */
+#define OHM__OP_OVERWRITE 2u /* a value overwrite: hole, the new value in the journal buffer */
+#define OHM__OP_CLEAR 3u     /* N_clear */
+#define OHM__OP_REMOVE_IF 4u /* N_remove_if: start; its moves as hole, src */
+#define OHM__OP_LAST 4u
+
+/* Stripe words for a capacity: one per 16-slot group, at most 1024 (a
+ * table of fewer than 16 slots has one). */
+#define OHM_STRIPES_MAX 1024u
+static inline uint32_t ohm__stripes(uint32_t ohm_capacity)
+{
+    uint32_t ohm_g = ohm_capacity / 16u;
+    return ohm_g == 0 ? 1u : ohm_g < OHM_STRIPES_MAX ? ohm_g : OHM_STRIPES_MAX;
+}
 
 /* What an instantiation expects of a block; filled in by the template. */
 typedef struct ohm_signature {
@@ -595,6 +629,187 @@ static inline ohm__bits ohm__bits_below(unsigned ohm_n)
 /* `b` without its lowest member. */
 static inline ohm__bits ohm__bits_drop_first(ohm__bits ohm_b) { return ohm_b & (ohm_b - 1); }
 
+/* ------------------------------------------------------------------------
+ * Racing accesses (docs/concurrency.md). Readers without a lock load the
+ * block while one writer stores into it; both sides go through these, so
+ * that every racing access is an atomic one (defined behaviour in C11 and
+ * C++, nothing for ThreadSanitizer to report). Relaxed word accesses plus
+ * the fences of a seqlock (Boehm, "Can seqlocks get along with programming
+ * language memory models?", 2012); they compile to plain moves on x86.
+ * ThreadSanitizer does not model fences, so its builds make the data
+ * accesses themselves acquire loads and release stores, which order the
+ * same things (slower on arm64, where fences are cheaper).
+ * ---------------------------------------------------------------------- */
+#if defined(__SANITIZE_THREAD__)
+#define OHM__TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define OHM__TSAN 1
+#endif
+#endif
+#ifdef OHM__TSAN
+#define OHM__LD_ORDER __ATOMIC_ACQUIRE
+#define OHM__ST_ORDER __ATOMIC_RELEASE
+#define OHM__FENCE_ACQ() ((void)0)
+#define OHM__FENCE_REL() ((void)0)
+#else
+#define OHM__LD_ORDER __ATOMIC_RELAXED
+#define OHM__ST_ORDER __ATOMIC_RELAXED
+#define OHM__FENCE_ACQ() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define OHM__FENCE_REL() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+
+/* Called before every store a mutation makes to a block. Tests define it to
+ * stop a mutation at its k-th store, as a crash would (tests/test_crash.c). */
+#ifndef OHM_STORE_HOOK
+#define OHM_STORE_HOOK() ((void)0)
+#endif
+
+static inline void ohm__st8(uint8_t *ohm_p, uint8_t ohm_v)
+{
+    OHM_STORE_HOOK();
+    __atomic_store_n(ohm_p, ohm_v, OHM__ST_ORDER);
+}
+static inline void ohm__st16(uint16_t *ohm_p, uint16_t ohm_v)
+{
+    OHM_STORE_HOOK();
+    __atomic_store_n(ohm_p, ohm_v, OHM__ST_ORDER);
+}
+static inline void ohm__st32(uint32_t *ohm_p, uint32_t ohm_v)
+{
+    OHM_STORE_HOOK();
+    __atomic_store_n(ohm_p, ohm_v, OHM__ST_ORDER);
+}
+static inline void ohm__st64(uint64_t *ohm_p, uint64_t ohm_v)
+{
+    OHM_STORE_HOOK();
+    __atomic_store_n(ohm_p, ohm_v, OHM__ST_ORDER);
+}
+static inline uint8_t ohm__ld8(const uint8_t *ohm_p) { return __atomic_load_n(ohm_p, OHM__LD_ORDER); }
+static inline uint32_t ohm__ld32(const uint32_t *ohm_p) { return __atomic_load_n(ohm_p, OHM__LD_ORDER); }
+static inline uint64_t ohm__ld64(const uint64_t *ohm_p) { return __atomic_load_n(ohm_p, OHM__LD_ORDER); }
+
+/* The widest word (8, 4, 2 or 1 bytes) that both addresses and the length
+ * are multiples of: a key or value is copied a word at a time. */
+static inline size_t ohm__word(const void *ohm_a, const void *ohm_b, size_t ohm_n)
+{
+    uintptr_t ohm_x = OHM__PTR_CAST(uintptr_t, ohm_a) | OHM__PTR_CAST(uintptr_t, ohm_b) | ohm_n;
+    return (ohm_x & 7) == 0 ? 8 : (ohm_x & 3) == 0 ? 4 : (ohm_x & 1) == 0 ? 2 : 1;
+}
+/* n bytes from src (the writer's own, or the block) into the block. */
+static inline void ohm__st_copy(void *ohm_dst, const void *ohm_src, size_t ohm_n)
+{
+    unsigned char *ohm_d = OHM__CAST(unsigned char *, ohm_dst);
+    const unsigned char *ohm_s = OHM__CAST(const unsigned char *, ohm_src);
+    size_t ohm_w = ohm__word(ohm_d, ohm_s, ohm_n);
+    for (size_t ohm_i = 0; ohm_i < ohm_n; ohm_i += ohm_w) {
+        if (ohm_w == 8) {
+            uint64_t ohm_v;
+            memcpy(&ohm_v, ohm_s + ohm_i, 8);
+            ohm__st64(OHM__CAST(uint64_t *, OHM__CAST(void *, ohm_d + ohm_i)), ohm_v);
+        } else if (ohm_w == 4) {
+            uint32_t ohm_v;
+            memcpy(&ohm_v, ohm_s + ohm_i, 4);
+            ohm__st32(OHM__CAST(uint32_t *, OHM__CAST(void *, ohm_d + ohm_i)), ohm_v);
+        } else if (ohm_w == 2) {
+            uint16_t ohm_v;
+            memcpy(&ohm_v, ohm_s + ohm_i, 2);
+            ohm__st16(OHM__CAST(uint16_t *, OHM__CAST(void *, ohm_d + ohm_i)), ohm_v);
+        } else {
+            ohm__st8(ohm_d + ohm_i, ohm_s[ohm_i]);
+        }
+    }
+}
+/* n zero bytes into the block (n and dst multiples of 8 or not). */
+static inline void ohm__st_zero(void *ohm_dst, size_t ohm_n)
+{
+    unsigned char *ohm_d = OHM__CAST(unsigned char *, ohm_dst);
+    size_t ohm_i = 0;
+    for (; ohm_i < ohm_n && (OHM__PTR_CAST(uintptr_t, ohm_d + ohm_i) & 7) != 0; ohm_i++) ohm__st8(ohm_d + ohm_i, 0);
+    for (; ohm_i + 8 <= ohm_n; ohm_i += 8) ohm__st64(OHM__CAST(uint64_t *, OHM__CAST(void *, ohm_d + ohm_i)), 0);
+    for (; ohm_i < ohm_n; ohm_i++) ohm__st8(ohm_d + ohm_i, 0);
+}
+/* n bytes of the block at src into the reader's own dst. */
+static inline void ohm__ld_copy(void *ohm_dst, const void *ohm_src, size_t ohm_n)
+{
+    unsigned char *ohm_d = OHM__CAST(unsigned char *, ohm_dst);
+    const unsigned char *ohm_s = OHM__CAST(const unsigned char *, ohm_src);
+    size_t ohm_w = ohm__word(ohm_d, ohm_s, ohm_n);
+    for (size_t ohm_i = 0; ohm_i < ohm_n; ohm_i += ohm_w) {
+        if (ohm_w == 8) {
+            uint64_t ohm_v = ohm__ld64(OHM__CAST(const uint64_t *, OHM__CAST(const void *, ohm_s + ohm_i)));
+            memcpy(ohm_d + ohm_i, &ohm_v, 8);
+        } else if (ohm_w == 4) {
+            uint32_t ohm_v = ohm__ld32(OHM__CAST(const uint32_t *, OHM__CAST(const void *, ohm_s + ohm_i)));
+            memcpy(ohm_d + ohm_i, &ohm_v, 4);
+        } else if (ohm_w == 2) {
+            uint16_t ohm_v = __atomic_load_n(OHM__CAST(const uint16_t *, OHM__CAST(const void *, ohm_s + ohm_i)), OHM__LD_ORDER);
+            memcpy(ohm_d + ohm_i, &ohm_v, 2);
+        } else {
+            ohm_d[ohm_i] = ohm__ld8(ohm_s + ohm_i);
+        }
+    }
+}
+
+/* A group's 16 metadata bytes as a reader loads them: two atomic 8-byte
+ * loads (groups are 16-byte aligned in the block), compared as
+ * ohm__g16_eq compares bytes in place. */
+typedef struct ohm__grp {
+    uint64_t w0, w1; /* bytes 0..7 and 8..15, in memory order */
+} ohm__grp;
+static inline ohm__grp ohm__grp_load(const uint8_t *ohm_p)
+{
+    ohm__grp ohm_g;
+    ohm_g.w0 = ohm__ld64(OHM__CAST(const uint64_t *, OHM__CAST(const void *, ohm_p)));
+    ohm_g.w1 = ohm__ld64(OHM__CAST(const uint64_t *, OHM__CAST(const void *, ohm_p + 8)));
+    return ohm_g;
+}
+#if defined(__SSE2__) && !defined(OHM_NO_SIMD)
+static inline uint32_t ohm__grp_eq(ohm__grp ohm_g, uint8_t ohm_v)
+{
+    __m128i ohm_x = _mm_set_epi64x(OHM__CAST(long long, ohm_g.w1), OHM__CAST(long long, ohm_g.w0));
+    return OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_x, _mm_set1_epi8(OHM__CAST(char, ohm_v)))));
+}
+#elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(OHM_NO_SIMD) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline uint32_t ohm__grp_eq(ohm__grp ohm_g, uint8_t ohm_v)
+{
+    uint8x16_t ohm_x = vcombine_u8(vcreate_u8(ohm_g.w0), vcreate_u8(ohm_g.w1));
+    return ohm__neon_m16(vceqq_u8(ohm_x, vdupq_n_u8(ohm_v)));
+}
+#else
+static inline uint32_t ohm__grp_eq(ohm__grp ohm_g, uint8_t ohm_v)
+{
+    uint8_t ohm_b[16];
+    memcpy(ohm_b, &ohm_g.w0, 8);
+    memcpy(ohm_b + 8, &ohm_g.w1, 8);
+    return ohm__g16_eq(ohm_b, ohm_v);
+}
+#endif
+
+/* How long a lock-free reader waits for a write in progress (a stripe or
+ * the sequence word staying odd, or changing under every attempt) before
+ * it answers OHM_BUSY, in milliseconds. A slow writer (descheduled, or
+ * under a debugger) and a dead one look alike; the bound tells them apart
+ * only by time. Defined per translation unit before including ohm_map.h. */
+#ifndef OHM_READ_WAIT_MS
+#define OHM_READ_WAIT_MS 1000u
+#endif
+/* A reader's wait: polls count, and the time of the first slow one. */
+typedef struct ohm__wait {
+    uint32_t polls;
+    uint64_t t0_ns;
+} ohm__wait;
+/* One poll of a waiting reader: spins briefly, then yields the processor
+ * and watches the clock; false once it has waited `ms` in all. */
+bool ohm__read_wait(ohm__wait *ohm_w, uint32_t ohm_ms);
+
+/* The groups a mutation has marked busy so far: lo and the n groups from
+ * it (n > 0), round the end; their stripe words are odd. */
+typedef struct ohm__span {
+    uint32_t lo, n;
+} ohm__span;
+
 /* Where a block's metadata, class bytes and keys are, computed once from
  * one reading of its capacity and key offset: the checks of an untrusted
  * block use it throughout, so that a header rewritten under them (a
@@ -721,6 +936,33 @@ static inline uint64_t ohm__hash_int(char32_t ohm_k, uint64_t ohm_s) { return oh
 #define OHM_IMPLEMENTATION_DONE
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <sched.h>
+#define OHM__YIELD() sched_yield()
+#else
+#define OHM__YIELD() ((void)0)
+#endif
+
+bool ohm__read_wait(ohm__wait *ohm_w, uint32_t ohm_ms)
+{
+    ohm_w->polls++;
+    if ((ohm_w->polls & 63) != 0) { /* a short spin first: most writes take nanoseconds */
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#elif defined(__aarch64__)
+        __asm__ __volatile__("yield");
+#endif
+        return true;
+    }
+    struct timespec ohm_ts;
+    if (timespec_get(&ohm_ts, TIME_UTC) == 0) return ohm_w->polls < (OHM__CAST(uint32_t, 1) << 24);
+    uint64_t ohm_now = OHM__CAST(uint64_t, ohm_ts.tv_sec) * 1000000000u + OHM__CAST(uint64_t, ohm_ts.tv_nsec);
+    if (ohm_w->t0_ns == 0 || ohm_now < ohm_w->t0_ns) ohm_w->t0_ns = ohm_now; /* the first slow poll, or the clock went back */
+    else if (ohm_now - ohm_w->t0_ns >= OHM__CAST(uint64_t, ohm_ms) * 1000000u) return false;
+    OHM__YIELD(); /* the writer may be waiting for this processor */
+    return true;
+}
 
 const char *ohm_strerror(ohm_status ohm_code)
 {
@@ -740,6 +982,8 @@ const char *ohm_strerror(ohm_status ohm_code)
     case OHM_BAD_OFFSETS: return "block offsets out of range or overlapping";
     case OHM_BAD_COUNT: return "entry count above the maximum load";
     case OHM_TOO_COSTLY: return "block too costly to check: too many keys share a hash (a broken hash or a crafted block), or no scratch memory for a very full table";
+    case OHM_BUSY: return "a write to the block is unfinished: its writer is slow or died (recover the map under the writers' lock)";
+    case OHM_ABSENT: return "the key is absent";
     }
     return "unknown ohm status";
 }
@@ -762,6 +1006,8 @@ const char *ohm__status_name(ohm_status ohm_code)
     case OHM_BAD_OFFSETS: return "OHM_BAD_OFFSETS";
     case OHM_BAD_COUNT: return "OHM_BAD_COUNT";
     case OHM_TOO_COSTLY: return "OHM_TOO_COSTLY";
+    case OHM_BUSY: return "OHM_BUSY";
+    case OHM_ABSENT: return "OHM_ABSENT";
     }
     return "(unknown status)";
 }
@@ -813,7 +1059,11 @@ ohm_layout ohm_layout_for(uint32_t ohm_capacity, size_t ohm_key_size, size_t ohm
     if (ohm_key_size > UINT32_MAX || ohm_val_size > UINT32_MAX) return ohm_bad;
     /* Every term is below 2^31 * 2^33, so 64-bit sums cannot wrap. */
     uint64_t ohm_cap = ohm_capacity;
-    uint64_t ohm_meta = sizeof(ohm_header);
+    /* The header, the sync area and its stripe words, the journal's value
+     * buffer; the metadata at the next multiple of 16. */
+    uint64_t ohm_jval = ohm__align_up(sizeof(ohm_header) + sizeof(ohm_sync) + 4u * OHM__CAST(uint64_t, ohm__stripes(ohm_capacity)),
+                                      ohm_val_align);
+    uint64_t ohm_meta = ohm__align_up(ohm_jval + ohm_val_size, 16);
     uint64_t ohm_meta_len = ohm__meta_len(ohm_capacity);
     uint64_t ohm_keys, ohm_vals, end;
     if (ohm_interleaved) {

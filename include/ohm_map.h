@@ -150,6 +150,7 @@
  * body serves both. */
 #ifdef OHM_VALUE
 #define OHM__MAP_ONLY(...) __VA_ARGS__
+#define OHM__SET_ONLY(...)
 #define OHM__VAL_SIZE sizeof(OHM_VALUE)
 #define OHM__VAL_ALIGN OHM__ALIGNOF(OHM_VALUE)
 /* Values beside their keys when that adds no padding: a hit then reads one
@@ -167,6 +168,7 @@
 #define OHM__VSTRIDE ((OHM_INTERLEAVE) ? OHM__KSTRIDE : sizeof(OHM_VALUE))
 #else
 #define OHM__MAP_ONLY(...)
+#define OHM__SET_ONLY(...) __VA_ARGS__
 #define OHM__VAL_SIZE 0u
 #define OHM__VAL_ALIGN 1u
 #define OHM_INTERLEAVE 0
@@ -378,6 +380,24 @@ OHM__API ohm_status OHM__F(_attach_const)(const void *ohm_buf, size_t ohm_len, c
 OHM__API ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len);
 OHM__API ohm_status OHM__F(_check)(const OHM__N *ohm_m);
 OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst);
+
+/* Shared blocks (docs/concurrency.md): lookups without a lock while at
+ * most one writer (holding the writers' lock) works, and the repair of a
+ * block whose writer died. */
+/* OHM_FOUND (*value_out, may be NULL, gets a copy of the value as one
+ * completed write left it), OHM_ABSENT, or OHM_BUSY when a write to the
+ * key's groups stayed unfinished for OHM_READ_WAIT_MS (slow or dead writer). */
+OHM__API ohm_status OHM__F(_read)(const OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V *ohm_value_out));
+/* A section of lock-free reads (N_read, N_snapshot) that must agree:
+ * true from N_read_end when no write ran since N_read_begin. */
+OHM__API uint32_t OHM__F(_read_begin)(const OHM__N *ohm_m);
+OHM__API bool OHM__F(_read_end)(const OHM__N *ohm_m, uint32_t ohm_ticket);
+/* A consistent copy of the block into dst (dst_size >= N_block_size,
+ * aligned to N_base_align): OHM_OK, OHM_BUSY, OHM_INVALID. */
+OHM__API ohm_status OHM__F(_snapshot)(const OHM__N *ohm_m, void *ohm_dst, size_t ohm_dst_size);
+/* After a writer died (EOWNERDEAD), under the writers' lock: finish or undo
+ * the interrupted mutation. OHM_OK, or OHM_CORRUPT. O(capacity). */
+OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m);
 #endif /* !OHM_DEFINE */
 
 #ifndef OHM_DECLARE /* definitions */
@@ -388,7 +408,7 @@ OHM__API uint64_t OHM__F(_seed)(const OHM__N *ohm_m) { return ohm_m->hdr.seed; }
 /* The owner's word in the header: ohm stores it and never reads it (an
  * OHM_HASH_EX may read it, e.g. to find the owner's string arena). */
 OHM__API uint64_t OHM__F(_user)(const OHM__N *ohm_m) { return ohm_m->hdr.user; }
-OHM__API void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user) { ohm_m->hdr.user = ohm_user; }
+OHM__API void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user) { ohm__st64(&ohm_m->hdr.user, ohm_user); }
 
 /* The key's hash: the only place the user's hash macro is expanded. */
 static inline uint64_t OHM__F(__hash)(const OHM__N *ohm_m, const OHM__K *ohm_k)
@@ -411,7 +431,7 @@ static inline bool OHM__F(__eq)(const OHM__N *ohm_m, const OHM__K *ohm_a, const 
 
 static inline uint8_t *OHM__F(__meta)(const OHM__N *ohm_m)
 {
-    return OHM__UNCONST(uint8_t *, ohm_m) + sizeof(ohm_header);
+    return OHM__UNCONST(uint8_t *, ohm_m) + ohm_m->hdr.meta_start;
 }
 /* The class bytes, one per 16-slot group, after the metadata mirror;
  * tables smaller than a group have none. */
@@ -434,7 +454,23 @@ static inline OHM__K *OHM__F(__key)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
     return OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_s);
 }
+/* The sync area after the header, its stripe words, and the journal's
+ * value buffer (ohm_sync in ohm.h). */
+static inline ohm_sync *OHM__F(__sync)(const OHM__N *ohm_m)
+{
+    return OHM__CAST(ohm_sync *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + sizeof(ohm_header)));
+}
+static inline uint32_t *OHM__F(__stripes)(const OHM__N *ohm_m)
+{
+    return OHM__CAST(uint32_t *, OHM__CAST(void *, OHM__F(__sync)(ohm_m) + 1));
+}
 #ifdef OHM_VALUE
+static inline OHM__V *OHM__F(__jval)(const OHM__N *ohm_m)
+{
+    size_t ohm_at = sizeof(ohm_header) + sizeof(ohm_sync) + 4u * OHM__CAST(size_t, ohm__stripes(ohm_m->hdr.capacity));
+    ohm_at = OHM__ALIGN_UP(ohm_at, OHM__VAL_ALIGN);
+    return OHM__CAST(OHM__V *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + ohm_at));
+}
 static inline OHM__V *OHM__F(__val)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
     return OHM__CAST(OHM__V *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + ohm_m->hdr.vals_start + OHM__CAST(size_t, ohm_s) * OHM__VSTRIDE));
@@ -461,8 +497,8 @@ static inline void OHM__F(__set_meta)(OHM__N *ohm_m, uint32_t ohm_i, uint8_t ohm
 {
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     uint32_t ohm_cap = ohm_m->hdr.capacity;
-    ohm_meta[ohm_i] = ohm_v;
-    for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) ohm_meta[ohm_cap + ohm_k] = ohm_v;
+    ohm__st8(ohm_meta + ohm_i, ohm_v);
+    for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) ohm__st8(ohm_meta + ohm_cap + ohm_k, ohm_v);
 }
 
 /* The geometry (docs/FORMAT.md, formats 3 and 4): slots in aligned groups of 16 (a
@@ -494,21 +530,22 @@ static inline uint32_t OHM__F(__home_base)(const OHM__N *ohm_m, uint64_t ohm_has
 /* The geometry of a block of `cap` slots whose keys start `keys_start`
  * bytes in (ohm__geo): the checks of untrusted blocks take these from one
  * reading of the header; N__geo reads them from the live header. */
-static inline ohm__geo OHM__F(__geo_of)(const OHM__N *ohm_m, uint32_t ohm_cap, uint64_t ohm_keys_start)
+static inline ohm__geo OHM__F(__geo_of)(const OHM__N *ohm_m, uint32_t ohm_cap, uint64_t ohm_meta_start,
+                                        uint64_t ohm_keys_start)
 {
     ohm__geo ohm_g;
     ohm_g.cap = ohm_cap;
     ohm_g.mask = ohm_cap ? ohm_cap - 1 : 0;
     ohm_g.gm = ohm_cap >= OHM__GS ? ohm_cap / OHM__GS - 1 : 0;
     ohm_g.valid = ohm_cap >= OHM__GS ? 0xffffu : (1u << ohm_cap) - 1;
-    ohm_g.meta = OHM__F(__meta)(ohm_m);
+    ohm_g.meta = OHM__UNCONST(const uint8_t *, ohm_m) + ohm_meta_start;
     ohm_g.cls = ohm_g.meta + ohm_cap + OHM_GROUP_MIRROR;
     ohm_g.kb = OHM__UNCONST(char *, ohm_m) + ohm_keys_start;
     return ohm_g;
 }
 static inline ohm__geo OHM__F(__geo)(const OHM__N *ohm_m)
 {
-    return OHM__F(__geo_of)(ohm_m, ohm_m->hdr.capacity, ohm_m->hdr.keys_start);
+    return OHM__F(__geo_of)(ohm_m, ohm_m->hdr.capacity, ohm_m->hdr.meta_start, ohm_m->hdr.keys_start);
 }
 
 /* How many groups past its home group the displaced key in slot s lies:
@@ -615,12 +652,105 @@ OHM__NOINLINE uint32_t OHM__F(__probe_far)(const OHM__N *ohm_m, uint64_t ohm_has
     return OHM__NONE;
 }
 
-/* Find the key or claim a slot for it: OHM_FOUND with its slot, OHM_OK with
- * a new slot whose metadata is set and counted (the caller stores the key
- * and value), or OHM_FULL with nothing changed. Never moves an entry. */
+/* ------------------------------------------------------------------------
+ * The write order (docs/concurrency.md, docs/FORMAT.md "Writing"). Every
+ * mutation runs between N__w_begin and N__w_end: the sequence word is odd
+ * meanwhile, and so is the stripe word of every group it changes (marked
+ * before the group's first store, in the order the mutation reaches the
+ * groups: always forward from its first group, round the end). Lock-free
+ * readers that read a group under an odd or changed stripe try again.
+ * Every store goes through ohm__st*, an atomic store. The order of the
+ * stores is also what makes a mutation recoverable at any of them (a
+ * writer killed part way; N_recover):
+ *   - a new entry's key and value are stored before its metadata byte,
+ *     which publishes it, and its home's class bit before that;
+ *   - an overwrite copies the new value into the journal first;
+ *   - a removal's shift copies a key and value to the hole, publishes the
+ *     hole's byte, then clears the source's; the journal names the hole and
+ *     the source at each step;
+ *   - the count and class bytes are derived, and N_recover recomputes them.
+ * ---------------------------------------------------------------------- */
+
+/* A mutation begins: the sequence word turns odd. */
+static inline void OHM__F(__w_begin)(OHM__N *ohm_m)
+{
+    ohm_sync *ohm_y = OHM__F(__sync)(ohm_m);
+    ohm__st32(&ohm_y->seq, ohm_y->seq + 1);
+    OHM__FENCE_REL();
+}
+
+/* Before the first store to group g: the span of groups marked busy, which
+ * begins at the mutation's first group, grows forward to include g (its
+ * stripe words turn odd; past a lap of stripes every one is odd). */
+static inline void OHM__F(__w_touch)(OHM__N *ohm_m, ohm__span *ohm_sp, uint32_t ohm_g)
+{
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_ns = ohm__stripes(ohm_m->hdr.capacity);
+    uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
+    if (ohm_sp->n == 0) ohm_sp->lo = ohm_g;
+    bool ohm_marked = false;
+    while (ohm_sp->n <= ohm_gm && ((ohm_g - ohm_sp->lo) & ohm_gm) >= ohm_sp->n) {
+        if (ohm_sp->n < ohm_ns) {
+            uint32_t ohm_k = (ohm_sp->lo + ohm_sp->n) & (ohm_ns - 1);
+            ohm__st32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
+            ohm_marked = true;
+        }
+        ohm_sp->n++;
+    }
+    if (ohm_marked) OHM__FENCE_REL(); /* the marks before the group's stores */
+}
+
+/* Every group (clear, remove_if, recovery). */
+static inline void OHM__F(__w_touch_all)(OHM__N *ohm_m, ohm__span *ohm_sp)
+{
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
+    if (ohm_sp->n == 0) ohm_sp->lo = 0;
+    OHM__F(__w_touch)(ohm_m, ohm_sp, (ohm_sp->lo + ohm_gm) & ohm_gm);
+}
+
+/* The mutation ends: its stripes turn even again, then the sequence word,
+ * each after every store the mutation made. */
+static inline void OHM__F(__w_end)(OHM__N *ohm_m, const ohm__span *ohm_sp)
+{
+    uint32_t ohm_ns = ohm__stripes(ohm_m->hdr.capacity), *ohm_st = OHM__F(__stripes)(ohm_m);
+    uint32_t ohm_n = ohm_sp->n < ohm_ns ? ohm_sp->n : ohm_ns;
+    OHM__FENCE_REL();
+    for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++) {
+        uint32_t ohm_k = (ohm_sp->lo + ohm_i) & (ohm_ns - 1);
+        ohm__st32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
+    }
+    OHM__FENCE_REL(); /* a snapshot that sees the sequence even sees the stripes even */
+    ohm_sync *ohm_y = OHM__F(__sync)(ohm_m);
+    ohm__st32(&ohm_y->seq, ohm_y->seq + 1);
+}
+
+/* The journal: the slots of the step in progress, in one store. */
+static inline void OHM__F(__j_step)(OHM__N *ohm_m, uint32_t ohm_hole, uint32_t ohm_src)
+{
+    uint32_t ohm_w[2] = {ohm_hole, ohm_src};
+    ohm__st_copy(&OHM__F(__sync)(ohm_m)->hole, ohm_w, sizeof ohm_w);
+}
+static inline void OHM__F(__j_op)(OHM__N *ohm_m, uint32_t ohm_op)
+{
+    ohm__st32(&OHM__F(__sync)(ohm_m)->op, ohm_op);
+}
+
+/* The writer's counters in the header (lock-free readers may read them). */
+static inline void OHM__F(__count_add)(OHM__N *ohm_m, uint32_t ohm_add)
+{
+    ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count + ohm_add);
+    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+}
+
+/* Find the key or make its entry: OHM_FOUND with its slot (nothing
+ * written), OHM_OK with a new entry made, OHM_FULL with nothing changed.
+ * A new entry gets `store_key` and `store_val` (either may be NULL: the
+ * adapted insert's caller stores its key after; get_or_put's caller its
+ * value), then its home's class bit when displaced, then its metadata
+ * byte, which publishes it, then the count. Never moves an entry. */
 static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
                                          OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx,
-                                         bool ohm_no_eq, uint32_t *ohm_slot)
+                                         bool ohm_no_eq, const OHM__K *ohm_store_key, const void *ohm_store_val,
+                                         uint32_t *ohm_slot)
 {
     uint32_t ohm_free_slot;
     uint32_t ohm_s = OHM__F(__probe)(ohm_m, ohm_hash, ohm_key, ohm_eq, ohm_probe, ohm_ctx, ohm_no_eq, &ohm_free_slot);
@@ -629,15 +759,46 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
         return OHM_FOUND;
     }
     if (ohm_m->hdr.count >= ohm_m->hdr.max_entries || ohm_free_slot == OHM__NONE) return OHM_FULL;
-    uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash);
-    uint32_t ohm_d = (ohm_free_slot / OHM__GS - ohm_g) & OHM__F(__gmask)(ohm_m);
-    if (ohm_d) OHM__F(__ovf)(ohm_m)[ohm_g] |= ohm__ovf_bit(ohm_hash);
+    uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash), ohm_y = ohm_free_slot / OHM__GS;
+    uint32_t ohm_d = (ohm_y - ohm_g) & OHM__F(__gmask)(ohm_m);
+    ohm__span ohm_sp = {0, 0};
+    OHM__F(__w_begin)(ohm_m);
+    OHM__F(__w_touch)(ohm_m, &ohm_sp, ohm_g);
+    OHM__F(__w_touch)(ohm_m, &ohm_sp, ohm_y);
+    if (ohm_store_key) ohm__st_copy(OHM__F(__key)(ohm_m, ohm_free_slot), ohm_store_key, sizeof(OHM__K));
+#ifdef OHM_VALUE
+    if (ohm_store_val) ohm__st_copy(OHM__F(__val)(ohm_m, ohm_free_slot), ohm_store_val, sizeof(OHM__V));
+#else
+    (void)ohm_store_val;
+#endif
+    if (ohm_d) {
+        uint8_t *ohm_c = OHM__F(__ovf)(ohm_m) + ohm_g;
+        if (!(*ohm_c & ohm__ovf_bit(ohm_hash))) ohm__st8(ohm_c, OHM__CAST(uint8_t, *ohm_c | ohm__ovf_bit(ohm_hash)));
+    }
     OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm_d ? ohm__dtag(ohm_hash, ohm_d) : ohm__tag(ohm_hash));
-    ohm_m->hdr.count++;
-    ohm_m->hdr.stamp++;
+    OHM__F(__count_add)(ohm_m, 1);
+    OHM__F(__w_end)(ohm_m, &ohm_sp);
     *ohm_slot = ohm_free_slot;
     return OHM_OK;
 }
+
+#ifdef OHM_VALUE
+/* Overwrite the value of the entry in slot s: the new value goes to the
+ * journal first, so that a writer killed while copying it leaves the new
+ * value for N_recover to finish (never half of each). */
+static inline void OHM__F(__overwrite)(OHM__N *ohm_m, uint32_t ohm_s, const OHM__V *ohm_v)
+{
+    ohm__span ohm_sp = {0, 0};
+    OHM__F(__w_begin)(ohm_m);
+    ohm__st_copy(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V));
+    OHM__F(__j_step)(ohm_m, ohm_s, OHM__NONE);
+    OHM__F(__j_op)(ohm_m, OHM__OP_OVERWRITE);
+    OHM__F(__w_touch)(ohm_m, &ohm_sp, ohm_s / OHM__GS);
+    ohm__st_copy(OHM__F(__val)(ohm_m, ohm_s), ohm_v, sizeof(OHM__V));
+    OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
+    OHM__F(__w_end)(ohm_m, &ohm_sp);
+}
+#endif
 
 /* The slot whose key `key_ptr` points at, or OHM__NONE when it is not a
  * key slot of this map (compared as integers: it may point anywhere). */
@@ -687,7 +848,8 @@ static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t o
         }
         if (ohm__g16_free(ohm_p)) break;
     }
-    OHM__F(__ovf)(ohm_m)[ohm_g] &= OHM__CAST(uint8_t, ~(1u << ohm_c));
+    uint8_t *ohm_cb = OHM__F(__ovf)(ohm_m) + ohm_g;
+    if (*ohm_cb & (1u << ohm_c)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb & ~(1u << ohm_c)));
 }
 
 /* Move the entry in slot `from` back to the free slot `to`, `newd` groups
@@ -703,10 +865,10 @@ static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_
         ohm_tg = ohm__tag(OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_from)));
     else if (ohm_newd < OHM__DMAX)
         ohm_tg = OHM__CAST(uint8_t, (ohm_newd << 3) | (ohm_tg & 7));
-    *OHM__F(__key_in)(ohm_kb, ohm_to) = *OHM__F(__key_in)(ohm_kb, ohm_from);
-    OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_to) = *OHM__F(__val)(ohm_m, ohm_from);)
-    OHM__F(__set_meta)(ohm_m, ohm_to, ohm_tg);
-    OHM__F(__set_meta)(ohm_m, ohm_from, 0);
+    ohm__st_copy(OHM__F(__key_in)(ohm_kb, ohm_to), OHM__F(__key_in)(ohm_kb, ohm_from), sizeof(OHM__K));
+    OHM__MAP_ONLY(ohm__st_copy(OHM__F(__val)(ohm_m, ohm_to), OHM__F(__val)(ohm_m, ohm_from), sizeof(OHM__V));)
+    OHM__F(__set_meta)(ohm_m, ohm_to, ohm_tg); /* the copy is published, */
+    OHM__F(__set_meta)(ohm_m, ohm_from, 0);    /* then the source freed */
 }
 
 /* The class bytes of the groups from `first` up to (not including) `end`,
@@ -718,17 +880,39 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
     ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
     uint8_t *ohm_cls = OHM__F(__ovf)(ohm_m);
     uint32_t ohm_span = (ohm_end - ohm_first) & ohm_g.gm; /* groups rebuilt */
-    for (uint32_t ohm_q = 0; ohm_q < ohm_span; ohm_q++) ohm_cls[(ohm_first + ohm_q) & ohm_g.gm] = 0;
+    for (uint32_t ohm_q = 0; ohm_q < ohm_span; ohm_q++) {
+        uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
+        if (ohm_cls[ohm_y]) ohm__st8(ohm_cls + ohm_y, 0);
+    }
     for (uint32_t ohm_q = 1; ohm_q <= ohm_span; ohm_q++) {
         uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
         OHM__COUNT_READ();
         for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
             uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s);
-            if (ohm_d <= ohm_q) /* homed at or after first */
-                ohm_cls[(ohm_y - ohm_d) & ohm_g.gm] |= OHM__CAST(uint8_t, 1u << (ohm_g.meta[ohm_s] & 7));
+            uint8_t *ohm_cb = ohm_cls + ((ohm_y - ohm_d) & ohm_g.gm), ohm_bit = OHM__CAST(uint8_t, 1u << (ohm_g.meta[ohm_s] & 7));
+            if (ohm_d <= ohm_q && !(*ohm_cb & ohm_bit)) /* homed at or after first */
+                ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
         }
     }
+}
+
+/* Every class byte, exact from the keys displaced anywhere (N_remove_if,
+ * N_recover): O(capacity), hashing only keys of distance code 15. */
+static inline void OHM__F(__rebuild_all_classes)(OHM__N *ohm_m)
+{
+    ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
+    if (ohm_g.cap < OHM__GS) return;
+    uint8_t *ohm_cls = OHM__F(__ovf)(ohm_m);
+    for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
+        if (ohm_cls[ohm_y]) ohm__st8(ohm_cls + ohm_y, 0);
+    for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
+            uint8_t *ohm_cb = ohm_cls + ((ohm_y - OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s)) & ohm_g.gm);
+            uint8_t ohm_bit = OHM__CAST(uint8_t, 1u << (ohm_g.meta[ohm_s] & 7));
+            if (!(*ohm_cb & ohm_bit)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
+        }
 }
 
 /* After slot s of group x, which was full, became free: a group-level
@@ -746,7 +930,7 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
  * the upkeep of class bits a few times; bounded by a lap of groups a step
  * and a lap of steps even on a damaged block. */
 #define OHM__PULL_RECOMPUTES 4
-static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
+static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x, ohm__span *ohm_sp)
 {
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_first = ohm_x;
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
@@ -777,7 +961,10 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
             ohm_class[ohm_gone] = ohm_meta[ohm_t] & 7u;
         }
         ohm_gone += ohm_newd == 0;
+        OHM__F(__w_touch)(ohm_m, ohm_sp, ohm_y);
+        OHM__F(__j_step)(ohm_m, ohm_s, ohm_t);
         OHM__F(__move_back)(ohm_m, ohm_t, ohm_s, ohm_newd);
+        OHM__F(__j_step)(ohm_m, ohm_t, OHM__NONE);
         ohm_s = ohm_t;
         ohm_x = ohm_y;
         if (ohm_yfree) break; /* y had room before: nothing passes it */
@@ -793,22 +980,30 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x)
 /* Remove the entry in slot i: its byte is cleared and, when its group was
  * full, keys that passed the group are pulled back (N__pull); then, when
  * the entry was displaced, its home's class bit is recomputed. Entries
- * move only towards their homes. */
+ * move only towards their homes. The journal names the hole from the
+ * start (N_recover resumes the shift from it). */
 static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
 {
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_x = ohm_i / OHM__GS;
     uint8_t ohm_b = ohm_meta[ohm_i];
     uint64_t ohm_h = 0;
-    if (ohm_gm != 0 && !(ohm_b & 0x80)) /* displaced: its home's class bit is recomputed below */
+    bool ohm_displaced = ohm_gm != 0 && !(ohm_b & 0x80);
+    if (ohm_displaced) /* its home's class bit is recomputed below */
         ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_i));
     bool ohm_was_full = ohm_gm != 0 && ohm__g16_free(ohm_meta + ohm_x * OHM__GS) == 0;
+    ohm__span ohm_sp = {0, 0};
+    OHM__F(__w_begin)(ohm_m);
+    OHM__F(__w_touch)(ohm_m, &ohm_sp, ohm_displaced ? OHM__F(__home_group)(ohm_m, ohm_h) : ohm_x);
+    OHM__F(__w_touch)(ohm_m, &ohm_sp, ohm_x);
+    OHM__F(__j_step)(ohm_m, ohm_i, OHM__NONE);
+    OHM__F(__j_op)(ohm_m, OHM__OP_ERASE);
     OHM__F(__set_meta)(ohm_m, ohm_i, 0);
-    ohm_m->hdr.count--;
-    ohm_m->hdr.stamp++;
-    if (ohm_was_full) OHM__F(__pull)(ohm_m, ohm_i, ohm_x);
-    if (ohm_gm != 0 && !(ohm_b & 0x80))
-        OHM__F(__recompute)(ohm_m, OHM__F(__home_group)(ohm_m, ohm_h), ohm__class(ohm_h));
+    OHM__F(__count_add)(ohm_m, UINT32_MAX); /* minus one */
+    if (ohm_was_full) OHM__F(__pull)(ohm_m, ohm_i, ohm_x, &ohm_sp);
+    if (ohm_displaced) OHM__F(__recompute)(ohm_m, OHM__F(__home_group)(ohm_m, ohm_h), ohm__class(ohm_h));
+    OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
+    OHM__F(__w_end)(ohm_m, &ohm_sp);
 }
 
 /* ========================================================================
@@ -961,7 +1156,7 @@ OHM__API OHM__N *OHM__F(_at)(void *ohm_base, size_t ohm_byte_off)
  * Size and state
  * ====================================================================== */
 
-OHM__API uint32_t OHM__F(_count)(const OHM__N *ohm_m) { return ohm_m->hdr.count; }
+OHM__API uint32_t OHM__F(_count)(const OHM__N *ohm_m) { return ohm__ld32(&ohm_m->hdr.count); }
 OHM__API uint32_t OHM__F(_capacity)(const OHM__N *ohm_m) { return ohm_m->hdr.capacity; }
 /* Most entries it will hold: floor(capacity * max load / 100), maybe 0.
  * (An entry count, as in the reference; the percentage it comes from is
@@ -1070,8 +1265,8 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
 OHM__API ohm_status OHM__F(_get_or_put)(OHM__N *ohm_m, OHM__K ohm_key, OHM__ENTRY *ohm_out)
 {
     uint32_t ohm_s = OHM__NONE; /* set by __claim unless OHM_FULL; gcc -O1 cannot see it */
-    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, false, &ohm_s);
-    if (ohm_st == OHM_OK) *OHM__F(__key)(ohm_m, ohm_s) = ohm_key;
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL,
+                                        false, &ohm_key, OHM__NULL, &ohm_s);
     if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_st == OHM_FULL ? OHM__NONE : ohm_s);
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
@@ -1082,10 +1277,11 @@ OHM__API ohm_status OHM__F(_get_or_put)(OHM__N *ohm_m, OHM__K ohm_key, OHM__ENTR
  * overwritten even when the map is full. */
 OHM__API ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
 {
-    OHM__ENTRY ohm_e;
-    ohm_status ohm_st = OHM__F(_get_or_put)(ohm_m, ohm_key, &ohm_e);
-    OHM__MAP_ONLY(if (ohm_st != OHM_FULL) *ohm_e.value = ohm_value;)
-    (void)ohm_e;
+    uint32_t ohm_s = OHM__NONE;
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL,
+                                        false, &ohm_key, OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
+    OHM__MAP_ONLY(if (ohm_st == OHM_FOUND) OHM__F(__overwrite)(ohm_m, ohm_s, &ohm_value);)
+    OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
 }
 
@@ -1093,13 +1289,14 @@ OHM__API ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, O
 OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
                                             OHM__KV *ohm_old)
 {
-    OHM__ENTRY ohm_e;
-    ohm_status ohm_st = OHM__F(_get_or_put)(ohm_m, ohm_key, &ohm_e);
-    if (ohm_st == OHM_FOUND && ohm_old) {
-        ohm_old->key = *ohm_e.key;
-        OHM__MAP_ONLY(ohm_old->value = *ohm_e.value;)
+    uint32_t ohm_s = OHM__NONE;
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL,
+                                        false, &ohm_key, OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
+    if (ohm_st == OHM_FOUND) {
+        if (ohm_old) *ohm_old = OHM__F(__kv_at)(ohm_m, ohm_s);
+        OHM__MAP_ONLY(OHM__F(__overwrite)(ohm_m, ohm_s, &ohm_value);)
     }
-    OHM__MAP_ONLY(if (ohm_st != OHM_FULL) *ohm_e.value = ohm_value;)
+    OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
 }
 
@@ -1109,10 +1306,11 @@ OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ON
 OHM__API ohm_status OHM__F(_get_or_put_value)(OHM__N *ohm_m, OHM__K ohm_key
                                                    OHM__MAP_ONLY(, OHM__V ohm_value), OHM__ENTRY *ohm_out)
 {
-    OHM__ENTRY ohm_e;
-    ohm_status ohm_st = OHM__F(_get_or_put)(ohm_m, ohm_key, &ohm_e);
-    OHM__MAP_ONLY(if (ohm_st == OHM_OK) *ohm_e.value = ohm_value;)
-    if (ohm_out) *ohm_out = ohm_e;
+    uint32_t ohm_s = OHM__NONE;
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL,
+                                        false, &ohm_key, OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
+    if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_st == OHM_FULL ? OHM__NONE : ohm_s);
+    OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
 }
 
@@ -1123,11 +1321,8 @@ OHM__API ohm_status OHM__F(_put_new)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY
 {
     OHM_ASSERT(!OHM__F(_contains)(ohm_m, ohm_key), "put_new: the key is already present");
     uint32_t ohm_s;
-    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, true, &ohm_s);
-    if (ohm_st == OHM_OK) {
-        *OHM__F(__key)(ohm_m, ohm_s) = ohm_key;
-        OHM__MAP_ONLY(*OHM__F(__val)(ohm_m, ohm_s) = ohm_value;)
-    }
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL,
+                                        true, &ohm_key, OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
 }
@@ -1204,13 +1399,26 @@ OHM__API void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr)
     OHM__DEBUG_CHECK(ohm_m);
 }
 
+/* Every metadata and class byte and the count cleared (N_clear's work, and
+ * N_recover's when a clear was cut short). */
+static inline void OHM__F(__clear_all)(OHM__N *ohm_m)
+{
+    ohm__st_zero(OHM__F(__meta)(ohm_m), OHM__CAST(size_t, ohm__meta_len(ohm_m->hdr.capacity)));
+    ohm__st32(&ohm_m->hdr.count, 0);
+    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+}
+
 /* Remove every entry; the block, its seed and capacity stay. Only the
  * metadata (about capacity bytes) is cleared (old key and value bytes stay behind). */
 OHM__API void OHM__F(_clear)(OHM__N *ohm_m)
 {
-    memset(OHM__F(__meta)(ohm_m), 0, OHM__CAST(size_t, ohm__meta_len(ohm_m->hdr.capacity)));
-    ohm_m->hdr.count = 0;
-    ohm_m->hdr.stamp++;
+    ohm__span ohm_sp = {0, 0};
+    OHM__F(__w_begin)(ohm_m);
+    OHM__F(__w_touch_all)(ohm_m, &ohm_sp);
+    OHM__F(__j_op)(ohm_m, OHM__OP_CLEAR);
+    OHM__F(__clear_all)(ohm_m);
+    OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
+    OHM__F(__w_end)(ohm_m, &ohm_sp);
 }
 
 /* ========================================================================
@@ -1388,33 +1596,23 @@ static inline uint32_t OHM__F(__group_with_room)(const OHM__N *ohm_m, uint32_t o
     return ohm_to;
 }
 
-/* Remove every entry for which pred(entry, ctx) returns true; returns how
- * many were removed. pred is called exactly once for each entry present at
- * the call, may read the entry and write its value, and must not call into
- * the map. Two passes: the first asks pred and marks; the second walks the
- * groups once from a group no probe runs into, frees the marked slots of
- * each group and moves each displaced key of the group to the first group
- * of its probe with a free slot, if that comes before (as inserting the
- * survivors in order would), so no entry moves more than once; then the
- * class bytes are rebuilt. Finding that group goes through a union-find
- * of the groups found full (4 bytes a group, OHM_MALLOC, freed before
- * returning, made at the first search that passes a full group), so the
- * whole is O(capacity) whatever the layout; without that memory the
- * search reads the groups from the key's home on. */
-OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *ohm_ctx)
+/* N_remove_if's second pass, from group `start` (a group no probe runs
+ * into from the one before it): walks the groups once, frees the doomed
+ * slots of each and moves each displaced key of the group to the first
+ * group of its probe with a free slot, if that comes before (as inserting
+ * the survivors in order would), so no entry moves more than once; then
+ * the class bytes are rebuilt. Each move is journaled (hole, src). Run
+ * again from the same start on a pass that was cut short, it finishes it:
+ * the groups already walked have no doomed slot and no key with room
+ * before it. Finding that group goes through a union-find of the groups
+ * found full (4 bytes a group, OHM_MALLOC, freed before returning, made at
+ * the first search that passes a full group), so the whole is O(capacity)
+ * whatever the layout; without that memory the search reads the groups
+ * from the key's home on. */
+static inline void OHM__F(__compact)(OHM__N *ohm_m, uint32_t ohm_start)
 {
-    uint32_t ohm_cap = ohm_m->hdr.capacity;
-    if (ohm_cap == 0 || ohm_m->hdr.count == 0) return 0;
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    size_t ohm_doomed = 0;
-    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++)
-        if (ohm_meta[ohm_i] != 0 && ohm_pred(OHM__F(__entry_at)(ohm_m, ohm_i), ohm_ctx)) {
-            OHM__F(__set_meta)(ohm_m, ohm_i, OHM__DOOMED);
-            ohm_doomed++;
-        }
-    if (ohm_doomed == 0) return 0;
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_valid = OHM__F(__gvalid)(ohm_m);
-    uint32_t ohm_start = OHM__F(__walk_start)(ohm_m) / OHM__GS;
     uint32_t *ohm_next = OHM__NULL; /* the union-find of __group_with_room, made when first needed */
     bool ohm_asked = false;
     for (uint32_t ohm_q = 0; ohm_q <= ohm_gm; ohm_q++) {
@@ -1437,27 +1635,51 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
             if (ohm_tq >= ohm_q) continue; /* none before it: it stays */
             uint32_t ohm_tbase = ((ohm_start + ohm_tq) & ohm_gm) * OHM__GS;
             uint32_t ohm_t = ohm_tbase + ohm__m16_first(ohm__g16_free(ohm_meta + ohm_tbase));
+            OHM__F(__j_step)(ohm_m, ohm_t, ohm_s);
             OHM__F(__move_back)(ohm_m, ohm_s, ohm_t, ohm_tq - ohm_hq);
+            OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
         }
     }
     if (ohm_next) OHM_FREE(ohm_next);
-    /* The class bytes, rebuilt exactly from the keys still displaced. */
-    if (ohm_gm != 0) {
-        uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
-        memset(ohm_ovf, 0, OHM__CAST(size_t, ohm_gm) + 1);
-        for (uint32_t ohm_y = 0; ohm_y <= ohm_gm; ohm_y++)
-            for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
-                uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
-                uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s);
-                ohm_ovf[(ohm_y - ohm_d) & ohm_gm] |= OHM__CAST(uint8_t, 1u << (ohm_meta[ohm_s] & 7));
+    OHM__F(__rebuild_all_classes)(ohm_m);
+}
+
+/* Remove every entry for which pred(entry, ctx) returns true; returns how
+ * many were removed. pred is called exactly once for each entry present at
+ * the call, may read the entry and write its value, and must not call into
+ * the map. Two passes: the first asks pred and marks the doomed slots'
+ * bytes; the second, N__compact, frees them and moves keys back. O(capacity). */
+OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *ohm_ctx)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_cap == 0 || ohm_m->hdr.count == 0) return 0;
+    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    uint32_t ohm_start = OHM__F(__walk_start)(ohm_m) / OHM__GS; /* before marking: a doomed slot is not free */
+    size_t ohm_doomed = 0;
+    ohm__span ohm_sp = {0, 0};
+    bool ohm_begun = false;
+    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++)
+        if (ohm_meta[ohm_i] != 0 && ohm_pred(OHM__F(__entry_at)(ohm_m, ohm_i), ohm_ctx)) {
+            if (!ohm_begun) { /* the first doomed entry begins the mutation */
+                ohm_begun = true;
+                OHM__F(__w_begin)(ohm_m);
+                OHM__F(__w_touch_all)(ohm_m, &ohm_sp);
+                OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
+                ohm__st32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
+                OHM__F(__j_op)(ohm_m, OHM__OP_REMOVE_IF);
             }
-    }
-    ohm_m->hdr.count -= OHM__CAST(uint32_t, ohm_doomed);
-    ohm_m->hdr.stamp++;
+            OHM__F(__set_meta)(ohm_m, ohm_i, OHM__DOOMED);
+            ohm_doomed++;
+        }
+    if (ohm_doomed == 0) return 0;
+    OHM__F(__compact)(ohm_m, ohm_start);
+    ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
+    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
+    OHM__F(__w_end)(ohm_m, &ohm_sp);
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_doomed;
 }
-#undef OHM__DOOMED
 
 /* ========================================================================
  * Adapted calls: lookup by a probe of another type. `hash` must equal the
@@ -1477,7 +1699,7 @@ OHM__API ohm_status OHM__F(_get_or_put_adapted)(OHM__N *ohm_m, uint64_t ohm_hash
                                                      OHM__EQ_FN ohm_eq, void *ohm_ctx, OHM__ENTRY *ohm_out)
 {
     uint32_t ohm_s = OHM__NONE;
-    ohm_status ohm_st = OHM__F(__claim)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx, false, &ohm_s);
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx, false, OHM__NULL, OHM__NULL, &ohm_s);
     if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_st == OHM_FULL ? OHM__NONE : ohm_s);
     return ohm_st;
 }
@@ -1490,6 +1712,267 @@ OHM__API bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const vo
     OHM__F(__erase_slot)(ohm_m, ohm_s);
     OHM__DEBUG_CHECK(ohm_m);
     return true;
+}
+
+/* ========================================================================
+ * Lock-free reading (docs/concurrency.md). A reader notes the stripe word
+ * of each group it reads (waiting while one is odd), reads with atomic
+ * loads, and checks that none of those words changed before it trusts
+ * what it read: before comparing a key it copied (so equality never sees a
+ * torn key), and before answering. A probe that reads more groups than it
+ * can note checks the sequence word instead.
+ * ====================================================================== */
+
+#define OHM__READ_NOTES 16
+typedef struct OHM__F(__rnotes) {
+    uint32_t n;      /* stripes noted */
+    bool whole;      /* the sequence word instead (a long probe) */
+    uint32_t seq;    /* its value, when whole */
+    uint32_t idx[OHM__READ_NOTES], ver[OHM__READ_NOTES];
+} OHM__F(__rnotes);
+
+/* Note group g's stripe: false when it is odd or there is no room to note it. */
+static inline bool OHM__F(__r_note)(const OHM__N *ohm_m, OHM__F(__rnotes) *ohm_r, uint32_t ohm_g)
+{
+    if (ohm_r->whole) return true;
+    uint32_t ohm_k = ohm_g & (ohm__stripes(ohm_m->hdr.capacity) - 1);
+    for (uint32_t ohm_i = 0; ohm_i < ohm_r->n; ohm_i++)
+        if (ohm_r->idx[ohm_i] == ohm_k) return true;
+    if (ohm_r->n == OHM__READ_NOTES) return false;
+    uint32_t ohm_v = __atomic_load_n(OHM__F(__stripes)(ohm_m) + ohm_k, __ATOMIC_ACQUIRE);
+    if (ohm_v & 1) return false;
+    ohm_r->idx[ohm_r->n] = ohm_k;
+    ohm_r->ver[ohm_r->n++] = ohm_v;
+    return true;
+}
+/* True when no write touched the noted groups since they were noted: what
+ * was read meanwhile is what one moment of the map held. */
+static inline bool OHM__F(__r_valid)(const OHM__N *ohm_m, const OHM__F(__rnotes) *ohm_r)
+{
+    OHM__FENCE_ACQ();
+    if (ohm_r->whole) return ohm__ld32(&OHM__F(__sync)(ohm_m)->seq) == ohm_r->seq;
+    const uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
+    for (uint32_t ohm_i = 0; ohm_i < ohm_r->n; ohm_i++)
+        if (ohm__ld32(ohm_st + ohm_r->idx[ohm_i]) != ohm_r->ver[ohm_i]) return false;
+    return true;
+}
+
+/* Whether the key in slot s (copied whole) is the one looked for; then the
+ * value is copied out. OHM_FOUND, OHM_ABSENT (another key), OHM_BUSY (a
+ * write overlapped: try again). */
+static inline ohm_status OHM__F(__r_match)(const OHM__N *ohm_m, const OHM__F(__rnotes) *ohm_r, uint32_t ohm_s,
+                                           const OHM__K *ohm_key, void *ohm_value_out)
+{
+    OHM__K ohm_k;
+    ohm__ld_copy(&ohm_k, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_k);
+    if (!OHM__F(__r_valid)(ohm_m, ohm_r)) return OHM_BUSY;
+    if (!OHM__F(__eq)(ohm_m, &ohm_k, ohm_key)) return OHM_ABSENT;
+#ifdef OHM_VALUE
+    if (ohm_value_out) {
+        ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V));
+        if (!OHM__F(__r_valid)(ohm_m, ohm_r)) return OHM_BUSY;
+    }
+#else
+    (void)ohm_value_out;
+#endif
+    return OHM_FOUND;
+}
+
+/* One attempt of N_read: the probe of N__probe, read racing a writer. */
+static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                            void *ohm_value_out, OHM__F(__rnotes) *ohm_r)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    ohm_r->n = 0;
+    if (ohm_r->whole) {
+        ohm_r->seq = __atomic_load_n(&OHM__F(__sync)(ohm_m)->seq, __ATOMIC_ACQUIRE);
+        if (ohm_r->seq & 1) return OHM_BUSY;
+    }
+    if (ohm_cap == 0) return OHM_ABSENT;
+    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM__GS;
+    if (!OHM__F(__r_note)(ohm_m, ohm_r, ohm_g)) return OHM_BUSY;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    ohm__grp ohm_grp = ohm__grp_load(ohm_meta + ohm_base);
+    uint32_t ohm_valid = OHM__F(__gvalid)(ohm_m);
+    for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__tag(ohm_hash)) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1) {
+        ohm_status ohm_st = OHM__F(__r_match)(ohm_m, ohm_r, ohm_base + ohm__m16_first(ohm_u), ohm_key, ohm_value_out);
+        if (ohm_st != OHM_ABSENT) return ohm_st;
+    }
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
+    bool ohm_on = ohm_gm != 0 && ((ohm__ld8(OHM__F(__ovf)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
+                  !(ohm__grp_eq(ohm_grp, 0) & ohm_valid);
+    for (uint32_t ohm_j = 1; ohm_on && ohm_j <= ohm_gm; ohm_j++) {
+        uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
+        if (!OHM__F(__r_note)(ohm_m, ohm_r, ohm_y)) {
+            if (ohm_r->n == OHM__READ_NOTES) ohm_r->whole = true; /* a long probe: the next attempt checks the sequence */
+            return OHM_BUSY;
+        }
+        ohm_grp = ohm__grp_load(ohm_meta + ohm_y * OHM__GS);
+        for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__dtag(ohm_hash, ohm_j)); ohm_u; ohm_u &= ohm_u - 1) {
+            ohm_status ohm_st = OHM__F(__r_match)(ohm_m, ohm_r, ohm_y * OHM__GS + ohm__m16_first(ohm_u), ohm_key,
+                                                  ohm_value_out);
+            if (ohm_st != OHM_ABSENT) return ohm_st;
+        }
+        ohm_on = ohm__grp_eq(ohm_grp, 0) == 0;
+    }
+    return OHM__F(__r_valid)(ohm_m, ohm_r) ? OHM_ABSENT : OHM_BUSY;
+}
+
+/* A lookup without a lock, safe while one writer works: see the
+ * declaration. The key's equality (OHM_EQ, OHM_EQ_EX) sees only whole
+ * copies of stored keys, never a key half written; what it reads outside
+ * the block through a key (an arena the key is an offset into) is the
+ * caller's to keep stable. Never reads outside the block's groups, never
+ * loops without bound: OHM_BUSY after OHM_READ_WAIT_MS. */
+OHM__API ohm_status OHM__F(_read)(const OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V *ohm_value_out))
+{
+    uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_key);
+    OHM__F(__rnotes) ohm_r;
+    ohm_r.whole = false;
+    ohm_r.seq = 0;
+    ohm__wait ohm_w = {0, 0};
+    for (;;) {
+        ohm_status ohm_st = OHM__F(__read_try)(ohm_m, ohm_hash, &ohm_key, OHM__MAP_ONLY(ohm_value_out) OHM__SET_ONLY(OHM__NULL), &ohm_r);
+        if (ohm_st != OHM_BUSY) return ohm_st;
+        if (!ohm__read_wait(&ohm_w, OHM_READ_WAIT_MS)) return OHM_BUSY;
+    }
+}
+
+/* The ticket of a section of lock-free reads: the sequence word once it is
+ * even (no write running), waiting up to OHM_READ_WAIT_MS; an odd ticket
+ * (a write stayed unfinished) makes N_read_end false. */
+OHM__API uint32_t OHM__F(_read_begin)(const OHM__N *ohm_m)
+{
+    const uint32_t *ohm_seq = &OHM__F(__sync)(ohm_m)->seq;
+    ohm__wait ohm_w = {0, 0};
+    uint32_t ohm_t;
+    while (((ohm_t = __atomic_load_n(ohm_seq, __ATOMIC_ACQUIRE)) & 1) && ohm__read_wait(&ohm_w, OHM_READ_WAIT_MS)) {
+    }
+    return ohm_t;
+}
+OHM__API bool OHM__F(_read_end)(const OHM__N *ohm_m, uint32_t ohm_ticket)
+{
+    OHM__FENCE_ACQ();
+    return !(ohm_ticket & 1) && ohm__ld32(&OHM__F(__sync)(ohm_m)->seq) == ohm_ticket;
+}
+
+/* Copy the whole block (N_block_size bytes) into dst while a writer may
+ * work: the copy is taken again until no write overlapped it, up to
+ * OHM_READ_WAIT_MS (OHM_BUSY: writes never paused that long, or a writer
+ * died). The copy is an ordinary map of this type. OHM_INVALID when dst is
+ * NULL, misaligned, too small, or overlaps the block. */
+OHM__API ohm_status OHM__F(_snapshot)(const OHM__N *ohm_m, void *ohm_dst, size_t ohm_dst_size)
+{
+    size_t ohm_size = OHM__CAST(size_t, ohm_m->hdr.total_size);
+    uintptr_t ohm_d = OHM__PTR_CAST(uintptr_t, ohm_dst), ohm_s = OHM__PTR_CAST(uintptr_t, ohm_m);
+    if (ohm_dst == OHM__NULL || ohm_dst_size < ohm_size || (ohm_d & (OHM__F(_base_align)() - 1)) != 0 ||
+        (ohm_d < ohm_s + ohm_size && ohm_s < ohm_d + ohm_size))
+        return OHM_INVALID;
+    ohm__wait ohm_w = {0, 0};
+    for (;;) {
+        uint32_t ohm_t = __atomic_load_n(&OHM__F(__sync)(ohm_m)->seq, __ATOMIC_ACQUIRE);
+        if (!(ohm_t & 1)) {
+            ohm__ld_copy(ohm_dst, ohm_m, ohm_size);
+            if (OHM__F(_read_end)(ohm_m, ohm_t)) return OHM_OK;
+        }
+        if (!ohm__read_wait(&ohm_w, OHM_READ_WAIT_MS)) return OHM_BUSY;
+    }
+}
+
+/* ========================================================================
+ * Recovery: a block whose writer died part way through a mutation. The
+ * journal says which mutation and where; the store order (see "The write
+ * order") makes every cut point one of a few states, each finished here.
+ * ====================================================================== */
+
+/* A move from src to hole that was cut short: when the copy was published
+ * (the hole's byte set), the source is freed; otherwise the source still
+ * holds the entry and the hole is free. */
+static inline void OHM__F(__r_settle_move)(OHM__N *ohm_m, uint32_t ohm_hole, uint32_t ohm_src)
+{
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    if (ohm_src != OHM__NONE && ohm_hole != OHM__NONE && ohm_meta[ohm_hole] >= 0x08 && ohm_meta[ohm_src] >= 0x08)
+        OHM__F(__set_meta)(ohm_m, ohm_src, 0);
+}
+
+/* Bring the map back to a valid state after its writer died, under the
+ * writers' lock (docs/concurrency.md): a removal's shift is resumed from
+ * its hole, an overwrite finished from the journal's copy of the value, a
+ * clear or remove_if finished; then the mirror, the class bytes and the
+ * count are recomputed, the stripes and sequence made even, and the map
+ * checked. Every entry no mutation was changing is kept with its value;
+ * the one being changed is as before or as after. On a block without an
+ * interrupted mutation it changes nothing but derived bytes. OHM_OK;
+ * OHM_CORRUPT for a block no writer of this library could have left (a
+ * journal naming slots out of range, or N_check failing after); or
+ * N_check's other answers. O(capacity). */
+OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
+{
+    ohm_sync *ohm_y = OHM__F(__sync)(ohm_m);
+    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_op = ohm_y->op, ohm_hole = ohm_y->hole, ohm_src = ohm_y->src;
+    if (ohm_op > OHM__OP_LAST || (ohm_y->reserved[0] | ohm_y->reserved[1] | ohm_y->reserved[2]) != 0) return OHM_CORRUPT;
+    if (ohm_op != OHM__OP_NONE && ohm_op != OHM__OP_CLEAR &&
+        ((ohm_hole != OHM__NONE && ohm_hole >= ohm_cap) || (ohm_src != OHM__NONE && ohm_src >= ohm_cap)))
+        return OHM_CORRUPT;
+    if ((ohm_op == OHM__OP_ERASE || ohm_op == OHM__OP_OVERWRITE) && ohm_hole == OHM__NONE) return OHM_CORRUPT;
+    if (ohm_op == OHM__OP_REMOVE_IF && ohm_y->start > OHM__F(__gmask)(ohm_m)) return OHM_CORRUPT;
+    if (ohm_cap == 0) ohm_op = OHM__OP_NONE;
+    if (!(ohm_y->seq & 1)) ohm__st32(&ohm_y->seq, ohm_y->seq + 1); /* a write is running: this one */
+    OHM__FENCE_REL();
+    uint32_t ohm_ns = ohm__stripes(ohm_cap), *ohm_st = OHM__F(__stripes)(ohm_m);
+    for (uint32_t ohm_k = 0; ohm_k < ohm_ns; ohm_k++)
+        if (!(ohm_st[ohm_k] & 1)) ohm__st32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
+    OHM__FENCE_REL();
+    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    if (ohm_cap != 0) /* the mirror is derived: a cut may have left it stale */
+        for (uint32_t ohm_k = 0; ohm_k < OHM_GROUP_MIRROR; ohm_k++)
+            if (ohm_meta[ohm_cap + ohm_k] != ohm_meta[ohm_k & (ohm_cap - 1)])
+                ohm__st8(ohm_meta + ohm_cap + ohm_k, ohm_meta[ohm_k & (ohm_cap - 1)]);
+    ohm__span ohm_sp = {0, 0}; /* pull's marks: every stripe is odd already */
+    ohm_sp.lo = 0;
+    ohm_sp.n = OHM__F(__gmask)(ohm_m) + 1;
+    switch (ohm_op) {
+    case OHM__OP_ERASE:
+        /* Cut before the first store of the removal (its byte still set,
+         * no move named): nothing happened. Otherwise the move in progress
+         * is settled and the shift goes on from the hole. */
+        if (ohm_src == OHM__NONE && ohm_meta[ohm_hole] != 0) break;
+        if (ohm_src != OHM__NONE && ohm_meta[ohm_hole] >= 0x08) { /* the copy was published */
+            OHM__F(__r_settle_move)(ohm_m, ohm_hole, ohm_src);
+            ohm_hole = ohm_src;
+        }
+        if (ohm_meta[ohm_hole] != 0) return OHM_CORRUPT;
+        OHM__F(__j_step)(ohm_m, ohm_hole, OHM__NONE);
+        if (OHM__F(__gmask)(ohm_m) != 0) OHM__F(__pull)(ohm_m, ohm_hole, ohm_hole / OHM__GS, &ohm_sp);
+        break;
+    case OHM__OP_OVERWRITE:
+#ifdef OHM_VALUE
+        if (ohm_meta[ohm_hole] >= 0x08) ohm__st_copy(OHM__F(__val)(ohm_m, ohm_hole), OHM__F(__jval)(ohm_m), sizeof(OHM__V));
+#endif
+        break;
+    case OHM__OP_CLEAR:
+        OHM__F(__clear_all)(ohm_m);
+        break;
+    case OHM__OP_REMOVE_IF:
+        OHM__F(__r_settle_move)(ohm_m, ohm_hole, ohm_src);
+        OHM__F(__compact)(ohm_m, ohm_y->start);
+        break;
+    default:
+        break;
+    }
+    /* The derived state: class bytes and count from the slots. */
+    uint32_t ohm_used = 0;
+    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++) ohm_used += ohm_meta[ohm_i] != 0;
+    OHM__F(__rebuild_all_classes)(ohm_m);
+    ohm__st32(&ohm_m->hdr.count, ohm_used);
+    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
+    OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
+    OHM__FENCE_REL();
+    for (uint32_t ohm_k = 0; ohm_k < ohm_ns; ohm_k++) ohm__st32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
+    OHM__FENCE_REL();
+    ohm__st32(&ohm_y->seq, ohm_y->seq + 1);
+    return OHM__F(_check)(ohm_m);
 }
 
 /* ========================================================================
@@ -1597,6 +2080,22 @@ static inline ohm_status OHM__F(__check_dups)(const OHM__N *ohm_m, const ohm__ge
     return ohm_st;
 }
 
+/* The sync area of a block of `cap` slots, read once: OHM_CORRUPT for an
+ * unknown mutation or reserved words set, OHM_BUSY when a write is in
+ * progress or was cut short (the sequence or a stripe odd, or the journal
+ * naming a mutation): the entries cannot be judged until N_recover. */
+static inline ohm_status OHM__F(__check_sync)(const OHM__N *ohm_m, uint32_t ohm_cap)
+{
+    ohm_sync ohm_y;
+    ohm__ld_copy(&ohm_y, OHM__F(__sync)(ohm_m), sizeof ohm_y);
+    if (ohm_y.op > OHM__OP_LAST || (ohm_y.reserved[0] | ohm_y.reserved[1] | ohm_y.reserved[2]) != 0) return OHM_CORRUPT;
+    if ((ohm_y.seq & 1) || ohm_y.op != OHM__OP_NONE) return OHM_BUSY;
+    const uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
+    for (uint32_t ohm_k = 0, ohm_ns = ohm__stripes(ohm_cap); ohm_k < ohm_ns; ohm_k++)
+        if (ohm__ld32(ohm_st + ohm_k) & 1) return OHM_BUSY;
+    return OHM_OK;
+}
+
 /* The full check, with the geometry and the header fields it needs taken
  * once (N_check from the live header, N_validate from the header it
  * checked against the buffer's length). */
@@ -1662,7 +2161,9 @@ static inline ohm_status OHM__F(__check_in)(const OHM__N *ohm_m, const ohm__geo 
 OHM__API ohm_status OHM__F(_check)(const OHM__N *ohm_m)
 {
     ohm_header ohm_h = ohm_m->hdr;
-    ohm__geo ohm_g = OHM__F(__geo_of)(ohm_m, ohm_h.capacity, ohm_h.keys_start);
+    ohm_status ohm_st = OHM__F(__check_sync)(ohm_m, ohm_h.capacity);
+    if (ohm_st != OHM_OK) return ohm_st;
+    ohm__geo ohm_g = OHM__F(__geo_of)(ohm_m, ohm_h.capacity, ohm_h.meta_start, ohm_h.keys_start);
     return OHM__F(__check_in)(ohm_m, &ohm_g, ohm_h.count, ohm_h.max_entries);
 }
 
@@ -1702,7 +2203,9 @@ OHM__API ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len)
     ohm_status ohm_st = ohm__header_read(ohm_buf, ohm_len, OHM__F(_base_align)(), &ohm_sig, &ohm_h);
     if (ohm_st != OHM_OK) return ohm_st;
     const OHM__N *ohm_m = OHM__CAST(const OHM__N *, ohm_buf);
-    ohm__geo ohm_g = OHM__F(__geo_of)(ohm_m, ohm_h.capacity, ohm_h.keys_start);
+    ohm_st = OHM__F(__check_sync)(ohm_m, ohm_h.capacity);
+    if (ohm_st != OHM_OK) return ohm_st;
+    ohm__geo ohm_g = OHM__F(__geo_of)(ohm_m, ohm_h.capacity, ohm_h.meta_start, ohm_h.keys_start);
     return OHM__F(__check_in)(ohm_m, &ohm_g, ohm_h.count, ohm_h.max_entries);
 }
 
@@ -1723,11 +2226,10 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
     OHM__ENTRY ohm_e;
     while (OHM__F(_iter_next)(&ohm_it, &ohm_e)) {
         uint32_t ohm_s;
-        ohm_status ohm_st = OHM__F(__claim)(ohm_dst, OHM__F(__hash)(ohm_dst, ohm_e.key), ohm_e.key, OHM__NULL, OHM__NULL, OHM__NULL, true, &ohm_s);
+        ohm_status ohm_st = OHM__F(__claim)(ohm_dst, OHM__F(__hash)(ohm_dst, ohm_e.key), ohm_e.key, OHM__NULL, OHM__NULL,
+                                            OHM__NULL, true, ohm_e.key, OHM__MAP_ONLY(ohm_e.value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
         OHM_ASSERT(ohm_st == OHM_OK, "rehash: the count did not match the entries");
         if (ohm_st != OHM_OK) break;
-        *OHM__F(__key)(ohm_dst, ohm_s) = *ohm_e.key;
-        OHM__MAP_ONLY(*OHM__F(__val)(ohm_dst, ohm_s) = *ohm_e.value;)
     }
     OHM__DEBUG_CHECK(ohm_dst);
     return OHM_OK;
@@ -1760,6 +2262,9 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM__HASH
 #undef OHM__EQ
 #undef OHM__MAP_ONLY
+#undef OHM__SET_ONLY
+#undef OHM__DOOMED
+#undef OHM__READ_NOTES
 #undef OHM__VAL_SIZE
 #undef OHM__VAL_ALIGN
 #undef OHM__FLAGS

@@ -62,6 +62,19 @@ static const char *test__case = "(none)";
     } while (0)
 
 /* True when the current case has failed so far (to stop a long loop). */
+/* Where a block's metadata starts (docs/FORMAT.md, format 5), computed
+ * here independently of the library: the 96-byte header, the 32-byte sync
+ * area, a 4-byte stripe word per 16-slot group (1 to 1024 of them), the
+ * journal's value buffer at the value's alignment, then the next multiple
+ * of 16. */
+static inline size_t test_meta_start(uint32_t cap, size_t val_size, size_t val_align)
+{
+    size_t stripes = cap / 16 == 0 ? 1 : cap / 16 < 1024 ? cap / 16 : 1024;
+    size_t at = 96 + 32 + 4 * stripes;
+    at = (at + val_align - 1) / val_align * val_align + val_size;
+    return (at + 15) / 16 * 16;
+}
+
 static inline int test_failing(void) { return test__failed_checks != test__failed_before_case; }
 
 static inline uint64_t test_seed(int argc, char **argv, uint64_t dflt)

@@ -255,9 +255,10 @@ static void batched_lookup(void)
 static void capacity_for_a_budget(void)
 {
     TEST_EQ_U(bm_layout_for_bytes(0).total_size, 0);
-    TEST_EQ_U(bm_layout_for_bytes(sizeof(ohm_header) - 1).total_size, 0);
-    ohm_layout z = bm_layout_for_bytes(sizeof(ohm_header));
-    TEST_EQ_U(z.total_size, sizeof(ohm_header));
+    size_t empty = test_meta_start(0, sizeof(uint32_t), 4); /* the header and the sync area */
+    TEST_EQ_U(bm_layout_for_bytes(empty - 1).total_size, 0);
+    ohm_layout z = bm_layout_for_bytes(empty);
+    TEST_EQ_U(z.total_size, empty);
     TEST_EQ_U(z.capacity, 0);
     for (uint32_t cap = 1; cap <= (1u << 20); cap *= 2) {
         ohm_layout l = bm_layout_for_capacity(cap);

@@ -22,6 +22,7 @@
 #define ohm__status_name ho_ohm__status_name
 #define ohm__debug_checked ho_ohm__debug_checked
 #define ohm__note_seed_unused ho_ohm__note_seed_unused
+#define ohm__read_wait ho_ohm__read_wait
 #define OHM_IMPLEMENTATION
 #include "ohm.h"
 

@@ -72,7 +72,7 @@ static void check_layout(ohm_layout l, uint32_t cap, size_t ks, size_t ka, size_
     uint64_t first_align = il ? (ka > va ? ka : va) : ka;
     TEST_CHECK(l.total_size != 0);
     TEST_EQ_U(l.capacity, cap);
-    TEST_EQ_U(l.meta_start, sizeof(ohm_header));
+    TEST_EQ_U(l.meta_start, test_meta_start(cap, vs, vs ? va : 1));
     TEST_EQ_U(l.keys_start % ka, 0);
     TEST_EQ_U(l.vals_start % va, 0);
     TEST_CHECK(l.keys_start >= l.meta_start + meta_len);
@@ -326,8 +326,8 @@ static void init_refuses(void)
 
     TEST_CHECK(memcmp(buf, copy, n) == 0); /* nothing was written */
 
-    /* The layout it accepts; every byte after the header is zeroed
-     * (metadata, padding, keys and values: docs/FORMAT.md). */
+    /* The layout it accepts; every byte after the header is zeroed (the
+     * sync area, metadata, padding, keys and values: docs/FORMAT.md). */
     lk8 *m = lk8_init(buf, l);
     TEST_CHECK(m == (lk8 *)(void *)buf);
     for (size_t i = sizeof(ohm_header); i < l.total_size; i++)

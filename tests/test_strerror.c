@@ -8,6 +8,7 @@ static const ohm_status all[] = {
     OHM_OK,          OHM_FOUND,      OHM_FULL,         OHM_INVALID,     OHM_CORRUPT,
     OHM_BAD_MAGIC,   OHM_BAD_VERSION, OHM_BAD_ENDIAN,  OHM_BAD_TYPE,    OHM_TOO_SHORT,
     OHM_MISALIGNED,  OHM_BAD_CAPACITY, OHM_BAD_OFFSETS, OHM_BAD_COUNT, OHM_TOO_COSTLY,
+    OHM_BUSY,        OHM_ABSENT,
 };
 #define N_ALL (sizeof all / sizeof all[0])
 
@@ -26,10 +27,12 @@ static void every_status_has_a_distinct_message(void)
             }
         }
     }
-    /* Successes are 0 and 1, errors negative. */
+    /* Successes are 0, 1 and 2 (OHM_ABSENT, last in the list), errors
+     * negative. */
     TEST_EQ_U(OHM_OK, 0);
     TEST_EQ_U(OHM_FOUND, 1);
-    for (size_t i = 2; i < N_ALL; i++) TEST_CHECK(all[i] < 0);
+    TEST_EQ_U(OHM_ABSENT, 2);
+    for (size_t i = 2; i < N_ALL - 1; i++) TEST_CHECK(all[i] < 0);
 }
 
 /* Values that are not statuses get one shared "unknown" message, distinct
