@@ -207,10 +207,11 @@ typedef struct ohm_header {
 /* Right after the header (format 5): what lets readers run without a lock
  * while one writer works, and lets the next writer repair a block whose
  * writer died in the middle of a mutation (docs/concurrency.md,
- * docs/FORMAT.md). Then come the stripe words (ohm__stripes(capacity) of
- * them: stripe k covers the groups g with g mod stripes == k; even while
- * no write is changing those groups), then a value-sized buffer, the
- * journal's copy of a value being overwritten (none for a set). */
+ * docs/FORMAT.md). Then comes a value-sized buffer, the journal's copy of a
+ * value being overwritten (none for a set); the stripe words
+ * (ohm__stripes(capacity) of them: stripe k covers the groups g with g mod
+ * stripes == k, even while no write is changing those groups) are at the
+ * end of the block. */
 typedef struct ohm_sync {
     uint32_t seq;         /* the write sequence: odd while a mutation runs */
     uint32_t op;          /* the journal: the mutation in progress, OHM__OP_* */
@@ -226,8 +227,18 @@ typedef struct ohm_sync {
 #define OHM__OP_REMOVE_IF 4u /* N_remove_if: start; its moves as hole, src */
 #define OHM__OP_LAST 4u
 
+/* Where the journal's value buffer and the metadata start: constants of
+ * the value type. */
+#define OHM__SYNC_END 128u /* the header and the sync area */
+static inline uint64_t ohm__jval_start(uint64_t ohm_val_align) { return (OHM__SYNC_END + ohm_val_align - 1) / ohm_val_align * ohm_val_align; }
+static inline uint64_t ohm__meta_start(uint64_t ohm_val_size, uint64_t ohm_val_align)
+{
+    return (ohm__jval_start(ohm_val_align) + ohm_val_size + 15) / 16 * 16;
+}
+
 /* Stripe words for a capacity: one per 16-slot group, at most 1024 (a
- * table of fewer than 16 slots has one). */
+ * table of fewer than 16 slots has one). They follow the slots, at the next
+ * multiple of 4. */
 #define OHM_STRIPES_MAX 1024u
 static inline uint32_t ohm__stripes(uint32_t ohm_capacity)
 {
@@ -689,19 +700,16 @@ static inline uint8_t ohm__ld8(const uint8_t *ohm_p) { return __atomic_load_n(oh
 static inline uint32_t ohm__ld32(const uint32_t *ohm_p) { return __atomic_load_n(ohm_p, OHM__LD_ORDER); }
 static inline uint64_t ohm__ld64(const uint64_t *ohm_p) { return __atomic_load_n(ohm_p, OHM__LD_ORDER); }
 
-/* The widest word (8, 4, 2 or 1 bytes) that both addresses and the length
- * are multiples of: a key or value is copied a word at a time. */
-static inline size_t ohm__word(const void *ohm_a, const void *ohm_b, size_t ohm_n)
-{
-    uintptr_t ohm_x = OHM__PTR_CAST(uintptr_t, ohm_a) | OHM__PTR_CAST(uintptr_t, ohm_b) | ohm_n;
-    return (ohm_x & 7) == 0 ? 8 : (ohm_x & 3) == 0 ? 4 : (ohm_x & 1) == 0 ? 2 : 1;
-}
-/* n bytes from src (the writer's own, or the block) into the block. */
-static inline void ohm__st_copy(void *ohm_dst, const void *ohm_src, size_t ohm_n)
+/* The word a key or value is copied by: its alignment, at most 8 bytes (a
+ * compile-time constant where the copies are inlined). */
+static inline size_t ohm__word(size_t ohm_align) { return ohm_align >= 8 ? 8 : ohm_align >= 4 ? 4 : ohm_align >= 2 ? 2 : 1; }
+/* n bytes from src (the writer's own, or the block) into the block at dst,
+ * which is aligned to `align`, of which n is a multiple. */
+static inline void ohm__st_copy(void *ohm_dst, const void *ohm_src, size_t ohm_n, size_t ohm_align)
 {
     unsigned char *ohm_d = OHM__CAST(unsigned char *, ohm_dst);
     const unsigned char *ohm_s = OHM__CAST(const unsigned char *, ohm_src);
-    size_t ohm_w = ohm__word(ohm_d, ohm_s, ohm_n);
+    size_t ohm_w = ohm__word(ohm_align);
     for (size_t ohm_i = 0; ohm_i < ohm_n; ohm_i += ohm_w) {
         if (ohm_w == 8) {
             uint64_t ohm_v;
@@ -729,12 +737,13 @@ static inline void ohm__st_zero(void *ohm_dst, size_t ohm_n)
     for (; ohm_i + 8 <= ohm_n; ohm_i += 8) ohm__st64(OHM__CAST(uint64_t *, OHM__CAST(void *, ohm_d + ohm_i)), 0);
     for (; ohm_i < ohm_n; ohm_i++) ohm__st8(ohm_d + ohm_i, 0);
 }
-/* n bytes of the block at src into the reader's own dst. */
-static inline void ohm__ld_copy(void *ohm_dst, const void *ohm_src, size_t ohm_n)
+/* n bytes of the block at src (aligned to `align`, of which n is a
+ * multiple) into the reader's own dst. */
+static inline void ohm__ld_copy(void *ohm_dst, const void *ohm_src, size_t ohm_n, size_t ohm_align)
 {
     unsigned char *ohm_d = OHM__CAST(unsigned char *, ohm_dst);
     const unsigned char *ohm_s = OHM__CAST(const unsigned char *, ohm_src);
-    size_t ohm_w = ohm__word(ohm_d, ohm_s, ohm_n);
+    size_t ohm_w = ohm__word(ohm_align);
     for (size_t ohm_i = 0; ohm_i < ohm_n; ohm_i += ohm_w) {
         if (ohm_w == 8) {
             uint64_t ohm_v = ohm__ld64(OHM__CAST(const uint64_t *, OHM__CAST(const void *, ohm_s + ohm_i)));
@@ -804,11 +813,50 @@ typedef struct ohm__wait {
  * and watches the clock; false once it has waited `ms` in all. */
 bool ohm__read_wait(ohm__wait *ohm_w, uint32_t ohm_ms);
 
-/* The groups a mutation has marked busy so far: lo and the n groups from
- * it (n > 0), round the end; their stripe words are odd. */
-typedef struct ohm__span {
+/* A mutation's bookkeeping (the template's N__w_begin fills it in): the
+ * block's sequence and stripe words, its group mask and stripe count, read
+ * once, and the groups marked busy so far: lo and the n groups from it,
+ * round the end (their stripe words are odd; past a lap of stripes, all). */
+typedef struct ohm__wr {
+    uint32_t *seq, *stripes;
+    uint32_t gm, ns;
     uint32_t lo, n;
-} ohm__span;
+} ohm__wr;
+
+/* Before the first store to group g: the span of groups marked busy, which
+ * begins at the mutation's first group, grows forward to include g. */
+static inline void ohm__w_touch(ohm__wr *ohm_w, uint32_t ohm_g)
+{
+    if (ohm_w->n != 0 && ((ohm_g - ohm_w->lo) & ohm_w->gm) < ohm_w->n) return; /* marked already */
+    if (ohm_w->n == 0) ohm_w->lo = ohm_g;
+    do {
+        if (ohm_w->n < ohm_w->ns) {
+            uint32_t *ohm_s = ohm_w->stripes + ((ohm_w->lo + ohm_w->n) & (ohm_w->ns - 1));
+            ohm__st32(ohm_s, *ohm_s + 1);
+        }
+        ohm_w->n++;
+    } while (ohm_w->n <= ohm_w->gm && ((ohm_g - ohm_w->lo) & ohm_w->gm) >= ohm_w->n);
+    OHM__FENCE_REL(); /* the marks before the group's stores */
+}
+/* Every group (clear, remove_if). */
+static inline void ohm__w_touch_all(ohm__wr *ohm_w)
+{
+    if (ohm_w->n == 0) ohm_w->lo = 0;
+    ohm__w_touch(ohm_w, (ohm_w->lo + ohm_w->gm) & ohm_w->gm);
+}
+/* The mutation ends: its stripes turn even again, then the sequence word,
+ * each after every store the mutation made. */
+static inline void ohm__w_end(ohm__wr *ohm_w)
+{
+    uint32_t ohm_n = ohm_w->n < ohm_w->ns ? ohm_w->n : ohm_w->ns;
+    OHM__FENCE_REL();
+    for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++) {
+        uint32_t *ohm_s = ohm_w->stripes + ((ohm_w->lo + ohm_i) & (ohm_w->ns - 1));
+        ohm__st32(ohm_s, *ohm_s + 1);
+    }
+    OHM__FENCE_REL(); /* a snapshot that sees the sequence even sees the stripes even */
+    ohm__st32(ohm_w->seq, *ohm_w->seq + 1);
+}
 
 /* Where a block's metadata, class bytes and keys are, computed once from
  * one reading of its capacity and key offset: the checks of an untrusted
@@ -1059,11 +1107,10 @@ ohm_layout ohm_layout_for(uint32_t ohm_capacity, size_t ohm_key_size, size_t ohm
     if (ohm_key_size > UINT32_MAX || ohm_val_size > UINT32_MAX) return ohm_bad;
     /* Every term is below 2^31 * 2^33, so 64-bit sums cannot wrap. */
     uint64_t ohm_cap = ohm_capacity;
-    /* The header, the sync area and its stripe words, the journal's value
-     * buffer; the metadata at the next multiple of 16. */
-    uint64_t ohm_jval = ohm__align_up(sizeof(ohm_header) + sizeof(ohm_sync) + 4u * OHM__CAST(uint64_t, ohm__stripes(ohm_capacity)),
-                                      ohm_val_align);
-    uint64_t ohm_meta = ohm__align_up(ohm_jval + ohm_val_size, 16);
+    /* The header, the sync area, the journal's value buffer; the metadata
+     * at the next multiple of 16 (a constant of the value type, so a
+     * lookup adds no header read to reach it). */
+    uint64_t ohm_meta = ohm__meta_start(ohm_val_size, ohm_val_align);
     uint64_t ohm_meta_len = ohm__meta_len(ohm_capacity);
     uint64_t ohm_keys, ohm_vals, end;
     if (ohm_interleaved) {
@@ -1078,8 +1125,10 @@ ohm_layout ohm_layout_for(uint32_t ohm_capacity, size_t ohm_key_size, size_t ohm
         ohm_vals = ohm__align_up(ohm_keys + ohm_cap * ohm_key_size, ohm_val_align);
         end = ohm_vals + ohm_cap * ohm_val_size;
     }
-    /* The size is a multiple of the block's alignment, so blocks can sit
-     * back to back and aligned_alloc(align, total_size) is valid C. */
+    /* The stripe words after the slots; the size a multiple of the block's
+     * alignment, so blocks can sit back to back and aligned_alloc(align,
+     * total_size) is valid C. */
+    end = ohm__align_up(end, 4) + 4u * OHM__CAST(uint64_t, ohm__stripes(ohm_capacity));
     end = ohm__align_up(end, ohm_base_align_for(ohm_key_align, ohm_val_align));
     if (end > SIZE_MAX) return ohm_bad;
     ohm_layout ohm_l;

@@ -429,9 +429,12 @@ static inline bool OHM__F(__eq)(const OHM__N *ohm_m, const OHM__K *ohm_a, const 
  * Small helpers (private)
  * ====================================================================== */
 
+/* Where the metadata starts: a constant of the value type (docs/FORMAT.md,
+ * Placement), so a lookup reads no header field to find it. */
+#define OHM__META_START OHM__CAST(size_t, ohm__meta_start(OHM__VAL_SIZE, OHM__VAL_ALIGN))
 static inline uint8_t *OHM__F(__meta)(const OHM__N *ohm_m)
 {
-    return OHM__UNCONST(uint8_t *, ohm_m) + ohm_m->hdr.meta_start;
+    return OHM__UNCONST(uint8_t *, ohm_m) + OHM__META_START;
 }
 /* The class bytes, one per 16-slot group, after the metadata mirror;
  * tables smaller than a group have none. */
@@ -460,16 +463,23 @@ static inline ohm_sync *OHM__F(__sync)(const OHM__N *ohm_m)
 {
     return OHM__CAST(ohm_sync *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + sizeof(ohm_header)));
 }
+/* The stripe words, after the slots, of a block of `cap` slots whose keys
+ * and values start at the given offsets. */
+static inline uint32_t *OHM__F(__stripes_of)(const OHM__N *ohm_m, uint32_t ohm_cap, uint64_t ohm_keys_start,
+                                             uint64_t ohm_vals_start)
+{
+    uint64_t ohm_end = (OHM_INTERLEAVE) ? ohm_keys_start + OHM__CAST(uint64_t, ohm_cap) * OHM__KSTRIDE
+                                        : ohm_vals_start + OHM__CAST(uint64_t, ohm_cap) * OHM__VAL_SIZE;
+    return OHM__CAST(uint32_t *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + OHM__ALIGN_UP(ohm_end, 4u)));
+}
 static inline uint32_t *OHM__F(__stripes)(const OHM__N *ohm_m)
 {
-    return OHM__CAST(uint32_t *, OHM__CAST(void *, OHM__F(__sync)(ohm_m) + 1));
+    return OHM__F(__stripes_of)(ohm_m, ohm_m->hdr.capacity, ohm_m->hdr.keys_start, ohm_m->hdr.vals_start);
 }
 #ifdef OHM_VALUE
 static inline OHM__V *OHM__F(__jval)(const OHM__N *ohm_m)
 {
-    size_t ohm_at = sizeof(ohm_header) + sizeof(ohm_sync) + 4u * OHM__CAST(size_t, ohm__stripes(ohm_m->hdr.capacity));
-    ohm_at = OHM__ALIGN_UP(ohm_at, OHM__VAL_ALIGN);
-    return OHM__CAST(OHM__V *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + ohm_at));
+    return OHM__CAST(OHM__V *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + ohm__jval_start(OHM__VAL_ALIGN)));
 }
 static inline OHM__V *OHM__F(__val)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
@@ -671,63 +681,27 @@ OHM__NOINLINE uint32_t OHM__F(__probe_far)(const OHM__N *ohm_m, uint64_t ohm_has
  *   - the count and class bytes are derived, and N_recover recomputes them.
  * ---------------------------------------------------------------------- */
 
-/* A mutation begins: the sequence word turns odd. */
-static inline void OHM__F(__w_begin)(OHM__N *ohm_m)
+/* A mutation begins: the sequence word turns odd; the bookkeeping that
+ * ohm__w_touch and ohm__w_end (ohm.h) use is read once. */
+static inline ohm__wr OHM__F(__w_begin)(OHM__N *ohm_m)
 {
-    ohm_sync *ohm_y = OHM__F(__sync)(ohm_m);
-    ohm__st32(&ohm_y->seq, ohm_y->seq + 1);
+    ohm__wr ohm_wr;
+    ohm_wr.seq = &OHM__F(__sync)(ohm_m)->seq;
+    ohm_wr.stripes = OHM__F(__stripes)(ohm_m);
+    ohm_wr.gm = OHM__F(__gmask)(ohm_m);
+    ohm_wr.ns = ohm__stripes(ohm_m->hdr.capacity);
+    ohm_wr.lo = 0;
+    ohm_wr.n = 0;
+    ohm__st32(ohm_wr.seq, *ohm_wr.seq + 1);
     OHM__FENCE_REL();
-}
-
-/* Before the first store to group g: the span of groups marked busy, which
- * begins at the mutation's first group, grows forward to include g (its
- * stripe words turn odd; past a lap of stripes every one is odd). */
-static inline void OHM__F(__w_touch)(OHM__N *ohm_m, ohm__span *ohm_sp, uint32_t ohm_g)
-{
-    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_ns = ohm__stripes(ohm_m->hdr.capacity);
-    uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
-    if (ohm_sp->n == 0) ohm_sp->lo = ohm_g;
-    bool ohm_marked = false;
-    while (ohm_sp->n <= ohm_gm && ((ohm_g - ohm_sp->lo) & ohm_gm) >= ohm_sp->n) {
-        if (ohm_sp->n < ohm_ns) {
-            uint32_t ohm_k = (ohm_sp->lo + ohm_sp->n) & (ohm_ns - 1);
-            ohm__st32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
-            ohm_marked = true;
-        }
-        ohm_sp->n++;
-    }
-    if (ohm_marked) OHM__FENCE_REL(); /* the marks before the group's stores */
-}
-
-/* Every group (clear, remove_if, recovery). */
-static inline void OHM__F(__w_touch_all)(OHM__N *ohm_m, ohm__span *ohm_sp)
-{
-    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
-    if (ohm_sp->n == 0) ohm_sp->lo = 0;
-    OHM__F(__w_touch)(ohm_m, ohm_sp, (ohm_sp->lo + ohm_gm) & ohm_gm);
-}
-
-/* The mutation ends: its stripes turn even again, then the sequence word,
- * each after every store the mutation made. */
-static inline void OHM__F(__w_end)(OHM__N *ohm_m, const ohm__span *ohm_sp)
-{
-    uint32_t ohm_ns = ohm__stripes(ohm_m->hdr.capacity), *ohm_st = OHM__F(__stripes)(ohm_m);
-    uint32_t ohm_n = ohm_sp->n < ohm_ns ? ohm_sp->n : ohm_ns;
-    OHM__FENCE_REL();
-    for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++) {
-        uint32_t ohm_k = (ohm_sp->lo + ohm_i) & (ohm_ns - 1);
-        ohm__st32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
-    }
-    OHM__FENCE_REL(); /* a snapshot that sees the sequence even sees the stripes even */
-    ohm_sync *ohm_y = OHM__F(__sync)(ohm_m);
-    ohm__st32(&ohm_y->seq, ohm_y->seq + 1);
+    return ohm_wr;
 }
 
 /* The journal: the slots of the step in progress, in one store. */
 static inline void OHM__F(__j_step)(OHM__N *ohm_m, uint32_t ohm_hole, uint32_t ohm_src)
 {
     uint32_t ohm_w[2] = {ohm_hole, ohm_src};
-    ohm__st_copy(&OHM__F(__sync)(ohm_m)->hole, ohm_w, sizeof ohm_w);
+    ohm__st_copy(&OHM__F(__sync)(ohm_m)->hole, ohm_w, sizeof ohm_w, 8);
 }
 static inline void OHM__F(__j_op)(OHM__N *ohm_m, uint32_t ohm_op)
 {
@@ -761,13 +735,12 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
     if (ohm_m->hdr.count >= ohm_m->hdr.max_entries || ohm_free_slot == OHM__NONE) return OHM_FULL;
     uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash), ohm_y = ohm_free_slot / OHM__GS;
     uint32_t ohm_d = (ohm_y - ohm_g) & OHM__F(__gmask)(ohm_m);
-    ohm__span ohm_sp = {0, 0};
-    OHM__F(__w_begin)(ohm_m);
-    OHM__F(__w_touch)(ohm_m, &ohm_sp, ohm_g);
-    OHM__F(__w_touch)(ohm_m, &ohm_sp, ohm_y);
-    if (ohm_store_key) ohm__st_copy(OHM__F(__key)(ohm_m, ohm_free_slot), ohm_store_key, sizeof(OHM__K));
+    ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
+    ohm__w_touch(&ohm_wr, ohm_g);
+    ohm__w_touch(&ohm_wr, ohm_y);
+    if (ohm_store_key) ohm__st_copy(OHM__F(__key)(ohm_m, ohm_free_slot), ohm_store_key, sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
 #ifdef OHM_VALUE
-    if (ohm_store_val) ohm__st_copy(OHM__F(__val)(ohm_m, ohm_free_slot), ohm_store_val, sizeof(OHM__V));
+    if (ohm_store_val) ohm__st_copy(OHM__F(__val)(ohm_m, ohm_free_slot), ohm_store_val, sizeof(OHM__V), OHM__VAL_ALIGN);
 #else
     (void)ohm_store_val;
 #endif
@@ -777,7 +750,7 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
     }
     OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm_d ? ohm__dtag(ohm_hash, ohm_d) : ohm__tag(ohm_hash));
     OHM__F(__count_add)(ohm_m, 1);
-    OHM__F(__w_end)(ohm_m, &ohm_sp);
+    ohm__w_end(&ohm_wr);
     *ohm_slot = ohm_free_slot;
     return OHM_OK;
 }
@@ -788,15 +761,14 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
  * value for N_recover to finish (never half of each). */
 static inline void OHM__F(__overwrite)(OHM__N *ohm_m, uint32_t ohm_s, const OHM__V *ohm_v)
 {
-    ohm__span ohm_sp = {0, 0};
-    OHM__F(__w_begin)(ohm_m);
-    ohm__st_copy(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V));
+    ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
+    ohm__st_copy(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
     OHM__F(__j_step)(ohm_m, ohm_s, OHM__NONE);
     OHM__F(__j_op)(ohm_m, OHM__OP_OVERWRITE);
-    OHM__F(__w_touch)(ohm_m, &ohm_sp, ohm_s / OHM__GS);
-    ohm__st_copy(OHM__F(__val)(ohm_m, ohm_s), ohm_v, sizeof(OHM__V));
+    ohm__w_touch(&ohm_wr, ohm_s / OHM__GS);
+    ohm__st_copy(OHM__F(__val)(ohm_m, ohm_s), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
-    OHM__F(__w_end)(ohm_m, &ohm_sp);
+    ohm__w_end(&ohm_wr);
 }
 #endif
 
@@ -865,8 +837,8 @@ static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_
         ohm_tg = ohm__tag(OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_from)));
     else if (ohm_newd < OHM__DMAX)
         ohm_tg = OHM__CAST(uint8_t, (ohm_newd << 3) | (ohm_tg & 7));
-    ohm__st_copy(OHM__F(__key_in)(ohm_kb, ohm_to), OHM__F(__key_in)(ohm_kb, ohm_from), sizeof(OHM__K));
-    OHM__MAP_ONLY(ohm__st_copy(OHM__F(__val)(ohm_m, ohm_to), OHM__F(__val)(ohm_m, ohm_from), sizeof(OHM__V));)
+    ohm__st_copy(OHM__F(__key_in)(ohm_kb, ohm_to), OHM__F(__key_in)(ohm_kb, ohm_from), sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
+    OHM__MAP_ONLY(ohm__st_copy(OHM__F(__val)(ohm_m, ohm_to), OHM__F(__val)(ohm_m, ohm_from), sizeof(OHM__V), OHM__VAL_ALIGN);)
     OHM__F(__set_meta)(ohm_m, ohm_to, ohm_tg); /* the copy is published, */
     OHM__F(__set_meta)(ohm_m, ohm_from, 0);    /* then the source freed */
 }
@@ -930,7 +902,7 @@ static inline void OHM__F(__rebuild_all_classes)(OHM__N *ohm_m)
  * the upkeep of class bits a few times; bounded by a lap of groups a step
  * and a lap of steps even on a damaged block. */
 #define OHM__PULL_RECOMPUTES 4
-static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x, ohm__span *ohm_sp)
+static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x, ohm__wr *ohm_wr)
 {
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_first = ohm_x;
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
@@ -961,7 +933,7 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x,
             ohm_class[ohm_gone] = ohm_meta[ohm_t] & 7u;
         }
         ohm_gone += ohm_newd == 0;
-        OHM__F(__w_touch)(ohm_m, ohm_sp, ohm_y);
+        ohm__w_touch(ohm_wr, ohm_y);
         OHM__F(__j_step)(ohm_m, ohm_s, ohm_t);
         OHM__F(__move_back)(ohm_m, ohm_t, ohm_s, ohm_newd);
         OHM__F(__j_step)(ohm_m, ohm_t, OHM__NONE);
@@ -992,18 +964,17 @@ static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
     if (ohm_displaced) /* its home's class bit is recomputed below */
         ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_i));
     bool ohm_was_full = ohm_gm != 0 && ohm__g16_free(ohm_meta + ohm_x * OHM__GS) == 0;
-    ohm__span ohm_sp = {0, 0};
-    OHM__F(__w_begin)(ohm_m);
-    OHM__F(__w_touch)(ohm_m, &ohm_sp, ohm_displaced ? OHM__F(__home_group)(ohm_m, ohm_h) : ohm_x);
-    OHM__F(__w_touch)(ohm_m, &ohm_sp, ohm_x);
+    ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
+    ohm__w_touch(&ohm_wr, ohm_displaced ? OHM__F(__home_group)(ohm_m, ohm_h) : ohm_x);
+    ohm__w_touch(&ohm_wr, ohm_x);
     OHM__F(__j_step)(ohm_m, ohm_i, OHM__NONE);
     OHM__F(__j_op)(ohm_m, OHM__OP_ERASE);
     OHM__F(__set_meta)(ohm_m, ohm_i, 0);
     OHM__F(__count_add)(ohm_m, UINT32_MAX); /* minus one */
-    if (ohm_was_full) OHM__F(__pull)(ohm_m, ohm_i, ohm_x, &ohm_sp);
+    if (ohm_was_full) OHM__F(__pull)(ohm_m, ohm_i, ohm_x, &ohm_wr);
     if (ohm_displaced) OHM__F(__recompute)(ohm_m, OHM__F(__home_group)(ohm_m, ohm_h), ohm__class(ohm_h));
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
-    OHM__F(__w_end)(ohm_m, &ohm_sp);
+    ohm__w_end(&ohm_wr);
 }
 
 /* ========================================================================
@@ -1412,13 +1383,12 @@ static inline void OHM__F(__clear_all)(OHM__N *ohm_m)
  * metadata (about capacity bytes) is cleared (old key and value bytes stay behind). */
 OHM__API void OHM__F(_clear)(OHM__N *ohm_m)
 {
-    ohm__span ohm_sp = {0, 0};
-    OHM__F(__w_begin)(ohm_m);
-    OHM__F(__w_touch_all)(ohm_m, &ohm_sp);
+    ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
+    ohm__w_touch_all(&ohm_wr);
     OHM__F(__j_op)(ohm_m, OHM__OP_CLEAR);
     OHM__F(__clear_all)(ohm_m);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
-    OHM__F(__w_end)(ohm_m, &ohm_sp);
+    ohm__w_end(&ohm_wr);
 }
 
 /* ========================================================================
@@ -1656,14 +1626,15 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     uint32_t ohm_start = OHM__F(__walk_start)(ohm_m) / OHM__GS; /* before marking: a doomed slot is not free */
     size_t ohm_doomed = 0;
-    ohm__span ohm_sp = {0, 0};
+    ohm__wr ohm_wr;
+    memset(&ohm_wr, 0, sizeof ohm_wr);
     bool ohm_begun = false;
     for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++)
         if (ohm_meta[ohm_i] != 0 && ohm_pred(OHM__F(__entry_at)(ohm_m, ohm_i), ohm_ctx)) {
             if (!ohm_begun) { /* the first doomed entry begins the mutation */
                 ohm_begun = true;
-                OHM__F(__w_begin)(ohm_m);
-                OHM__F(__w_touch_all)(ohm_m, &ohm_sp);
+                ohm_wr = OHM__F(__w_begin)(ohm_m);
+                ohm__w_touch_all(&ohm_wr);
                 OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
                 ohm__st32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
                 OHM__F(__j_op)(ohm_m, OHM__OP_REMOVE_IF);
@@ -1676,7 +1647,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
     ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
-    OHM__F(__w_end)(ohm_m, &ohm_sp);
+    ohm__w_end(&ohm_wr);
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_doomed;
 }
@@ -1764,12 +1735,12 @@ static inline ohm_status OHM__F(__r_match)(const OHM__N *ohm_m, const OHM__F(__r
                                            const OHM__K *ohm_key, void *ohm_value_out)
 {
     OHM__K ohm_k;
-    ohm__ld_copy(&ohm_k, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_k);
+    ohm__ld_copy(&ohm_k, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_k, OHM__ALIGNOF(OHM__K));
     if (!OHM__F(__r_valid)(ohm_m, ohm_r)) return OHM_BUSY;
     if (!OHM__F(__eq)(ohm_m, &ohm_k, ohm_key)) return OHM_ABSENT;
 #ifdef OHM_VALUE
     if (ohm_value_out) {
-        ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V));
+        ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V), OHM__VAL_ALIGN);
         if (!OHM__F(__r_valid)(ohm_m, ohm_r)) return OHM_BUSY;
     }
 #else
@@ -1872,7 +1843,7 @@ OHM__API ohm_status OHM__F(_snapshot)(const OHM__N *ohm_m, void *ohm_dst, size_t
     for (;;) {
         uint32_t ohm_t = __atomic_load_n(&OHM__F(__sync)(ohm_m)->seq, __ATOMIC_ACQUIRE);
         if (!(ohm_t & 1)) {
-            ohm__ld_copy(ohm_dst, ohm_m, ohm_size);
+            ohm__ld_copy(ohm_dst, ohm_m, ohm_size, 8);
             if (OHM__F(_read_end)(ohm_m, ohm_t)) return OHM_OK;
         }
         if (!ohm__read_wait(&ohm_w, OHM_READ_WAIT_MS)) return OHM_BUSY;
@@ -1928,9 +1899,13 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
         for (uint32_t ohm_k = 0; ohm_k < OHM_GROUP_MIRROR; ohm_k++)
             if (ohm_meta[ohm_cap + ohm_k] != ohm_meta[ohm_k & (ohm_cap - 1)])
                 ohm__st8(ohm_meta + ohm_cap + ohm_k, ohm_meta[ohm_k & (ohm_cap - 1)]);
-    ohm__span ohm_sp = {0, 0}; /* pull's marks: every stripe is odd already */
-    ohm_sp.lo = 0;
-    ohm_sp.n = OHM__F(__gmask)(ohm_m) + 1;
+    ohm__wr ohm_wr; /* for pull: every stripe is odd already, so it marks none */
+    ohm_wr.seq = &ohm_y->seq;
+    ohm_wr.stripes = ohm_st;
+    ohm_wr.gm = OHM__F(__gmask)(ohm_m);
+    ohm_wr.ns = ohm_ns;
+    ohm_wr.lo = 0;
+    ohm_wr.n = ohm_wr.gm + 1;
     switch (ohm_op) {
     case OHM__OP_ERASE:
         /* Cut before the first store of the removal (its byte still set,
@@ -1943,11 +1918,12 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
         }
         if (ohm_meta[ohm_hole] != 0) return OHM_CORRUPT;
         OHM__F(__j_step)(ohm_m, ohm_hole, OHM__NONE);
-        if (OHM__F(__gmask)(ohm_m) != 0) OHM__F(__pull)(ohm_m, ohm_hole, ohm_hole / OHM__GS, &ohm_sp);
+        if (OHM__F(__gmask)(ohm_m) != 0) OHM__F(__pull)(ohm_m, ohm_hole, ohm_hole / OHM__GS, &ohm_wr);
         break;
     case OHM__OP_OVERWRITE:
 #ifdef OHM_VALUE
-        if (ohm_meta[ohm_hole] >= 0x08) ohm__st_copy(OHM__F(__val)(ohm_m, ohm_hole), OHM__F(__jval)(ohm_m), sizeof(OHM__V));
+        if (ohm_meta[ohm_hole] >= 0x08)
+            ohm__st_copy(OHM__F(__val)(ohm_m, ohm_hole), OHM__F(__jval)(ohm_m), sizeof(OHM__V), OHM__VAL_ALIGN);
 #endif
         break;
     case OHM__OP_CLEAR:
@@ -2084,13 +2060,14 @@ static inline ohm_status OHM__F(__check_dups)(const OHM__N *ohm_m, const ohm__ge
  * unknown mutation or reserved words set, OHM_BUSY when a write is in
  * progress or was cut short (the sequence or a stripe odd, or the journal
  * naming a mutation): the entries cannot be judged until N_recover. */
-static inline ohm_status OHM__F(__check_sync)(const OHM__N *ohm_m, uint32_t ohm_cap)
+static inline ohm_status OHM__F(__check_sync)(const OHM__N *ohm_m, const ohm_header *ohm_h)
 {
+    uint32_t ohm_cap = ohm_h->capacity;
     ohm_sync ohm_y;
-    ohm__ld_copy(&ohm_y, OHM__F(__sync)(ohm_m), sizeof ohm_y);
+    ohm__ld_copy(&ohm_y, OHM__F(__sync)(ohm_m), sizeof ohm_y, 8);
     if (ohm_y.op > OHM__OP_LAST || (ohm_y.reserved[0] | ohm_y.reserved[1] | ohm_y.reserved[2]) != 0) return OHM_CORRUPT;
     if ((ohm_y.seq & 1) || ohm_y.op != OHM__OP_NONE) return OHM_BUSY;
-    const uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
+    const uint32_t *ohm_st = OHM__F(__stripes_of)(ohm_m, ohm_cap, ohm_h->keys_start, ohm_h->vals_start);
     for (uint32_t ohm_k = 0, ohm_ns = ohm__stripes(ohm_cap); ohm_k < ohm_ns; ohm_k++)
         if (ohm__ld32(ohm_st + ohm_k) & 1) return OHM_BUSY;
     return OHM_OK;
@@ -2161,7 +2138,7 @@ static inline ohm_status OHM__F(__check_in)(const OHM__N *ohm_m, const ohm__geo 
 OHM__API ohm_status OHM__F(_check)(const OHM__N *ohm_m)
 {
     ohm_header ohm_h = ohm_m->hdr;
-    ohm_status ohm_st = OHM__F(__check_sync)(ohm_m, ohm_h.capacity);
+    ohm_status ohm_st = OHM__F(__check_sync)(ohm_m, &ohm_h);
     if (ohm_st != OHM_OK) return ohm_st;
     ohm__geo ohm_g = OHM__F(__geo_of)(ohm_m, ohm_h.capacity, ohm_h.meta_start, ohm_h.keys_start);
     return OHM__F(__check_in)(ohm_m, &ohm_g, ohm_h.count, ohm_h.max_entries);
@@ -2203,7 +2180,7 @@ OHM__API ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len)
     ohm_status ohm_st = ohm__header_read(ohm_buf, ohm_len, OHM__F(_base_align)(), &ohm_sig, &ohm_h);
     if (ohm_st != OHM_OK) return ohm_st;
     const OHM__N *ohm_m = OHM__CAST(const OHM__N *, ohm_buf);
-    ohm_st = OHM__F(__check_sync)(ohm_m, ohm_h.capacity);
+    ohm_st = OHM__F(__check_sync)(ohm_m, &ohm_h);
     if (ohm_st != OHM_OK) return ohm_st;
     ohm__geo ohm_g = OHM__F(__geo_of)(ohm_m, ohm_h.capacity, ohm_h.meta_start, ohm_h.keys_start);
     return OHM__F(__check_in)(ohm_m, &ohm_g, ohm_h.count, ohm_h.max_entries);
@@ -2265,6 +2242,7 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM__SET_ONLY
 #undef OHM__DOOMED
 #undef OHM__READ_NOTES
+#undef OHM__META_START
 #undef OHM__VAL_SIZE
 #undef OHM__VAL_ALIGN
 #undef OHM__FLAGS

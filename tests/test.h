@@ -69,10 +69,22 @@ static const char *test__case = "(none)";
  * of 16. */
 static inline size_t test_meta_start(uint32_t cap, size_t val_size, size_t val_align)
 {
-    size_t stripes = cap / 16 == 0 ? 1 : cap / 16 < 1024 ? cap / 16 : 1024;
-    size_t at = 96 + 32 + 4 * stripes;
-    at = (at + val_align - 1) / val_align * val_align + val_size;
+    (void)cap; /* format 5: the metadata follows the header, the sync area (128
+                  bytes together) and the journal's value buffer, whatever the capacity */
+    size_t at = (128 + val_align - 1) / val_align * val_align + val_size;
     return (at + 15) / 16 * 16;
+}
+
+/* Format 5: the stripe words (one per 16 groups, 1 to 1024) follow the
+ * slots, 4-aligned; the size is then rounded up to the block's alignment. */
+static inline uint64_t test_stripes(uint64_t cap)
+{
+    return cap / 16 == 0 ? 1 : cap / 16 < 1024 ? cap / 16 : 1024;
+}
+static inline uint64_t test_total_size(uint64_t cap, uint64_t slots_end, uint64_t base)
+{
+    uint64_t end = (slots_end + 3) / 4 * 4 + 4 * test_stripes(cap);
+    return (end + base - 1) / base * base;
 }
 
 static inline int test_failing(void) { return test__failed_checks != test__failed_before_case; }

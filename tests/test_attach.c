@@ -320,7 +320,7 @@ static void too_short(void)
     /* Capacity 0: the block is the header and the sync area (one stripe
      * word, the journal's value buffer). */
     p = am_block(0, 0, &size);
-    TEST_EQ_U(size, test_meta_start(0, sizeof(uint32_t), 4));
+    TEST_EQ_U(size, test_total_size(0, test_meta_start(0, sizeof(uint32_t), 4), 8));
     EXPECT_REFUSED(am, p, size - 1, OHM_TOO_SHORT);
     TEST_STATUS(am_validate(p, size), OHM_OK);
     free(p);

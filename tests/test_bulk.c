@@ -255,7 +255,8 @@ static void batched_lookup(void)
 static void capacity_for_a_budget(void)
 {
     TEST_EQ_U(bm_layout_for_bytes(0).total_size, 0);
-    size_t empty = test_meta_start(0, sizeof(uint32_t), 4); /* the header and the sync area */
+    /* the header, the sync area, the value buffer, one stripe word */
+    size_t empty = (size_t)test_total_size(0, test_meta_start(0, sizeof(uint32_t), 4), 8);
     TEST_EQ_U(bm_layout_for_bytes(empty - 1).total_size, 0);
     ohm_layout z = bm_layout_for_bytes(empty);
     TEST_EQ_U(z.total_size, empty);

@@ -87,7 +87,7 @@ static void check_layout(ohm_layout l, uint32_t cap, size_t ks, size_t ka, size_
         TEST_CHECK(l.vals_start < l.keys_start + (uint64_t)cap * ks + va);
         end = l.vals_start + (uint64_t)cap * vs;
     }
-    TEST_EQ_U(l.total_size, (end + base - 1) / base * base);
+    TEST_EQ_U(l.total_size, test_total_size(cap, end, base));
     TEST_EQ_U(l.total_size % base, 0);
     ohm_layout g = ohm_layout_for(cap, ks, ka, vs, va, il);
     TEST_EQ_U(g.total_size, l.total_size);
@@ -113,7 +113,7 @@ static void layout_every_capacity(void)
     /* A set's values "start" is the end of its keys. */
     ohm_layout s = lset_layout_for_capacity(64);
     TEST_EQ_U(s.vals_start, s.keys_start + 64 * 4);
-    TEST_EQ_U(s.total_size, (s.vals_start + 7) / 8 * 8);
+    TEST_EQ_U(s.total_size, test_total_size(64, s.vals_start, 8));
 }
 
 static void layout_capacity_zero(void)
