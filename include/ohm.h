@@ -823,11 +823,11 @@ typedef struct ohm__wr {
     uint32_t lo, n;
 } ohm__wr;
 
-/* Before the first store to group g: the span of groups marked busy, which
- * begins at the mutation's first group, grows forward to include g. */
-static inline void ohm__w_touch(ohm__wr *ohm_w, uint32_t ohm_g)
+/* Marks the stripes of the groups from the end of the marked span up to g
+ * (the span of groups marked busy begins at the mutation's first group and
+ * grows forward). */
+static inline void ohm__w_extend(ohm__wr *ohm_w, uint32_t ohm_g)
 {
-    if (ohm_w->n != 0 && ((ohm_g - ohm_w->lo) & ohm_w->gm) < ohm_w->n) return; /* marked already */
     if (ohm_w->n == 0) ohm_w->lo = ohm_g;
     do {
         if (ohm_w->n < ohm_w->ns) {
@@ -837,6 +837,13 @@ static inline void ohm__w_touch(ohm__wr *ohm_w, uint32_t ohm_g)
         ohm_w->n++;
     } while (ohm_w->n <= ohm_w->gm && ((ohm_g - ohm_w->lo) & ohm_w->gm) >= ohm_w->n);
     OHM__FENCE_REL(); /* the marks before the group's stores */
+}
+/* Before the first store to group g. Most mutations stay in one group:
+ * after the first mark, the test below is all they pay. */
+static inline void ohm__w_touch(ohm__wr *ohm_w, uint32_t ohm_g)
+{
+    if (((ohm_g - ohm_w->lo) & ohm_w->gm) < ohm_w->n) return; /* marked already (never when n is 0) */
+    ohm__w_extend(ohm_w, ohm_g);
 }
 /* Every group (clear, remove_if). */
 static inline void ohm__w_touch_all(ohm__wr *ohm_w)
@@ -848,11 +855,16 @@ static inline void ohm__w_touch_all(ohm__wr *ohm_w)
  * each after every store the mutation made. */
 static inline void ohm__w_end(ohm__wr *ohm_w)
 {
-    uint32_t ohm_n = ohm_w->n < ohm_w->ns ? ohm_w->n : ohm_w->ns;
     OHM__FENCE_REL();
-    for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++) {
-        uint32_t *ohm_s = ohm_w->stripes + ((ohm_w->lo + ohm_i) & (ohm_w->ns - 1));
+    if (ohm_w->n == 1) {
+        uint32_t *ohm_s = ohm_w->stripes + (ohm_w->lo & (ohm_w->ns - 1));
         ohm__st32(ohm_s, *ohm_s + 1);
+    } else {
+        uint32_t ohm_n = ohm_w->n < ohm_w->ns ? ohm_w->n : ohm_w->ns;
+        for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++) {
+            uint32_t *ohm_s = ohm_w->stripes + ((ohm_w->lo + ohm_i) & (ohm_w->ns - 1));
+            ohm__st32(ohm_s, *ohm_s + 1);
+        }
     }
     OHM__FENCE_REL(); /* a snapshot that sees the sequence even sees the stripes even */
     ohm__st32(ohm_w->seq, *ohm_w->seq + 1);
