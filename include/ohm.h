@@ -218,7 +218,10 @@ typedef struct ohm_sync {
     uint32_t hole;        /* a removal's hole, or the slot being overwritten */
     uint32_t src;         /* the slot being moved into the hole, or none */
     uint32_t start;       /* N_remove_if: the group its walk starts at */
-    uint32_t reserved[3]; /* 0 */
+    uint32_t smask;       /* stripe words - 1 (ohm__stripes(capacity) - 1) */
+    uint64_t stripes;     /* offset of stripe word 0: both kept here so a
+                             lookup or a write finds its stripe without
+                             recomputing the layout; checked like the header */
 } ohm_sync;
 #define OHM__OP_NONE 0u      /* between mutations */
 #define OHM__OP_ERASE 1u     /* a removal's backward shift: hole, src */
@@ -760,9 +763,32 @@ static inline void ohm__ld_copy(void *ohm_dst, const void *ohm_src, size_t ohm_n
     }
 }
 
-/* A group's 16 metadata bytes as a reader loads them: two atomic 8-byte
- * loads (groups are 16-byte aligned in the block), compared as
- * ohm__g16_eq compares bytes in place. */
+/* A group's 16 metadata bytes as a reader loads them racing a writer.
+ * On x86-64 outside ThreadSanitizer: one 16-byte load written in asm, so
+ * that it is outside the C memory model (no data race for the compiler to
+ * assume away) and costs what N_get's load costs; the processor reads
+ * each byte from some store, and the reader's stripe check discards a
+ * group a racing write changed. Elsewhere, and under ThreadSanitizer (which
+ * must see every racing access as atomic): two atomic 8-byte loads
+ * (groups are 16-byte aligned in the block). */
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(OHM_NO_SIMD) && !defined(OHM__TSAN)
+typedef struct ohm__b16 {
+    uint8_t b[16];
+} ohm__b16;
+typedef struct ohm__grp {
+    __m128i v;
+} ohm__grp;
+static inline ohm__grp ohm__grp_load(const uint8_t *ohm_p)
+{
+    ohm__grp ohm_g;
+    __asm__ volatile("movdqu %1, %0" : "=x"(ohm_g.v) : "m"(*OHM__CAST(const ohm__b16 *, OHM__CAST(const void *, ohm_p))));
+    return ohm_g;
+}
+static inline uint32_t ohm__grp_eq(ohm__grp ohm_g, uint8_t ohm_v)
+{
+    return OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g.v, _mm_set1_epi8(OHM__CAST(char, ohm_v)))));
+}
+#else
 typedef struct ohm__grp {
     uint64_t w0, w1; /* bytes 0..7 and 8..15, in memory order */
 } ohm__grp;
@@ -773,7 +799,10 @@ static inline ohm__grp ohm__grp_load(const uint8_t *ohm_p)
     ohm_g.w1 = ohm__ld64(OHM__CAST(const uint64_t *, OHM__CAST(const void *, ohm_p + 8)));
     return ohm_g;
 }
-#if defined(__SSE2__) && !defined(OHM_NO_SIMD)
+#endif
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(OHM_NO_SIMD) && !defined(OHM__TSAN)
+/* above */
+#elif defined(__SSE2__) && !defined(OHM_NO_SIMD)
 static inline uint32_t ohm__grp_eq(ohm__grp ohm_g, uint8_t ohm_v)
 {
     __m128i ohm_x = _mm_set_epi64x(OHM__CAST(long long, ohm_g.w1), OHM__CAST(long long, ohm_g.w0));

@@ -463,18 +463,19 @@ static inline ohm_sync *OHM__F(__sync)(const OHM__N *ohm_m)
 {
     return OHM__CAST(ohm_sync *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + sizeof(ohm_header)));
 }
-/* The stripe words, after the slots, of a block of `cap` slots whose keys
- * and values start at the given offsets. */
-static inline uint32_t *OHM__F(__stripes_of)(const OHM__N *ohm_m, uint32_t ohm_cap, uint64_t ohm_keys_start,
-                                             uint64_t ohm_vals_start)
+/* The offset of the stripe words, after the slots, of a block of `cap`
+ * slots whose keys and values start at the given offsets. */
+static inline uint64_t OHM__F(__stripes_at)(uint32_t ohm_cap, uint64_t ohm_keys_start, uint64_t ohm_vals_start)
 {
     uint64_t ohm_end = (OHM_INTERLEAVE) ? ohm_keys_start + OHM__CAST(uint64_t, ohm_cap) * OHM__KSTRIDE
                                         : ohm_vals_start + OHM__CAST(uint64_t, ohm_cap) * OHM__VAL_SIZE;
-    return OHM__CAST(uint32_t *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + OHM__ALIGN_UP(ohm_end, 4u)));
+    return OHM__ALIGN_UP(ohm_end, 4u);
 }
+/* The stripe words, as the sync area places them (checked against the
+ * layout by N_check, N_validate and N_recover). */
 static inline uint32_t *OHM__F(__stripes)(const OHM__N *ohm_m)
 {
-    return OHM__F(__stripes_of)(ohm_m, ohm_m->hdr.capacity, ohm_m->hdr.keys_start, ohm_m->hdr.vals_start);
+    return OHM__CAST(uint32_t *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + OHM__F(__sync)(ohm_m)->stripes));
 }
 #ifdef OHM_VALUE
 static inline OHM__V *OHM__F(__jval)(const OHM__N *ohm_m)
@@ -689,7 +690,7 @@ static inline ohm__wr OHM__F(__w_begin)(OHM__N *ohm_m)
     ohm_wr.seq = &OHM__F(__sync)(ohm_m)->seq;
     ohm_wr.stripes = OHM__F(__stripes)(ohm_m);
     ohm_wr.gm = OHM__F(__gmask)(ohm_m);
-    ohm_wr.ns = ohm__stripes(ohm_m->hdr.capacity);
+    ohm_wr.ns = OHM__F(__sync)(ohm_m)->smask + 1;
     ohm_wr.lo = 0;
     ohm_wr.n = 0;
     ohm__st32(ohm_wr.seq, *ohm_wr.seq + 1);
@@ -1071,6 +1072,8 @@ OHM__API ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay, uin
     memset(ohm_buf, 0, ohm_want.total_size);
     OHM__N *ohm_m = OHM__CAST(OHM__N *, ohm_buf);
     ohm_header_init(&ohm_m->hdr, ohm_want, &ohm_sig, ohm_max_load, ohm_seed);
+    OHM__F(__sync)(ohm_m)->smask = ohm__stripes(ohm_want.capacity) - 1;
+    OHM__F(__sync)(ohm_m)->stripes = OHM__F(__stripes_at)(ohm_want.capacity, ohm_want.keys_start, ohm_want.vals_start);
     *ohm_out = ohm_m;
     return OHM_OK;
 }
@@ -1706,7 +1709,7 @@ typedef struct OHM__F(__rnotes) {
 static inline bool OHM__F(__r_note)(const OHM__N *ohm_m, OHM__F(__rnotes) *ohm_r, uint32_t ohm_g)
 {
     if (ohm_r->whole) return true;
-    uint32_t ohm_k = ohm_g & (ohm__stripes(ohm_m->hdr.capacity) - 1);
+    uint32_t ohm_k = ohm_g & OHM__F(__sync)(ohm_m)->smask;
     for (uint32_t ohm_i = 0; ohm_i < ohm_r->n; ohm_i++)
         if (ohm_r->idx[ohm_i] == ohm_k) return true;
     if (ohm_r->n == OHM__READ_NOTES) return false;
@@ -1789,6 +1792,122 @@ static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_ha
     return OHM__F(__r_valid)(ohm_m, ohm_r) ? OHM_ABSENT : OHM_BUSY;
 }
 
+/* A key type read by one atomic load (1, 2, 4 or 8 bytes, aligned to its
+ * size): its copy cannot be torn, so equality may see it before the
+ * stripe is checked again. */
+#define OHM__KEY_WHOLE (sizeof(OHM__K) <= 8 && sizeof(OHM__K) == OHM__ALIGNOF(OHM__K))
+
+/* The groups N_read's first attempt reads at most: a longer probe is left
+ * to the general attempts. */
+#define OHM__READ_FAR 4
+
+/* N_read's first attempt past the home group g (stripe k0 noted as v0):
+ * the next groups of the probe, each under its stripe, up to
+ * OHM__READ_FAR groups in all. */
+static inline ohm_status OHM__F(__read_far)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                            void *ohm_value_out, uint32_t ohm_g, uint32_t ohm_k0, uint32_t ohm_v0)
+{
+    const uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
+    uint32_t ohm_smask = OHM__F(__sync)(ohm_m)->smask, ohm_gm = OHM__F(__gmask)(ohm_m);
+    uint32_t ohm_k[OHM__READ_FAR], ohm_v[OHM__READ_FAR], ohm_n = 1;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    ohm_k[0] = ohm_k0;
+    ohm_v[0] = ohm_v0;
+    for (uint32_t ohm_j = 1; ohm_j <= ohm_gm && ohm_j < OHM__READ_FAR; ohm_j++) {
+        uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
+        ohm_k[ohm_n] = ohm_y & ohm_smask;
+        ohm_v[ohm_n] = __atomic_load_n(ohm_st + ohm_k[ohm_n], __ATOMIC_ACQUIRE);
+        if (ohm_v[ohm_n++] & 1) return OHM_BUSY;
+        ohm__grp ohm_grp = ohm__grp_load(ohm_meta + ohm_y * OHM__GS);
+        for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__dtag(ohm_hash, ohm_j)); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
+            OHM__K ohm_c;
+            ohm__ld_copy(&ohm_c, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_c, OHM__ALIGNOF(OHM__K));
+            if (!OHM__KEY_WHOLE) {
+                OHM__FENCE_ACQ();
+                for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++)
+                    if (ohm__ld32(ohm_st + ohm_k[ohm_i]) != ohm_v[ohm_i]) return OHM_BUSY;
+            }
+            if (!OHM__F(__eq)(ohm_m, &ohm_c, ohm_key)) continue;
+#ifdef OHM_VALUE
+            if (ohm_value_out)
+                ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V), OHM__VAL_ALIGN);
+#else
+            (void)ohm_value_out;
+#endif
+            OHM__FENCE_ACQ();
+            for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++)
+                if (ohm__ld32(ohm_st + ohm_k[ohm_i]) != ohm_v[ohm_i]) return OHM_BUSY;
+            return OHM_FOUND;
+        }
+        if (ohm__grp_eq(ohm_grp, 0) != 0) { /* a free slot ends the probe */
+            OHM__FENCE_ACQ();
+            for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++)
+                if (ohm__ld32(ohm_st + ohm_k[ohm_i]) != ohm_v[ohm_i]) return OHM_BUSY;
+            return OHM_ABSENT;
+        }
+    }
+    return OHM_BUSY;
+}
+
+/* N_read's first attempt, for the common case that the home group decides
+ * (it holds the key, or the probe ends there), under that group's one
+ * stripe. OHM_BUSY: anything else (a write overlapped, a longer probe):
+ * the general attempts (N__read_try) decide. */
+OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                             void *ohm_value_out)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_cap == 0) return OHM_ABSENT;
+    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM__GS;
+    const uint32_t *ohm_sp = OHM__F(__stripes)(ohm_m) + (ohm_g & OHM__F(__sync)(ohm_m)->smask);
+    uint32_t ohm_v = __atomic_load_n(ohm_sp, __ATOMIC_ACQUIRE);
+    if (ohm_v & 1) return OHM_BUSY;
+    ohm__grp ohm_grp = ohm__grp_load(OHM__F(__meta)(ohm_m) + ohm_base);
+    uint32_t ohm_valid = OHM__F(__gvalid)(ohm_m);
+    for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__tag(ohm_hash)) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1) {
+        uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_u);
+        OHM__K ohm_k;
+        ohm__ld_copy(&ohm_k, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_k, OHM__ALIGNOF(OHM__K));
+        if (!OHM__KEY_WHOLE) {
+            OHM__FENCE_ACQ();
+            if (ohm__ld32(ohm_sp) != ohm_v) return OHM_BUSY;
+        }
+        if (!OHM__F(__eq)(ohm_m, &ohm_k, ohm_key)) continue;
+#ifdef OHM_VALUE
+        if (ohm_value_out)
+            ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V), OHM__VAL_ALIGN);
+#else
+        (void)ohm_value_out;
+#endif
+        OHM__FENCE_ACQ();
+        return ohm__ld32(ohm_sp) == ohm_v ? OHM_FOUND : OHM_BUSY;
+    }
+    if (OHM__F(__gmask)(ohm_m) != 0 && ((ohm__ld8(OHM__F(__ovf)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
+        !(ohm__grp_eq(ohm_grp, 0) & ohm_valid))
+        return OHM__F(__read_far)(ohm_m, ohm_hash, ohm_key, ohm_value_out, ohm_g, ohm_g & OHM__F(__sync)(ohm_m)->smask,
+                                  ohm_v); /* the probe goes on past the home group */
+    OHM__FENCE_ACQ();
+    return ohm__ld32(ohm_sp) == ohm_v ? OHM_ABSENT : OHM_BUSY;
+}
+
+/* N_read when its first attempt could not decide: the general attempts,
+ * waiting between them up to OHM_READ_WAIT_MS. Out of line, so that
+ * N_read stays small enough to inline. */
+OHM__NOINLINE ohm_status OHM__F(__read_slow)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                             void *ohm_value_out)
+{
+    OHM__F(__rnotes) ohm_r;
+    ohm_r.whole = false;
+    ohm_r.seq = 0;
+    ohm__wait ohm_w = {0, 0};
+    for (;;) {
+        ohm_status ohm_st = OHM__F(__read_try)(ohm_m, ohm_hash, ohm_key, ohm_value_out, &ohm_r);
+        if (ohm_st != OHM_BUSY) return ohm_st;
+        if (!ohm__read_wait(&ohm_w, OHM_READ_WAIT_MS)) return OHM_BUSY;
+    }
+}
+
 /* A lookup without a lock, safe while one writer works: see the
  * declaration. The key's equality (OHM_EQ, OHM_EQ_EX) sees only whole
  * copies of stored keys, never a key half written; what it reads outside
@@ -1798,15 +1917,9 @@ static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_ha
 OHM__API ohm_status OHM__F(_read)(const OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V *ohm_value_out))
 {
     uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_key);
-    OHM__F(__rnotes) ohm_r;
-    ohm_r.whole = false;
-    ohm_r.seq = 0;
-    ohm__wait ohm_w = {0, 0};
-    for (;;) {
-        ohm_status ohm_st = OHM__F(__read_try)(ohm_m, ohm_hash, &ohm_key, OHM__MAP_ONLY(ohm_value_out) OHM__SET_ONLY(OHM__NULL), &ohm_r);
-        if (ohm_st != OHM_BUSY) return ohm_st;
-        if (!ohm__read_wait(&ohm_w, OHM_READ_WAIT_MS)) return OHM_BUSY;
-    }
+    void *ohm_out = OHM__MAP_ONLY(ohm_value_out) OHM__SET_ONLY(OHM__NULL);
+    ohm_status ohm_st = OHM__F(__read_home)(ohm_m, ohm_hash, &ohm_key, ohm_out);
+    return ohm_st != OHM_BUSY ? ohm_st : OHM__F(__read_slow)(ohm_m, ohm_hash, &ohm_key, ohm_out);
 }
 
 /* The ticket of a section of lock-free reads: the sequence word once it is
@@ -1881,7 +1994,9 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
 {
     ohm_sync *ohm_y = OHM__F(__sync)(ohm_m);
     uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_op = ohm_y->op, ohm_hole = ohm_y->hole, ohm_src = ohm_y->src;
-    if (ohm_op > OHM__OP_LAST || (ohm_y->reserved[0] | ohm_y->reserved[1] | ohm_y->reserved[2]) != 0) return OHM_CORRUPT;
+    if (ohm_op > OHM__OP_LAST || ohm_y->smask != ohm__stripes(ohm_cap) - 1 ||
+        ohm_y->stripes != OHM__F(__stripes_at)(ohm_cap, ohm_m->hdr.keys_start, ohm_m->hdr.vals_start))
+        return OHM_CORRUPT;
     if (ohm_op != OHM__OP_NONE && ohm_op != OHM__OP_CLEAR &&
         ((ohm_hole != OHM__NONE && ohm_hole >= ohm_cap) || (ohm_src != OHM__NONE && ohm_src >= ohm_cap)))
         return OHM_CORRUPT;
@@ -2057,7 +2172,7 @@ static inline ohm_status OHM__F(__check_dups)(const OHM__N *ohm_m, const ohm__ge
 }
 
 /* The sync area of a block of `cap` slots, read once: OHM_CORRUPT for an
- * unknown mutation or reserved words set, OHM_BUSY when a write is in
+ * unknown mutation or stripe words placed other than the layout says, OHM_BUSY when a write is in
  * progress or was cut short (the sequence or a stripe odd, or the journal
  * naming a mutation): the entries cannot be judged until N_recover. */
 static inline ohm_status OHM__F(__check_sync)(const OHM__N *ohm_m, const ohm_header *ohm_h)
@@ -2065,9 +2180,11 @@ static inline ohm_status OHM__F(__check_sync)(const OHM__N *ohm_m, const ohm_hea
     uint32_t ohm_cap = ohm_h->capacity;
     ohm_sync ohm_y;
     ohm__ld_copy(&ohm_y, OHM__F(__sync)(ohm_m), sizeof ohm_y, 8);
-    if (ohm_y.op > OHM__OP_LAST || (ohm_y.reserved[0] | ohm_y.reserved[1] | ohm_y.reserved[2]) != 0) return OHM_CORRUPT;
+    uint64_t ohm_at = OHM__F(__stripes_at)(ohm_cap, ohm_h->keys_start, ohm_h->vals_start);
+    if (ohm_y.op > OHM__OP_LAST || ohm_y.smask != ohm__stripes(ohm_cap) - 1 || ohm_y.stripes != ohm_at)
+        return OHM_CORRUPT;
     if ((ohm_y.seq & 1) || ohm_y.op != OHM__OP_NONE) return OHM_BUSY;
-    const uint32_t *ohm_st = OHM__F(__stripes_of)(ohm_m, ohm_cap, ohm_h->keys_start, ohm_h->vals_start);
+    const uint32_t *ohm_st = OHM__CAST(const uint32_t *, OHM__CAST(const void *, OHM__UNCONST(char *, ohm_m) + ohm_at));
     for (uint32_t ohm_k = 0, ohm_ns = ohm__stripes(ohm_cap); ohm_k < ohm_ns; ohm_k++)
         if (ohm__ld32(ohm_st + ohm_k) & 1) return OHM_BUSY;
     return OHM_OK;
@@ -2242,6 +2359,8 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM__SET_ONLY
 #undef OHM__DOOMED
 #undef OHM__READ_NOTES
+#undef OHM__KEY_WHOLE
+#undef OHM__READ_FAR
 #undef OHM__META_START
 #undef OHM__VAL_SIZE
 #undef OHM__VAL_ALIGN

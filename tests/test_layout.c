@@ -327,11 +327,17 @@ static void init_refuses(void)
     TEST_CHECK(memcmp(buf, copy, n) == 0); /* nothing was written */
 
     /* The layout it accepts; every byte after the header is zeroed (the
-     * sync area, metadata, padding, keys and values: docs/FORMAT.md). */
+     * sync area but its stripe geometry, metadata, padding, keys and
+     * values: docs/FORMAT.md). */
     lk8 *m = lk8_init(buf, l);
     TEST_CHECK(m == (lk8 *)(void *)buf);
+    ohm_sync y;
+    memcpy(&y, buf + sizeof(ohm_header), sizeof y);
+    TEST_EQ_U(y.smask, test_stripes(l.capacity) - 1);
+    TEST_EQ_U(y.stripes, l.keys_start + (uint64_t)l.capacity * 16); /* right after the slots */
+    size_t geo = sizeof(ohm_header) + offsetof(ohm_sync, smask), geo_end = sizeof(ohm_header) + sizeof y;
     for (size_t i = sizeof(ohm_header); i < l.total_size; i++)
-        if (buf[i] != 0) {
+        if (buf[i] != 0 && (i < geo || i >= geo_end)) {
             TEST_CHECK(!"init left a nonzero byte after the header");
             break;
         }
