@@ -74,8 +74,11 @@
  *     invalidates everything. Insertion and removal (other than
  *     N_iter_remove) during an iteration invalidate the iterator; debug
  *     builds abort when it goes on.
- *   - Concurrency: no locks. Any number of readers, or one writer, at a
- *     time (docs/concurrency.md); a reader racing a writer may see garbage.
+ *   - Concurrency: no locks. One writer at a time (under the caller's
+ *     lock); beside it, any number of lock-free readers through N_read,
+ *     N_read_begin/N_read_end and N_snapshot only: the other lookups
+ *     racing a writer may see garbage. N_recover repairs a block whose
+ *     writer died (docs/concurrency.md).
  *   - What a block may hold: keys and values are copied as bytes, so they
  *     must mean the same at any address and in any process (no pointers),
  *     and their padding bytes are stored as the caller left them. A hash
