@@ -387,6 +387,8 @@ static void heal(ctl *c, kmap *m)
 static bool lock(ctl *c)
 {
     int rc = pthread_mutex_lock(&c->lock);
+    if (rc == 0 || rc == EOWNERDEAD) /* a healer is a holder too: it may be killed */
+        __atomic_store_n(&c->holder, (int32_t)getpid(), __ATOMIC_SEQ_CST);
     if (rc == EOWNERDEAD) {
         c->st.owner_dead++;
         heal(c, map_of(c));
@@ -397,7 +399,6 @@ static bool lock(ctl *c)
         return false;
     }
     if (ld32(&c->in.state) != ST_IDLE) fail(c, "the lock was free with the log in state %u", (unsigned)c->in.state);
-    __atomic_store_n(&c->holder, (int32_t)getpid(), __ATOMIC_SEQ_CST);
     return true;
 }
 
@@ -440,9 +441,12 @@ static void choose(ctl *c, kmap *m, uint64_t *rng)
     if (!c->fill && n <= CAPACITY / 3) c->fill = 1;
     uint64_t r = test_rand(rng);
     uint32_t i;
-    do i = (uint32_t)(test_rand(rng) % NKEYS); while (c->readers_mode && is_stable(i));
+    for (int tries = 0; tries < 8; tries++) { /* filling: look for an absent key, so that the table fills */
+        do i = (uint32_t)(test_rand(rng) % NKEYS); while (c->readers_mode && is_stable(i));
+        if (!c->fill || !(ld64(&c->oracle[i]) & 1)) break;
+    }
     bool present = ld64(&c->oracle[i]) & 1;
-    uint32_t pick = (uint32_t)(r % 1000);
+    uint32_t pick = (uint32_t)(r % 10000);
     in->idx = i;
     in->full = n >= max;
     in->gen = ++c->next_gen;
@@ -455,11 +459,11 @@ static void choose(ctl *c, kmap *m, uint64_t *rng)
         in->op = OP_REMOVE_IF;
         in->mod = 2;
         in->rem = 1;
-    } else if (pick < 3 && !c->readers_mode) {
+    } else if (pick < 5 && !c->readers_mode) { /* rare enough that the table fills up */
         in->op = OP_CLEAR;
-    } else if (pick < 10) {
+    } else if (pick < 25) {
         in->op = OP_REMOVE_IF;
-    } else if ((pick < 10 + 790) == (bool)c->fill) { /* filling: 79% inserts; draining: 19% */
+    } else if ((pick < 8000) == (bool)c->fill) { /* filling: about 80% inserts; draining: 20% */
         switch ((r >> 48) % 4) {
         case 0: in->op = OP_PUT; break;
         case 1: in->op = present ? OP_FETCH_PUT : OP_PUT_NEW; break;
@@ -831,9 +835,25 @@ static void killed_writers_heal(void)
         bool aimed = k % 50 == 49; /* now and then: in a remove_if, every stripe odd */
         if (aimed) st32(&c->stall, 1);
         aimed_kills += aimed;
-        if (!await_progress(&R, 1 + test_rand(&R.rng) % 48, aimed)) break;
+        /* sometimes no progress at all: the kill may land in a heal */
+        if (!await_progress(&R, test_rand(&R.rng) % 48, aimed)) break;
         int v = kill_one(&R, aimed);
         kills++;
+        if (!aimed && test_rand(&R.rng) % 6 == 0) { /* at once the next holder too: maybe a healer */
+            volatile uint64_t spin = 0;
+            for (uint64_t s = test_rand(&R.rng) % 5000; s > 0; s--) spin++;
+            pid_t h = (pid_t)__atomic_load_n(&c->holder, __ATOMIC_SEQ_CST);
+            for (int w = 0; w < NCHILD; w++)
+                if (h > 0 && R.writers[w] == h) {
+                    kill(h, SIGKILL);
+                    int st;
+                    waitpid(h, &st, 0);
+                    kill_no++;
+                    kills++;
+                    k++;
+                    R.writers[w] = spawn_writer(&R);
+                }
+        }
         if (aimed) {
             st32(&c->stall, 0);
             st32(&c->in_pred, 0);
@@ -851,7 +871,7 @@ static void killed_writers_heal(void)
     c->st.aimed = aimed_kills;
     print_stats(&c->st, secs);
     TEST_EQ_U(c->failures, 0);
-    TEST_EQ_U(kills, kills_wanted);
+    TEST_CHECK(kills >= kills_wanted);
     pthread_mutex_destroy(&c->lock);
     munmap(c, R.size);
 }
