@@ -1891,8 +1891,9 @@ static inline void OHM__F(__r_undoom)(OHM__N *ohm_m)
  * writers' lock (docs/concurrency.md): a removal's shift is resumed from
  * its hole, an overwrite finished from the journal's copy of the value, a
  * clear finished, a remove_if finished once all its doomed entries were
- * marked (undone when cut while its predicate was still being asked); then the mirror, the class bytes and the
- * count are recomputed, the stripes and sequence made even, and the map
+ * marked (undone when cut while its predicate was still being asked);
+ * then the mirror, the class bytes and the count are recomputed, the
+ * stripes and sequence made even, and the map
  * checked. Every entry no mutation was changing is kept with its value;
  * the one being changed is as before or as after. On a block without an
  * interrupted mutation it changes nothing but derived bytes. OHM_OK;
