@@ -874,10 +874,11 @@ static inline void ohm__w_touch(ohm__wr *ohm_w, uint32_t ohm_g)
     if (((ohm_g - ohm_w->lo) & ohm_w->gm) < ohm_w->n) return; /* marked already (never when n is 0) */
     ohm__w_extend(ohm_w, ohm_g);
 }
-/* Every group (clear, remove_if). */
+/* Every group (clear, remove_if). An empty span begins at group 0 (the
+ * first mark sets lo), then grows to the group before its start. */
 static inline void ohm__w_touch_all(ohm__wr *ohm_w)
 {
-    if (ohm_w->n == 0) ohm_w->lo = 0;
+    if (ohm_w->n == 0) ohm__w_extend(ohm_w, 0);
     ohm__w_touch(ohm_w, (ohm_w->lo + ohm_w->gm) & ohm_w->gm);
 }
 /* The mutation ends: its stripes turn even again, then the sequence word,

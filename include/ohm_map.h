@@ -74,8 +74,11 @@
  *     invalidates everything. Insertion and removal (other than
  *     N_iter_remove) during an iteration invalidate the iterator; debug
  *     builds abort when it goes on.
- *   - Concurrency: no locks. Any number of readers, or one writer, at a
- *     time (docs/concurrency.md); a reader racing a writer may see garbage.
+ *   - Concurrency: no locks. One writer at a time (under the caller's
+ *     lock); beside it, any number of lock-free readers through N_read,
+ *     N_read_begin/N_read_end and N_snapshot only: the other lookups
+ *     racing a writer may see garbage. N_recover repairs a block whose
+ *     writer died (docs/concurrency.md).
  *   - What a block may hold: keys and values are copied as bytes, so they
  *     must mean the same at any address and in any process (no pointers),
  *     and their padding bytes are stored as the caller left them. A hash
@@ -1638,14 +1641,16 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
                 ohm_begun = true;
                 ohm_wr = OHM__F(__w_begin)(ohm_m);
                 ohm__w_touch_all(&ohm_wr);
-                OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
-                ohm__st32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
-                OHM__F(__j_op)(ohm_m, OHM__OP_REMOVE_IF);
             }
             OHM__F(__set_meta)(ohm_m, ohm_i, OHM__DOOMED);
             ohm_doomed++;
         }
     if (ohm_doomed == 0) return 0;
+    /* Every doomed entry is marked: from here on N_recover finishes the
+     * removal; before, it undoes the marks (pred was not asked of all). */
+    OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
+    ohm__st32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
+    OHM__F(__j_op)(ohm_m, OHM__OP_REMOVE_IF);
     OHM__F(__compact)(ohm_m, ohm_start);
     ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
     ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
@@ -1979,11 +1984,29 @@ static inline void OHM__F(__r_settle_move)(OHM__N *ohm_m, uint32_t ohm_hole, uin
         OHM__F(__set_meta)(ohm_m, ohm_src, 0);
 }
 
+/* A N_remove_if cut short while it was still asking its predicate (the
+ * journal names no mutation): each doomed mark is replaced by the byte its
+ * key had, from the key's hash and its group (no entry has moved yet), so
+ * that the removal is undone as a whole. */
+static inline void OHM__F(__r_undoom)(OHM__N *ohm_m)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_gm = OHM__F(__gmask)(ohm_m);
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++) {
+        if (ohm_meta[ohm_i] != OHM__DOOMED) continue;
+        uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key)(ohm_m, ohm_i));
+        uint32_t ohm_d = (ohm_i / OHM__GS - OHM__F(__home_group)(ohm_m, ohm_h)) & ohm_gm;
+        OHM__F(__set_meta)(ohm_m, ohm_i, ohm_d ? ohm__dtag(ohm_h, ohm_d) : ohm__tag(ohm_h));
+    }
+}
+
 /* Bring the map back to a valid state after its writer died, under the
  * writers' lock (docs/concurrency.md): a removal's shift is resumed from
  * its hole, an overwrite finished from the journal's copy of the value, a
- * clear or remove_if finished; then the mirror, the class bytes and the
- * count are recomputed, the stripes and sequence made even, and the map
+ * clear finished, a remove_if finished once all its doomed entries were
+ * marked (undone when cut while its predicate was still being asked);
+ * then the mirror, the class bytes and the count are recomputed, the
+ * stripes and sequence made even, and the map
  * checked. Every entry no mutation was changing is kept with its value;
  * the one being changed is as before or as after. On a block without an
  * interrupted mutation it changes nothing but derived bytes. OHM_OK;
@@ -2048,7 +2071,8 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
         OHM__F(__r_settle_move)(ohm_m, ohm_hole, ohm_src);
         OHM__F(__compact)(ohm_m, ohm_y->start);
         break;
-    default:
+    default: /* an insertion, or a remove_if still marking */
+        OHM__F(__r_undoom)(ohm_m);
         break;
     }
     /* The derived state: class bytes and count from the slots. */
