@@ -838,10 +838,12 @@ static inline void ohm__w_touch(ohm__wr *ohm_w, uint32_t ohm_g)
     } while (ohm_w->n <= ohm_w->gm && ((ohm_g - ohm_w->lo) & ohm_w->gm) >= ohm_w->n);
     OHM__FENCE_REL(); /* the marks before the group's stores */
 }
-/* Every group (clear, remove_if). */
+/* Every group (clear, remove_if): from group 0 when none is marked yet
+ * (ohm__w_touch begins the span at the group it is given), then on round
+ * to the group before the span's first. */
 static inline void ohm__w_touch_all(ohm__wr *ohm_w)
 {
-    if (ohm_w->n == 0) ohm_w->lo = 0;
+    if (ohm_w->n == 0) ohm__w_touch(ohm_w, 0);
     ohm__w_touch(ohm_w, (ohm_w->lo + ohm_w->gm) & ohm_w->gm);
 }
 /* The mutation ends: its stripes turn even again, then the sequence word,
