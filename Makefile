@@ -47,7 +47,7 @@ EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 # The default target: the library alone.
 lib: $(BUILD)/libohm.a
 
-.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool test-strict demo bench fuzz fuzz-short install clean
+.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool test-strict test-crash-mutant demo bench fuzz fuzz-short install clean
 
 all: lib tool examples tests
 
@@ -178,7 +178,20 @@ test-tool: $(BUILD)/gcc/ohmtool $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtoo
 	OHMTOOL_FUZZ_ITERATIONS=$(TOOL_FUZZ_ITERATIONS) sh tests/test_ohmtool.sh $(BUILD)/gcc/ohmtool \
 	  $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtool-fuzz $(BUILD)/ohmtool-test
 
-TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
+# tests/test_crash.c must catch a removal's shift that frees an entry's old
+# slot before it publishes the copy (OHM__TEST_FREE_BEFORE_COPY in
+# N__move_back, include/ohm_map.h): built so, it must fail, with keys lost.
+$(BUILD)/mutant/test_crash: tests/test_crash.c tests/crash_driver.h tests/test.h tests/util.h src/ohm.c $(HDRS)
+	@mkdir -p $(BUILD)/mutant
+	$(CC_gcc) $(WARN) -O1 -g -DOHM__TEST_FREE_BEFORE_COPY $(INC) -Itests tests/test_crash.c src/ohm.c -o $@ -lm -pthread
+test-crash-mutant: $(BUILD)/mutant/test_crash
+	@if $< >$(BUILD)/mutant/test_crash.log 2>&1; then \
+	  echo "test-crash-mutant: test_crash passed on the mutant: it misses a shift that frees before it copies" >&2; exit 1; fi
+	@grep -q 'a key lost' $(BUILD)/mutant/test_crash.log \
+	  || { tail -20 $(BUILD)/mutant/test_crash.log; echo "test-crash-mutant: the mutant failed, but not by losing a key" >&2; exit 1; }
+	@echo "test-crash-mutant: test_crash fails on the mutant, as it must ($$(grep -c 'a key lost' $(BUILD)/mutant/test_crash.log) reports of a lost key)"
+
+TEST_SUITES := test-gcc test-clang test-vg test-crash-mutant test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
 # make test first makes sure every package the suites need is installed
 # (as root, with apt-get; OHM_NO_INSTALL=1 only reports what is missing),
 # then runs the suites.

@@ -7,7 +7,9 @@
  * every insert, lookup and removal call, remove_at, iteration with value
  * writes, rehash into a bigger or smaller block (and its OHM_INVALID and
  * OHM_FULL cases), memcpy relocation, the adapted calls, clear, reserve and
- * the user word. Each result is compared with a direct-indexed oracle, and
+ * the user word, and a mutation cut short at a store the input picks
+ * (fuzz_cut.h), then N_recover. Each result is compared with a
+ * direct-indexed oracle, and
  * after every step N_check and N_validate must pass and iteration must
  * give exactly the oracle's contents. Any mismatch abort()s.
  *
@@ -16,6 +18,7 @@
  * OHM_IMPLEMENTATION.
  */
 #define OHM_IMPLEMENTATION
+#include "fuzz_cut.h" /* the store hook: before ohm.h */
 #include "ohm.h"
 
 #include <stdbool.h>

@@ -558,6 +558,26 @@ static void op_seeds(void)
     }
     done("set128_weak_seeds");
 
+    /* Mutations cut short (FZ_OP_CUT), then recovered: every call at a
+     * few stores, on a colliding map of 64 slots (homes in the last group,
+     * so shifts wrap round), a colliding set of 32, and 300 colliding keys
+     * in 512 slots (up to 18 groups from home: distance code 15, long
+     * shifts; no remove_if or clear, which would need a refill). */
+    static const unsigned cut_cfgs[] = {FZ_CFG_COLLIDE | 7, FZ_CFG_COLLIDE | FZ_CFG_SET | 6, FZ_CFG_COLLIDE | 10};
+    static const char *const cut_names[] = {"map64_collide_cuts", "set32_collide_cuts", "map512_far_cuts"};
+    for (unsigned c = 0; c < 3; c++) {
+        unsigned fill = c == 0 ? 60 : c == 1 ? 30 : 300, cuts[] = {1, 6, 11, 17, 25, 40, 70, 130};
+        start(cut_cfgs[c]);
+        for (unsigned i = 0; i < fill; i++) { op(FZ_OP_PUT); key(i); }
+        for (unsigned call = 0; call < (c == 2 ? FZ_CUT_CALLS - 2 : FZ_CUT_CALLS); call++) /* (not too long) */
+            for (unsigned j = 0; j < 8; j++) {
+                op(FZ_OP_CUT); b(call); key((call * 8 + j) * 7 % fill); b(cuts[j]); b(0);
+                if (call == FZ_CUT_CALLS - 2 || call == FZ_CUT_CALLS - 1) /* after remove_if and clear: refill */
+                    for (unsigned i = 0; i < fill; i += 4) { op(FZ_OP_PUT); key(i); }
+            }
+        done(cut_names[c]);
+    }
+
     /* Pseudo-random streams over several configurations. */
     static const unsigned cfgs[] = {5, 7, 9, 0x10 | 6, 0x20 | 8, 0x40 | 5, 0x30 | 12, 0x80 | 10};
     for (unsigned c = 0; c < sizeof cfgs / sizeof cfgs[0]; c++) {

@@ -199,6 +199,129 @@ static void FZ_F(_fz_relocate)(void **raw, FZ_N **mp, unsigned b)
     *mp = FZ_F(_at)(nraw, off);
 }
 
+/* FZ_OP_CUT: the call, run by fz_cut_run. */
+typedef struct FZ_F(_fz_cut) {
+    FZ_N *m;
+    unsigned which;
+    FZ_K k;
+    uint32_t v;
+    fz_pred_ctx *pc;
+} FZ_F(_fz_cut);
+
+static void FZ_F(_fz_cut_apply)(void *ctx)
+{
+    FZ_F(_fz_cut) *c = (FZ_F(_fz_cut) *)ctx;
+    FZ_N *m = c->m;
+    switch (c->which) {
+    case 0: (void)FZ_F(_put)(m, c->k FZ_VARG(c->v)); break;
+    case 1: (void)FZ_F(_put_new)(m, c->k FZ_VARG(c->v)); break;
+    case 2: (void)FZ_F(_fetch_put)(m, c->k FZ_VARG(c->v), NULL); break;
+    case 3: (void)FZ_F(_get_or_put)(m, c->k, NULL); break;
+    case 4: (void)FZ_F(_remove)(m, c->k); break;
+    case 5: FZ_F(_remove_at)(m, FZ_F(_get_key)(m, c->k)); break;
+    case 6: {
+        FZ_F(_iter) it = FZ_F(_iter_begin)(m);
+        FZ_F(_entry) e;
+        while (FZ_F(_iter_next)(&it, &e))
+            if (*e.key == c->k) {
+                FZ_REQUIRE(FZ_F(_iter_remove)(&it));
+                break;
+            }
+        break;
+    }
+    case 7: (void)FZ_F(_remove_if)(m, FZ_F(_fz_pred), c->pc); break;
+    default: FZ_F(_clear)(m); break;
+    }
+}
+
+/* A mutation cut at store `at`: the state before (o) and after (o_after,
+ * `any`: key index i present with any value), then on a cut N_check
+ * (OHM_BUSY once a store was made), N_read of key i (OHM_BUSY while its
+ * home group is marked), N_recover, and every key as before or as after
+ * (a clear: all of them one way). o becomes what the map holds. */
+static void FZ_F(_fz_cut_run)(FZ_N *m, fz_oracle *o, unsigned which, uint32_t i, uint32_t v, long at)
+{
+    static fz_oracle after;
+    static fz_pred_ctx pc;
+    bool any = false;
+    after = *o;
+    memset(&pc, 0, sizeof pc);
+    pc.bits = i & 0xffu;
+    pc.ks = o->ks;
+    FZ_F(_fz_cut) c = {m, which, FZ_F(_fz_key)(i), v, &pc};
+    bool had = o->present[i] != 0, room = o->count < o->max;
+    switch (which) {
+    case 0: /* put */
+    case 2: /* fetch_put */
+        if (had) after.val[i] = v;
+        else if (room) FZ_F(_fz_add)(&after, i, v);
+        break;
+    case 1: /* put_new: only of an absent key */
+        if (had) return;
+        if (room) FZ_F(_fz_add)(&after, i, v);
+        break;
+    case 3: /* get_or_put: a new entry's value is the caller's to store, after */
+        if (!had && room) FZ_F(_fz_add)(&after, i, v), any = true;
+        break;
+    case 4:
+        if (had) FZ_F(_fz_del)(&after, i);
+        break;
+    case 5: /* remove_at, iter_remove: of a present key */
+    case 6:
+        if (!had) return;
+        FZ_F(_fz_del)(&after, i);
+        break;
+    case 7:
+        for (uint32_t j = 0; j < o->ks; j++)
+            if (o->present[j] && ((pc.bits >> (j % 8)) & 1u)) FZ_F(_fz_del)(&after, j);
+        break;
+    default:
+        memset(after.present, 0, sizeof after.present);
+        after.count = 0;
+        break;
+    }
+    if (fz_cut_run(FZ_F(_fz_cut_apply), &c, at)) { /* it completed */
+        *o = after;
+        if (any) FZ_IF_MAP(*FZ_F(_get)(m, FZ_F(_fz_key)(i)) = v); /* what get_or_put's caller does */
+        return;
+    }
+    FZ_REQUIRE(FZ_F(_check)(m) == (at == 0 ? OHM_OK : OHM_BUSY));
+    FZ_IF_MAP(uint32_t rv = 0;)
+    ohm_status rs = FZ_F(_read)(m, c.k FZ_VARG(&rv));
+    uint32_t home = FZ_F(__home_group)(m, FZ_F(__hash)(m, &c.k));
+    if (FZ_F(_capacity)(m) != 0 && (FZ_F(__stripes)(m)[home & (ohm__stripes(FZ_F(_capacity)(m)) - 1)] & 1u))
+        FZ_REQUIRE(rs == OHM_BUSY); /* (no slots: nothing to read, always absent) */
+    if (rs != OHM_BUSY) { /* the state before or after */
+        bool f = rs == OHM_FOUND;
+        FZ_REQUIRE(rs == OHM_ABSENT || f);
+        FZ_REQUIRE((f == (o->present[i] != 0) FZ_IF_MAP(&& (!f || rv == o->val[i]))) ||
+                   (f == (after.present[i] != 0) FZ_IF_MAP(&& (!f || any || rv == after.val[i]))));
+    }
+    FZ_REQUIRE(FZ_F(_recover)(m) == OHM_OK);
+    FZ_REQUIRE(FZ_F(_check)(m) == OHM_OK);
+    uint32_t as_before = 0, as_after = 0, count = 0;
+    for (uint32_t j = 0; j < o->ks; j++) {
+        FZ_K k = FZ_F(_fz_key)(j);
+        bool present = FZ_F(_contains)(m, k);
+        FZ_IF_MAP(uint32_t val = present ? *FZ_F(_get)(m, k) : 0;)
+        bool mb = present == (o->present[j] != 0) FZ_IF_MAP(&& (!present || val == o->val[j]));
+        bool ma = present == (after.present[j] != 0) FZ_IF_MAP(&& (!present || (any && j == i) || val == after.val[j]));
+        FZ_REQUIRE(mb || ma); /* as before or as after: never lost, doubled, made up or mixed */
+        as_before += mb && !ma;
+        as_after += ma && !mb;
+        if (present) {
+            if (any && j == i && !mb) FZ_IF_MAP(*FZ_F(_get)(m, k) = v, val = v); /* the caller's store */
+            FZ_IF_MAP(o->val[j] = val;)
+        }
+        o->present[j] = present;
+        count += present;
+    }
+    if (which == 8) FZ_REQUIRE(!(as_before && as_after)); /* a clear: all or nothing */
+    o->count = count; /* FZ_F(_fz_verify) then checks it, and that no key is stored twice */
+    FZ_REQUIRE(FZ_F(_read)(m, c.k FZ_VARG(&rv)) == (o->present[i] ? OHM_FOUND : OHM_ABSENT));
+    FZ_IF_MAP(if (o->present[i]) FZ_REQUIRE(rv == o->val[i]);)
+}
+
 static void FZ_F(_fz_run)(fz_in *in, uint32_t cap, unsigned load, uint64_t seed)
 {
     fz_oracle *o = &fz_state;
@@ -504,6 +627,13 @@ static void FZ_F(_fz_run)(fz_in *in, uint32_t cap, unsigned load, uint64_t seed)
                 FZ_REQUIRE(got[j].key == one.key);
                 FZ_REQUIRE((one.key != NULL) == (o->present[(j * 7919u + b) % o->ks] != 0));
             }
+            break;
+        }
+        case FZ_OP_CUT: {
+            unsigned which = fz_u8(in) % FZ_CUT_CALLS;
+            uint32_t i = fz_key_index(in, o);
+            unsigned b1 = fz_u8(in), b2 = fz_u8(in);
+            FZ_F(_fz_cut_run)(m, o, which, i, v, (long)(b1 + 256u * (b2 % 4u)));
             break;
         }
         default:

@@ -841,10 +841,15 @@ static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_
         ohm_tg = ohm__tag(OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_from)));
     else if (ohm_newd < OHM__DMAX)
         ohm_tg = OHM__CAST(uint8_t, (ohm_newd << 3) | (ohm_tg & 7));
+#ifdef OHM__TEST_FREE_BEFORE_COPY /* a wrong order, for tests/test_crash.c to catch (make test-crash-mutant) */
+    OHM__F(__set_meta)(ohm_m, ohm_from, 0);
+#endif
     ohm__st_copy(OHM__F(__key_in)(ohm_kb, ohm_to), OHM__F(__key_in)(ohm_kb, ohm_from), sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
     OHM__MAP_ONLY(ohm__st_copy(OHM__F(__val)(ohm_m, ohm_to), OHM__F(__val)(ohm_m, ohm_from), sizeof(OHM__V), OHM__VAL_ALIGN);)
     OHM__F(__set_meta)(ohm_m, ohm_to, ohm_tg); /* the copy is published, */
-    OHM__F(__set_meta)(ohm_m, ohm_from, 0);    /* then the source freed */
+#ifndef OHM__TEST_FREE_BEFORE_COPY
+    OHM__F(__set_meta)(ohm_m, ohm_from, 0); /* then the source freed */
+#endif
 }
 
 /* The class bytes of the groups from `first` up to (not including) `end`,
