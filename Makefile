@@ -244,6 +244,13 @@ demo: $(BUILD)/examples/relocate
 bench:
 	bash bench/run.sh
 
+# N_read against N_get, N_recover at 2^24 slots (bench/read.c).
+.PHONY: bench-read
+bench-read: $(BUILD)/bench-read
+	$(BUILD)/bench-read
+$(BUILD)/bench-read: bench/read.c $(HDRS) $(BUILD)/libohm.a
+	$(CC) $(WARN) -O2 -DNDEBUG $(INC) bench/read.c $(BUILD)/libohm.a -o $@
+
 # --- install -----------------------------------------------------------
 install: check-version $(BUILD)/libohm.a $(BUILD)/ohmtool ohm.pc.in
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/ohm $(DESTDIR)$(PREFIX)/bin

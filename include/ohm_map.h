@@ -64,6 +64,7 @@
  *   iterate   N_iter_begin N_iter_next N_iter_at N_iter_remove
  *   adapted   N_get_adapted N_get_or_put_adapted N_remove_adapted
  *   blocks    N_attach N_attach_const N_validate N_check N_rehash
+ *   shared    N_read N_read_begin N_read_end N_snapshot N_recover
  * Each one's contract is at its prototype below ("Declarations").
  *
  * Caveats:
