@@ -900,6 +900,17 @@ static inline void ohm__w_end(ohm__wr *ohm_w)
     ohm__st32(ohm_w->seq, *ohm_w->seq + 1);
 }
 
+/* A reader's check: after what it read, the n stripe words at the indexes
+ * k still hold the values v it noted before (no write touched them). */
+static inline bool ohm__stripes_same(const uint32_t *ohm_st, const uint32_t *ohm_k, const uint32_t *ohm_v,
+                                     uint32_t ohm_n)
+{
+    OHM__FENCE_ACQ();
+    for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++)
+        if (ohm__ld32(ohm_st + ohm_k[ohm_i]) != ohm_v[ohm_i]) return false;
+    return true;
+}
+
 /* Where a block's metadata, class bytes and keys are, computed once from
  * one reading of its capacity and key offset: the checks of an untrusted
  * block use it throughout, so that a header rewritten under them (a

@@ -1736,10 +1736,7 @@ static inline bool OHM__F(__r_valid)(const OHM__N *ohm_m, const OHM__F(__rnotes)
 {
     OHM__FENCE_ACQ();
     if (ohm_r->whole) return ohm__ld32(&OHM__F(__sync)(ohm_m)->seq) == ohm_r->seq;
-    const uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
-    for (uint32_t ohm_i = 0; ohm_i < ohm_r->n; ohm_i++)
-        if (ohm__ld32(ohm_st + ohm_r->idx[ohm_i]) != ohm_r->ver[ohm_i]) return false;
-    return true;
+    return ohm__stripes_same(OHM__F(__stripes)(ohm_m), ohm_r->idx, ohm_r->ver, ohm_r->n);
 }
 
 /* Whether the key in slot s (copied whole) is the one looked for; then the
@@ -1808,6 +1805,16 @@ static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_ha
  * stripe is checked again. */
 #define OHM__KEY_WHOLE (sizeof(OHM__K) <= 8 && sizeof(OHM__K) == OHM__ALIGNOF(OHM__K))
 
+/* Copies slot s's value out for N_read (nothing for a set or a NULL out). */
+static inline void OHM__F(__r_value)(const OHM__N *ohm_m, uint32_t ohm_s, void *ohm_value_out)
+{
+#ifdef OHM_VALUE
+    if (ohm_value_out) ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V), OHM__VAL_ALIGN);
+#else
+    (void)ohm_m, (void)ohm_s, (void)ohm_value_out;
+#endif
+}
+
 /* The groups N_read's first attempt reads at most: a longer probe is left
  * to the general attempts. */
 #define OHM__READ_FAR 4
@@ -1840,23 +1847,11 @@ static inline ohm_status OHM__F(__read_far)(const OHM__N *ohm_m, uint64_t ohm_ha
                     if (ohm__ld32(ohm_st + ohm_k[ohm_i]) != ohm_v[ohm_i]) return OHM_BUSY;
             }
             if (!OHM__F(__eq)(ohm_m, &ohm_c, ohm_key)) continue;
-#ifdef OHM_VALUE
-            if (ohm_value_out)
-                ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V), OHM__VAL_ALIGN);
-#else
-            (void)ohm_value_out;
-#endif
-            OHM__FENCE_ACQ();
-            for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++)
-                if (ohm__ld32(ohm_st + ohm_k[ohm_i]) != ohm_v[ohm_i]) return OHM_BUSY;
-            return OHM_FOUND;
+            OHM__F(__r_value)(ohm_m, ohm_s, ohm_value_out);
+            return ohm__stripes_same(ohm_st, ohm_k, ohm_v, ohm_n) ? OHM_FOUND : OHM_BUSY;
         }
-        if (ohm__grp_eq(ohm_grp, 0) != 0) { /* a free slot ends the probe */
-            OHM__FENCE_ACQ();
-            for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++)
-                if (ohm__ld32(ohm_st + ohm_k[ohm_i]) != ohm_v[ohm_i]) return OHM_BUSY;
-            return OHM_ABSENT;
-        }
+        if (ohm__grp_eq(ohm_grp, 0) != 0) /* a free slot ends the probe */
+            return ohm__stripes_same(ohm_st, ohm_k, ohm_v, ohm_n) ? OHM_ABSENT : OHM_BUSY;
     }
     return OHM_BUSY;
 }
@@ -1885,12 +1880,7 @@ OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t 
             if (ohm__ld32(ohm_sp) != ohm_v) return OHM_BUSY;
         }
         if (!OHM__F(__eq)(ohm_m, &ohm_k, ohm_key)) continue;
-#ifdef OHM_VALUE
-        if (ohm_value_out)
-            ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V), OHM__VAL_ALIGN);
-#else
-        (void)ohm_value_out;
-#endif
+        OHM__F(__r_value)(ohm_m, ohm_s, ohm_value_out);
         OHM__FENCE_ACQ();
         return ohm__ld32(ohm_sp) == ohm_v ? OHM_FOUND : OHM_BUSY;
     }
