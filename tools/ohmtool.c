@@ -186,6 +186,16 @@ static ohm_status ot_attach(ot_block *b, const uint8_t *p, size_t len)
                                                      : h->vals_start + (uint64_t)b->cap * h->val_size;
     b->stripes_at = ot_align_up(end, 4);
     b->nstripes = b->cap / OT_GS == 0 ? 1 : b->cap / OT_GS < OT_STRIPES_MAX ? b->cap / OT_GS : OT_STRIPES_MAX;
+    /* This reading and the library's layout must agree on where the
+     * metadata starts (a constant of the value type) and where the block
+     * ends (after the stripe words, at the block's alignment); a
+     * difference is a bug in one of them, reported as the offsets'. */
+    uint64_t meta = ot_align_up(b->jval + h->val_size, 16);
+    uint64_t total = ot_align_up(b->stripes_at + 4u * (uint64_t)b->nstripes, ohm_base_align_for(h->key_align, h->val_align));
+    if (h->meta_start != meta || h->total_size != total) {
+        b->st = st = OHM_BAD_OFFSETS;
+        b->why = "the library's layout and this tool's reading of docs/FORMAT.md differ";
+    }
     return st;
 }
 
@@ -491,7 +501,7 @@ static int ot_info(const char *name, uint64_t offset, const ot_block *b)
     fprintf(ot_out, "%s, block at offset %" PRIu64 " (%zu bytes from there)\n", name, offset, b->len);
     ot_label("status");
     fprintf(ot_out, "%s: %s", ohm__status_name(b->st), ohm_strerror(b->st));
-    if (b->st == OHM_BAD_TYPE && b->why) fprintf(ot_out, " (%s)", b->why);
+    if (b->why) fprintf(ot_out, " (%s)", b->why);
     fprintf(ot_out, "\n");
     if (b->len < 4) return b->st == OHM_OK ? OT_EXIT_OK : OT_EXIT_PROBLEMS;
     uint32_t magic;
