@@ -271,7 +271,7 @@ static void fz_mutate(uint8_t *p, size_t *n)
     case 7: /* any byte */
         if (*n) p[fz_below(*n)] = (uint8_t)fz_rand();
         break;
-    case 8: { /* a sync word (seq, op, hole, src, start, reserved), or a stripe word */
+    case 8: { /* a sync word (seq, op, hole, src, start, smask, stripes' halves), or a stripe word */
         static const uint32_t syncv[] = {0, 1, 2, 3, 4, 5, 7, 16, 0xffffffffu};
         uint32_t v = fz_rand() & 1 ? syncv[fz_below(sizeof syncv / sizeof syncv[0])] : (uint32_t)fz_rand();
         ohm_header h;

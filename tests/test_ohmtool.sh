@@ -346,7 +346,8 @@ busy op4 100 4 4 "op 4 (a bulk removal (remove_if))"
 busy stripe5 $((stripes + 20)) 4 1 "1 of 64 stripe words odd (the first: stripe 5)"
 field stripes "64 words at $stripes, 1 odd (the first: stripe 5)"
 busy stripe63 $((stripes + 252)) 4 3 "(the first: stripe 63)"
-# An op above 4, reserved bytes set: the sync area is invalid (OHM_CORRUPT).
+# An op above 4, a smask or stripes word other than the placement gives:
+# the sync area is invalid (OHM_CORRUPT).
 cp "$out/a.blk" "$out/op5.blk"
 put "$out/op5.blk" 100 4 5
 expect 1 "$tool" check "$out/op5.blk"
@@ -355,14 +356,24 @@ has "op5.blk: 1 problem"
 expect 0 "$tool" info "$out/op5.blk"
 field sync "seq $seq0 (even), op 5 (not a mutation: 0..4 are)"
 field writing "the sync area is invalid (op above 4): OHM_CORRUPT"
-for at in 116 120 127; do
-    cp "$out/a.blk" "$out/res.blk"
-    putb "$out/res.blk" $at 1
-    expect 1 "$tool" check "$out/res.blk"
-    has "sync area: the reserved bytes (offsets 116..127) are not zero"
+eq "$(od -An -tu4 -j116 -N4 "$out/a.blk" | tr -d ' ')" 63 "a.blk: smask"
+field sync "seq $seq0 (even), op 5 (not a mutation: 0..4 are)"
+has "smask 63, stripes $stripes"
+cp "$out/a.blk" "$out/smask.blk"
+put "$out/smask.blk" 116 4 31
+expect 1 "$tool" check "$out/smask.blk"
+has "sync area: smask (offset 116) is 31, but the block has 64 stripe words (smask 63)"
+hasnt "OHM_BUSY"
+expect 0 "$tool" info "$out/smask.blk"
+field writing "the sync area is invalid (smask or stripes not what the placement gives)"
+for v in $((stripes + 4)) $((stripes - 4)) $((stripes + 0x100000000)); do
+    cp "$out/a.blk" "$out/sw.blk"
+    put "$out/sw.blk" 120 8 "$v"
+    expect 1 "$tool" check "$out/sw.blk"
+    has "sync area: stripes (offset 120) is $v, but the stripe words are at $stripes"
     hasnt "OHM_BUSY"
-    expect 0 "$tool" info "$out/res.blk"
-    field writing "the sync area is invalid (reserved bytes not zero)"
+    expect 0 "$tool" info "$out/sw.blk"
+    field writing "the sync area is invalid (smask or stripes not what the placement gives)"
 done
 # The journal's other fields mean nothing at rest: hole, src and start.
 cp "$out/a.blk" "$out/rest.blk"

@@ -51,7 +51,8 @@
 #define OT_GS 16u /* slots in a group */
 
 /* docs/FORMAT.md, "Sync area": 32 bytes at offset 96, native-endian
- * 32-bit words; the stripe words after the slots. */
+ * 32-bit words but the 64-bit `stripes`; the stripe words after the
+ * slots. */
 #define OT_SYNC_AT 96u
 #define OT_SYNC_END 128u
 #define OT_OP_LAST 4u
@@ -60,7 +61,8 @@
 
 typedef struct ot_sync {
     uint32_t seq, op, hole, src, start;
-    uint32_t reserved[3];
+    uint32_t smask;   /* stripe words - 1 */
+    uint64_t stripes; /* offset of stripe word 0 */
 } ot_sync;
 
 /* Where the output goes (the fuzz harness points both elsewhere). */
@@ -209,7 +211,7 @@ static uint32_t ot_stripe(const ot_block *b, uint32_t k)
 /* The sync area judged: its invalid fields, and whether it says a write
  * is in progress or was cut short (N_check's OHM_BUSY). */
 typedef struct ot_sync_state {
-    bool bad_op, bad_reserved; /* OHM_CORRUPT in the library */
+    bool bad_op, bad_smask, bad_stripes; /* OHM_CORRUPT in the library */
     bool busy;                 /* seq odd, op not 0, or a stripe odd */
     uint32_t odd_stripes, first_odd;
 } ot_sync_state;
@@ -220,7 +222,8 @@ static ot_sync_state ot_sync_judge(const ot_block *b)
     memset(&r, 0, sizeof r);
     const ot_sync *y = &b->sync;
     r.bad_op = y->op > OT_OP_LAST;
-    r.bad_reserved = (y->reserved[0] | y->reserved[1] | y->reserved[2]) != 0;
+    r.bad_smask = y->smask != b->nstripes - 1;
+    r.bad_stripes = y->stripes != b->stripes_at;
     for (uint32_t k = 0; k < b->nstripes; k++)
         if (ot_stripe(b, k) & 1u) {
             if (r.odd_stripes++ == 0) r.first_odd = k;
@@ -473,11 +476,8 @@ static void ot_print_sync(const ot_block *b)
     fprintf(ot_out, "seq %" PRIu32 " (%s), op %" PRIu32 " (%s), ", y->seq, y->seq & 1u ? "odd" : "even", y->op, ot_op_name(y->op));
     ot_print_slot("hole", y->hole, ", ");
     ot_print_slot("src", y->src, ", ");
-    fprintf(ot_out, "start %" PRIu32, y->start);
-    if (r.bad_reserved)
-        fprintf(ot_out, ", reserved 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 " (not zero)", y->reserved[0], y->reserved[1],
-                y->reserved[2]);
-    fprintf(ot_out, "\n");
+    fprintf(ot_out, "start %" PRIu32 ", smask %" PRIu32 "%s, stripes %" PRIu64 "%s\n", y->start, y->smask,
+            r.bad_smask ? " (the placement gives another)" : "", y->stripes, r.bad_stripes ? " (the placement gives another)" : "");
     ot_label("journal");
     if (ot_is_set(b)) fprintf(ot_out, "no value buffer (a set)\n");
     else fprintf(ot_out, "value buffer at %" PRIu64 ", %" PRIu32 " bytes\n", b->jval, b->h.val_size);
@@ -487,9 +487,9 @@ static void ot_print_sync(const ot_block *b)
     if (r.odd_stripes) fprintf(ot_out, " (the first: stripe %" PRIu32 ")", r.first_odd);
     fprintf(ot_out, "\n");
     ot_label("writing");
-    if (r.bad_op || r.bad_reserved)
+    if (r.bad_op || r.bad_smask || r.bad_stripes)
         fprintf(ot_out, "the sync area is invalid (%s): OHM_CORRUPT\n",
-                r.bad_op ? "op above 4" : "reserved bytes not zero");
+                r.bad_op ? "op above 4" : "smask or stripes not what the placement gives");
     else if (r.busy)
         fprintf(ot_out, "yes: a write is in progress or was cut short (OHM_BUSY; ohmtool recover finishes it)\n");
     else fprintf(ot_out, "no: seq even, op 0, every stripe even\n");
@@ -893,9 +893,12 @@ static int ot_check_block(const char *name, const ot_block *b, bool hash, bool i
     const ot_sync *y = &b->sync;
     ot_sync_state r = ot_sync_judge(b);
     if (r.bad_op) ot_problem(&c, "sync area: op is %" PRIu32 ", not a mutation (0..4)", y->op);
-    if (r.bad_reserved)
-        ot_problem(&c, "sync area: the reserved bytes (offsets 116..127) are not zero: 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32,
-                   y->reserved[0], y->reserved[1], y->reserved[2]);
+    if (r.bad_smask)
+        ot_problem(&c, "sync area: smask (offset 116) is %" PRIu32 ", but the block has %" PRIu32 " stripe word%s (smask %" PRIu32 ")",
+                   y->smask, b->nstripes, b->nstripes == 1 ? "" : "s", b->nstripes - 1);
+    if (r.bad_stripes)
+        ot_problem(&c, "sync area: stripes (offset 120) is %" PRIu64 ", but the stripe words are at %" PRIu64, y->stripes,
+                   b->stripes_at);
     if (r.busy) {
         fprintf(ot_out, "%s: OHM_BUSY: a write is in progress or was cut short:", name);
         if (y->seq & 1u) fprintf(ot_out, " seq %" PRIu32 " is odd;", y->seq);
@@ -1240,7 +1243,7 @@ static int ot_recover(const char *name, const ot_block *b, uint8_t *p, size_t le
     ot_print_slot("hole", y->hole, ", ");
     ot_print_slot("src", y->src, ", ");
     fprintf(ot_out, "start %" PRIu32 ", %" PRIu32 " odd stripe word%s: %s\n", y->start, r.odd_stripes, r.odd_stripes == 1 ? "" : "s",
-            r.bad_op || r.bad_reserved ? "the sync area is invalid"
+            r.bad_op || r.bad_smask || r.bad_stripes ? "the sync area is invalid"
             : r.busy                   ? "a write is in progress or was cut short"
                                        : "no write was in progress (only derived bytes may change)");
     ot_rec_signed = is_signed;
