@@ -56,7 +56,7 @@ $(BUILD)/libohm.a: src/ohm.c $(HDRS)
 	$(CC) $(WARN) -O2 $(INC) -c src/ohm.c -o $(BUILD)/obj/ohm.o
 	ar rcs $@ $(BUILD)/obj/ohm.o
 
-# ohmtool: info, stat, check and dump of block files (docs/ohmtool.md).
+# ohmtool: info, stat, check, dump and recover of block files (docs/ohmtool.md).
 tool: $(BUILD)/ohmtool
 $(BUILD)/ohmtool: tools/ohmtool.c $(HDRS) $(BUILD)/libohm.a
 	$(CC) $(WARN) -O2 $(INC) tools/ohmtool.c $(BUILD)/libohm.a -o $@
@@ -165,7 +165,8 @@ test-compile-fail:
 
 # ohmtool built with gcc under ASan+UBSan, run on blocks that
 # tests/ohmtool/mkblock.c writes with the library (output checked against
-# what was put), on damaged and garbage files, and fuzz/fuzz_tool.c as a
+# what was put), on damaged and garbage files, on blocks whose writer was
+# stopped part way (mkblock cut), and fuzz/fuzz_tool.c as a
 # standalone mutation loop (tests/test_ohmtool.sh).
 TOOL_FUZZ_ITERATIONS ?= 20000
 $(BUILD)/gcc/ohmtool: tools/ohmtool.c $(HDRS) $(BUILD)/gcc/ohm.o

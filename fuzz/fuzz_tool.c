@@ -3,7 +3,8 @@
  * The input bytes are a file holding a block at offset 0. Every subcommand
  * of tools/ohmtool.c (compiled into this file without its main) runs on
  * them, its output thrown away: info, stat, check (without hashing, and
- * with --int-key unsigned and signed), dump (hex, --int, --int --signed).
+ * with --int-key unsigned and signed), dump (hex, --int, --int --signed),
+ * and recover (unsigned and signed, each on a copy of its own).
  * Any read outside the input is an ASan report: the input is copied into
  * a buffer of exactly its length, aligned as the tool aligns its buffer.
  *
@@ -14,17 +15,23 @@
  *  - its header status is what N_attach of such a map returns: the same
  *    status when the header's type fields are that map's, else the same
  *    for a header refused before its type is read, else OHM_BAD_TYPE;
- *  - a problem found by `check` without hashing is one N_validate refuses;
+ *  - a problem found by `check` without hashing is one N_validate refuses
+ *    (OHM_CORRUPT), and `check` says a write is in progress or was cut
+ *    short (exit status 3) exactly when N_validate says OHM_BUSY;
  *  - for the maps with the default integer hash, `check --int-key` (with
  *    --signed for the signed keys) finds no problem exactly when
- *    N_validate returns OHM_OK.
+ *    N_validate returns OHM_OK;
+ *  - for those maps, `recover` leaves exactly the bytes the map type's own
+ *    N_recover leaves, and succeeds exactly when N_recover returns OHM_OK
+ *    and N_validate then does too.
  *
  * Built with -DOHMTOOL_FUZZ_MAIN instead of -fsanitize=fuzzer, it is a
  * standalone program (tests/test_ohmtool.sh runs it under ASan and UBSan):
  *   fuzz_tool ITERATIONS SEED FILE...
  * gives ITERATIONS inputs, each a FILE mutated by a pseudo-random sequence
- * from SEED (header fields set to edge values, metadata bytes rewritten,
- * bytes and bits changed, the file cut short), to the same function.
+ * from SEED (header fields set to edge values, sync words and stripe words
+ * set, metadata bytes rewritten, bytes and bits changed, the file cut
+ * short), to the same function.
  */
 #define OHM_IMPLEMENTATION
 #define OHMTOOL_NO_MAIN
@@ -94,7 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             o.ints = o.cmd == OT_DUMP && v > 0;
             o.is_signed = v == 2;
             int rc = ot_run(&o, buf, size);
-            FZ_REQUIRE(rc == OT_EXIT_OK || rc == OT_EXIT_PROBLEMS || rc == OT_EXIT_USAGE);
+            FZ_REQUIRE(rc == OT_EXIT_OK || rc == OT_EXIT_PROBLEMS || rc == OT_EXIT_USAGE ||
+                       (o.cmd == OT_CHECK && rc == OT_EXIT_BUSY));
             if (o.cmd == OT_CHECK) *(v == 0 ? &rc_plain : v == 1 ? &rc_int : &rc_signed) = rc;
             if (o.cmd == OT_INFO || o.cmd == OT_STAT) break;
         }
@@ -105,6 +113,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ot_attach(&b, buf, size);
     FZ_REQUIRE(b.st != OHM_MISALIGNED && b.st != OHM_INVALID);
     if (b.st != OHM_OK) FZ_REQUIRE(rc_plain == OT_EXIT_PROBLEMS && rc_int == OT_EXIT_PROBLEMS);
+    /* A write in progress is said with or without hashing alike. */
+    FZ_REQUIRE((rc_plain == OT_EXIT_BUSY) == (rc_int == OT_EXIT_BUSY));
 
     ohm_status a_bm = bm_attach(buf, size, NULL), a_bs = bs_attach(buf, size, NULL), a_bc = bc_attach(buf, size, NULL);
     fz_same_status(&b, bm__signature(), a_bm);
@@ -118,18 +128,54 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ohm_status v = OHM_OK;
         int rc_hashed = -1; /* what --int-key said, with the key type's signedness */
         bool known = true;
+        /* recover on a copy, and the library's own N_recover on another */
+        uint8_t *mine = NULL, *theirs = NULL;
+        ohm_status rv = OHM_OK, rv_valid = OHM_OK;
+        int rc_rec = -1;
+        void *m1 = NULL, *m2 = NULL;
+        FZ_REQUIRE(posix_memalign(&m1, OT_BUF_ALIGN, size) == 0 && posix_memalign(&m2, OT_BUF_ALIGN, size) == 0);
+        mine = (uint8_t *)m1;
+        theirs = (uint8_t *)m2;
+        memcpy(mine, buf, size);
+        memcpy(theirs, buf, size);
+        o.cmd = OT_RECOVER;
+        o.int_key = o.ints = false;
         if (fz_type_is(&b, bm__signature())) {
             v = bm_validate(buf, size);
             rc_hashed = rc_int;
+            o.is_signed = false;
+            rc_rec = ot_run(&o, mine, size);
+            bm *m;
+            FZ_REQUIRE(bm_attach(theirs, size, &m) == OHM_OK);
+            rv = bm_recover(m);
+            rv_valid = bm_validate(theirs, size);
         } else if (fz_type_is(&b, bs__signature())) {
             v = bs_validate(buf, size);
             rc_hashed = rc_int;
+            o.is_signed = false;
+            rc_rec = ot_run(&o, mine, size);
+            bs *m;
+            FZ_REQUIRE(bs_attach(theirs, size, &m) == OHM_OK);
+            rv = bs_recover(m);
+            rv_valid = bs_validate(theirs, size);
         } else if (fz_type_is(&b, ft64__signature())) {
             v = ft64_validate(buf, size);
             rc_hashed = rc_int;
+            o.is_signed = false;
+            rc_rec = ot_run(&o, mine, size);
+            ft64 *m;
+            FZ_REQUIRE(ft64_attach(theirs, size, &m) == OHM_OK);
+            rv = ft64_recover(m);
+            rv_valid = ft64_validate(theirs, size);
         } else if (fz_type_is(&b, fti16__signature())) {
             v = fti16_validate(buf, size);
             rc_hashed = rc_signed;
+            o.is_signed = true;
+            rc_rec = ot_run(&o, mine, size);
+            fti16 *m;
+            FZ_REQUIRE(fti16_attach(theirs, size, &m) == OHM_OK);
+            rv = fti16_recover(m);
+            rv_valid = fti16_validate(theirs, size);
         } else if (fz_type_is(&b, bc__signature())) {
             v = bc_validate(buf, size);
         } else {
@@ -137,6 +183,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         /* Problems without hashing are problems. */
         if (known && rc_plain == OT_EXIT_PROBLEMS) FZ_REQUIRE(v == OHM_CORRUPT);
+        /* A write in progress or cut short is the library's OHM_BUSY. */
+        if (known) FZ_REQUIRE((rc_plain == OT_EXIT_BUSY) == (v == OHM_BUSY));
+        /* recover is the library's N_recover, then the check. */
+        if (rc_rec != -1) {
+            FZ_REQUIRE(memcmp(mine, theirs, size) == 0);
+            if (rv != OHM_TOO_COSTLY && rv_valid != OHM_TOO_COSTLY)
+                FZ_REQUIRE((rc_rec == OT_EXIT_OK) == (rv == OHM_OK && rv_valid == OHM_OK));
+        }
+        free(mine);
+        free(theirs);
         /* With the default hash, the tool finds exactly what the library
          * finds. */
         if (rc_hashed != -1) {
@@ -173,7 +229,7 @@ static void fz_mutate(uint8_t *p, size_t *n)
     static const size_t f32[] = {8, 12, 16, 64, 68, 72, 76, 80, 84};
     static const size_t f64[] = {24, 32, 40, 48, 56, 88};
     static const uint8_t f8v[] = {0, 1, 2, 3, 4, 7, 8, 16, 99, 100, 101, 255};
-    switch (fz_below(9)) {
+    switch (fz_below(10)) {
     case 0: { /* a 32-bit header field */
         uint32_t v = u32s[fz_below(sizeof u32s / sizeof u32s[0])];
         fz_put(p, *n, f32[fz_below(sizeof f32 / sizeof f32[0])], &v, 4);
@@ -215,6 +271,21 @@ static void fz_mutate(uint8_t *p, size_t *n)
     case 7: /* any byte */
         if (*n) p[fz_below(*n)] = (uint8_t)fz_rand();
         break;
+    case 8: { /* a sync word (seq, op, hole, src, start, smask, stripes' halves), or a stripe word */
+        static const uint32_t syncv[] = {0, 1, 2, 3, 4, 5, 7, 16, 0xffffffffu};
+        uint32_t v = fz_rand() & 1 ? syncv[fz_below(sizeof syncv / sizeof syncv[0])] : (uint32_t)fz_rand();
+        ohm_header h;
+        if (fz_rand() & 1 || *n < sizeof h) {
+            fz_put(p, *n, OT_SYNC_AT + 4 * fz_below(8), &v, 4);
+            break;
+        }
+        memcpy(&h, p, sizeof h);
+        if (h.total_size <= *n && h.total_size >= 4 * (uint64_t)OT_STRIPES_MAX + OT_SYNC_END)
+            fz_put(p, *n, (size_t)h.total_size - 4 - 4 * fz_below(OT_STRIPES_MAX / 4), &v, 4);
+        else if (h.total_size <= *n && h.total_size >= OT_SYNC_END + 8)
+            fz_put(p, *n, (size_t)h.total_size - 8 + 4 * fz_below(2), &v, 4); /* the last words: stripes or padding */
+        break;
+    }
     default: /* cut short */
         *n = fz_below(*n + 1);
         break;

@@ -87,6 +87,17 @@ stat_dist() { awk -v d="$1" '$1 == d && NF == 2 { print $2 }' "$out/o"; }
 format=$("$tool" --version | sed -n 's/.*block format \([0-9]*\).*/\1/p')
 [ -n "$format" ] && ok || bad "ohmtool --version names no block format"
 
+# Placement of a u64 -> u64 block of 1024 slots, from docs/FORMAT.md: the
+# header (96 bytes) and the sync area (32), the journal's value buffer (8
+# bytes at 128), the metadata at the next multiple of 16, then 1024 bytes,
+# the mirror (16) and the class bytes (64), the 16-byte slots at the next
+# multiple of 8, the 64 stripe words after them.
+up() { echo $(((($1) + $2 - 1) / $2 * $2)); }
+jval=$(up 128 8)
+meta=$(up $((jval + 8)) 16)
+keys=$(up $((meta + 1024 + 16 + 64)) 8)
+stripes=$(up $((keys + 1024 * 16)) 4)
+
 # --- a u64 -> u64 map: 1024 slots, seed 0x5eed, maximum load 90 ----------
 "$mk" u64map "$out/a.blk" 1024 900 0x5eed 90 >"$out/a.txt" || bad "mkblock u64map"
 n=$(wc -l <"$out/a.txt" | tr -d ' ')
@@ -101,10 +112,16 @@ field capacity "1024 slots, 64 groups of 16"
 field count "$n"
 field load "73.24%, maximum load 90% (max_entries 921)"
 field seed "0x0000000000005eed"
-field meta_start "96: metadata 1024 bytes, mirror 16, class bytes 64"
-field keys_start "1200"
-field vals_start "1208"
+field meta_start "$meta: metadata 1024 bytes, mirror 16, class bytes 64"
+field keys_start "$keys"
+field vals_start "$((keys + 8))"
 field total_size "$(size "$out/a.blk"), 0 bytes after it; block alignment 8"
+eq "$(size "$out/a.blk")" "$(up $((stripes + 4 * 64)) 8)" "a.blk: total_size from the placement"
+field sync "seq "
+has "(even), op 0 (none), hole "
+field journal "value buffer at $jval, 8 bytes"
+field stripes "64 words at $stripes, 0 odd"
+field writing "no: seq even, op 0, every stripe even"
 expect 0 "$tool" stat "$out/a.blk"
 has "$n entries in 1024 slots (64 groups of 16)"
 eq "$(stat_groups)" 64 "stat: groups in the histogram"
@@ -229,7 +246,8 @@ eq "$(size "$out/o")" 0 "dump of capacity 0"
 "$mk" u64map "$out/g8.blk" 8 6 3 100 >"$out/g8.txt" || bad "mkblock capacity 8"
 expect 0 "$tool" info "$out/g8.blk"
 field capacity "8 slots, one group"
-field meta_start "96: metadata 8 bytes, mirror 16, class bytes 0"
+field meta_start "$meta: metadata 8 bytes, mirror 16, class bytes 0"
+field stripes "1 word at "
 expect 0 "$tool" stat "$out/g8.blk"
 has "a table of one group"
 expect 0 "$tool" check --int-key "$out/g8.blk"
@@ -279,9 +297,9 @@ done
 # --- bytes damaged here -------------------------------------------------
 # A used slot from 16 on (its byte is not mirrored) given byte 0x03.
 cp "$out/a.blk" "$out/m3.blk"
-s=$(od -An -v -tu1 -j112 -N1008 "$out/a.blk" | tr -s ' ' '\n' | grep -v '^$' | grep -n -m1 -v '^0$' | cut -d: -f1)
+s=$(od -An -v -tu1 -j$((meta + 16)) -N1008 "$out/a.blk" | tr -s ' ' '\n' | grep -v '^$' | grep -n -m1 -v '^0$' | cut -d: -f1)
 s=$((s - 1 + 16))
-putb "$out/m3.blk" $((96 + s)) 3
+putb "$out/m3.blk" $((meta + s)) 3
 expect 1 "$tool" check "$out/m3.blk"
 has "slot $s: byte 0x03 is never stored"
 has "m3.blk: 1 problem"
@@ -291,12 +309,12 @@ expect 0 "$tool" stat "$out/m3.blk"
 has "invalid"
 # A mirror byte unlike slot 0's.
 cp "$out/a.blk" "$out/mirror.blk"
-putb "$out/mirror.blk" $((96 + 1024)) $((($(byte "$out/a.blk" 96) + 1) % 256))
+putb "$out/mirror.blk" $((meta + 1024)) $((($(byte "$out/a.blk" "$meta") + 1) % 256))
 expect 1 "$tool" check "$out/mirror.blk"
 has "mirror byte 0"
 # A used slot freed: the count no longer matches (and maybe invariant I).
 cp "$out/a.blk" "$out/free.blk"
-putb "$out/free.blk" $((96 + s)) 0
+putb "$out/free.blk" $((meta + s)) 0
 expect 1 "$tool" check "$out/free.blk"
 has "count is $n but $((n - 1)) slots are used"
 # The count one lower.
@@ -304,6 +322,164 @@ cp "$out/a.blk" "$out/count.blk"
 put "$out/count.blk" 12 4 $((n - 1))
 expect 1 "$tool" check "$out/count.blk"
 has "count is $((n - 1)) but $n slots are used"
+
+# --- the sync area (docs/FORMAT.md "Sync area") --------------------------
+# A write in progress or cut short: seq odd, op set, a stripe word odd.
+# check says OHM_BUSY, exit status 3, and judges no entry.
+busy() { # busy NAME OFFSET WIDTH VALUE TEXT: a.blk with one sync word changed
+    cp "$out/a.blk" "$out/$1.blk"
+    put "$out/$1.blk" "$2" "$3" "$4"
+    expect 3 "$tool" check "$out/$1.blk"
+    has "$1.blk: OHM_BUSY: a write is in progress or was cut short:"
+    has "$5"
+    hasnt "problem"
+    hasnt "clean"
+    expect 3 "$tool" check --int-key "$out/$1.blk"
+    has "OHM_BUSY"
+    expect 0 "$tool" info "$out/$1.blk"
+    field writing "yes: a write is in progress or was cut short (OHM_BUSY"
+}
+seq0=$(od -An -tu4 -j96 -N4 "$out/a.blk" | tr -d ' ')
+busy seqodd 96 4 $((seq0 + 1)) "seq $((seq0 + 1)) is odd"
+busy op1 100 4 1 "op 1 (a removal's shift)"
+busy op4 100 4 4 "op 4 (a bulk removal (remove_if))"
+busy stripe5 $((stripes + 20)) 4 1 "1 of 64 stripe words odd (the first: stripe 5)"
+field stripes "64 words at $stripes, 1 odd (the first: stripe 5)"
+busy stripe63 $((stripes + 252)) 4 3 "(the first: stripe 63)"
+# An op above 4, a smask or stripes word other than the placement gives:
+# the sync area is invalid (OHM_CORRUPT).
+cp "$out/a.blk" "$out/op5.blk"
+put "$out/op5.blk" 100 4 5
+expect 1 "$tool" check "$out/op5.blk"
+has "sync area: op is 5, not a mutation (0..4)"
+has "op5.blk: 1 problem"
+expect 0 "$tool" info "$out/op5.blk"
+field sync "seq $seq0 (even), op 5 (not a mutation: 0..4 are)"
+field writing "the sync area is invalid (op above 4): OHM_CORRUPT"
+eq "$(od -An -tu4 -j116 -N4 "$out/a.blk" | tr -d ' ')" 63 "a.blk: smask"
+field sync "seq $seq0 (even), op 5 (not a mutation: 0..4 are)"
+has "smask 63, stripes $stripes"
+cp "$out/a.blk" "$out/smask.blk"
+put "$out/smask.blk" 116 4 31
+expect 1 "$tool" check "$out/smask.blk"
+has "sync area: smask (offset 116) is 31, but the block has 64 stripe words (smask 63)"
+hasnt "OHM_BUSY"
+expect 0 "$tool" info "$out/smask.blk"
+field writing "the sync area is invalid (smask or stripes not what the placement gives)"
+for v in $((stripes + 4)) $((stripes - 4)) $((stripes + 0x100000000)); do
+    cp "$out/a.blk" "$out/sw.blk"
+    put "$out/sw.blk" 120 8 "$v"
+    expect 1 "$tool" check "$out/sw.blk"
+    has "sync area: stripes (offset 120) is $v, but the stripe words are at $stripes"
+    hasnt "OHM_BUSY"
+    expect 0 "$tool" info "$out/sw.blk"
+    field writing "the sync area is invalid (smask or stripes not what the placement gives)"
+done
+# The journal's other fields mean nothing at rest: hole, src and start.
+cp "$out/a.blk" "$out/rest.blk"
+put "$out/rest.blk" 104 4 7
+put "$out/rest.blk" 108 4 9
+put "$out/rest.blk" 112 4 3
+expect 0 "$tool" check --int-key "$out/rest.blk"
+expect 0 "$tool" info "$out/rest.blk"
+field sync "seq $seq0 (even), op 0 (none), hole 7, src 9, start 3"
+
+# --- recover: blocks whose writer was stopped part way -------------------
+# mkblock cut stops a removal (a shift through 18 groups) or an overwrite
+# before its K-th store, through the library's OHM_STORE_HOOK: the block
+# is exactly what a killed writer leaves. recover runs N_recover, checks
+# with every key hashed, and writes the file only with --write; then the
+# block must hold every entry the mutation did not change, and the changed
+# one as before or as after.
+cut_try() { # cut_try KIND K
+    "$mk" cut "$1" "$out/cut.blk" "$2" >"$out/cut.txt" || { bad "mkblock cut $1 $2"; return; }
+    cp "$out/cut.blk" "$out/cut.orig"
+    if [ "$2" -gt 1 ]; then
+        expect 3 "$tool" check --int-key "$out/cut.blk"
+        has "OHM_BUSY"
+        expect 0 "$tool" recover "$out/cut.blk"
+        has "a write is in progress or was cut short"
+        has "N_recover: OHM_OK"
+        has "not written"
+        if cmp -s "$out/cut.blk" "$out/cut.orig"; then ok; else bad "recover without --write changed the file ($1 $2)"; fi
+    fi
+    expect 0 "$tool" recover --write "$out/cut.blk"
+    has "cut.blk: clean:"
+    has "cut.blk: written: $(size "$out/cut.blk") bytes at offset 0"
+    expect 0 "$tool" check --int-key "$out/cut.blk"
+    expect 0 "$tool" info "$out/cut.blk"
+    field writing "no: seq even, op 0, every stripe even"
+    expect 0 "$tool" dump --int "$out/cut.blk"
+    sort "$out/o" >"$out/cut.got"
+    grep -v '^#' "$out/cut.txt" >"$out/cut.want"
+    set -- $(sed -n 's/^# \(removed\|overwritten\) //p' "$out/cut.txt")
+    { cat "$out/cut.want"; printf '%s\t%s\n' "$1" "$2"; } | sort >"$out/cut.before"
+    if [ $# = 3 ]; then
+        { cat "$out/cut.want"; printf '%s\t%s\n' "$1" "$3"; } | sort >"$out/cut.after"
+    else
+        sort "$out/cut.want" >"$out/cut.after"
+    fi
+    if cmp -s "$out/cut.got" "$out/cut.before" || cmp -s "$out/cut.got" "$out/cut.after"; then ok; else
+        bad "entries after recover ($(wc -l <"$out/cut.got" | tr -d ' ')) are neither those before nor after the mutation"
+    fi
+}
+for kind in remove put; do
+    n_st=$("$mk" cut "$kind" "$out/cut.blk" 0 | sed -n 's/^# stores //p')
+    [ "${n_st:-0}" -gt 5 ] && ok || bad "mkblock cut $kind: stores '$n_st'"
+    k=1
+    while [ "$k" -le "$n_st" ]; do
+        cut_try "$kind" "$k"
+        if [ "$k" -lt 12 ] || [ "$k" -ge $((n_st - 3)) ]; then k=$((k + 1)); else k=$((k + 9)); fi
+    done
+    "$mk" cut "$kind" "$out/cut.blk" $((n_st + 1)) >/dev/null 2>&1 && bad "mkblock cut $kind: a cut past the last store" || ok
+done
+# Blocks cut mid-write for the fuzzing below.
+"$mk" cut remove "$out/cut-remove.blk" 60 >/dev/null || bad "mkblock cut remove 60"
+"$mk" cut put "$out/cut-put.blk" 6 >/dev/null || bad "mkblock cut put 6"
+# A cut removal whose recovery is done: the key is gone.
+"$mk" cut remove "$out/cut.blk" 40 >"$out/cut.txt"
+expect 0 "$tool" recover "$out/cut.blk" --write
+expect 0 "$tool" dump --int "$out/cut.blk"
+eq "$(wc -l <"$out/o" | tr -d ' ')" "$(grep -vc '^#' "$out/cut.txt")" "recover: a removal past its first move is finished"
+# Signed keys need --signed: without it no key hashes to its byte, the
+# check after N_recover fails, and the file is not written.
+cp "$out/i16.blk" "$out/ri16.blk"
+expect 1 "$tool" recover --write "$out/ri16.blk"
+hasnt "written"
+if cmp -s "$out/ri16.blk" "$out/i16.blk"; then ok; else bad "recover wrote a block that did not check clean"; fi
+expect 0 "$tool" recover --signed --write "$out/ri16.blk"
+has "no write was in progress"
+expect 0 "$tool" check --int-key --signed "$out/ri16.blk"
+# A set of u32; a block at an offset.
+cp "$out/s.blk" "$out/rs.blk"
+put "$out/rs.blk" 96 4 $(($(od -An -tu4 -j96 -N4 "$out/s.blk" | tr -d ' ') + 1))
+expect 3 "$tool" check "$out/rs.blk"
+expect 0 "$tool" recover --write "$out/rs.blk"
+expect 0 "$tool" check --int-key "$out/rs.blk"
+{ printf '0123456789abcdef'; cat "$out/seqodd.blk"; } >"$out/roff.blk"
+expect 3 "$tool" check "$out/roff.blk" --offset 16
+expect 0 "$tool" recover "$out/roff.blk" --offset 16 --write
+has "written: $(size "$out/a.blk") bytes at offset 16"
+expect 0 "$tool" check --int-key "$out/roff.blk" --offset 16
+eq "$(head -c 16 "$out/roff.blk")" 0123456789abcdef "recover --offset: the bytes before the block"
+# An invalid sync area is not recovered.
+cp "$out/op5.blk" "$out/rop5.blk"
+expect 1 "$tool" recover --write "$out/rop5.blk"
+has "N_recover: OHM_CORRUPT"
+if cmp -s "$out/rop5.blk" "$out/op5.blk"; then ok; else bad "recover wrote a block it refused"; fi
+# Map types the tool cannot hash are refused, and recover reads no pipe
+# for --write.
+expect 2 "$tool" recover "$out/st.blk"
+err_has "is not one the tool can hash"
+expect 2 "$tool" recover --offset "$off" "$out/str.blk"
+err_has "type tag 0x53545231"
+expect 1 "$tool" recover "$out/swap.blk"
+has "OHM_BAD_ENDIAN"
+expect 2 "$tool" recover - --write <"$out/a.blk"
+expect 0 "$tool" recover - <"$out/seqodd.blk"
+has "N_recover: OHM_OK"
+expect 2 "$tool" recover "$out/a.blk" --int-key
+expect 2 "$tool" check "$out/a.blk" --write
 
 # --- headers damaged: the statuses N_attach gives ------------------------
 hdr() { # hdr NAME OFFSET WIDTH VALUE STATUS [TEXT]: a.blk with one field changed
@@ -330,8 +506,9 @@ hdr older 4 2 $((format - 1)) OHM_BAD_VERSION
 hdr bom 6 2 $((0x0201)) OHM_BAD_ENDIAN
 hdr cap24 8 4 24 OHM_BAD_CAPACITY
 hdr capbig 8 4 $((0x80000000 * 2 - 1)) OHM_BAD_CAPACITY
-hdr keys 32 8 1208 OHM_BAD_OFFSETS "1208 (the layout says 1200)"
-hdr total 56 8 17592 OHM_BAD_OFFSETS
+hdr keys 32 8 $((keys + 8)) OHM_BAD_OFFSETS "$((keys + 8)) (the layout says $keys)"
+hdr meta 48 8 96 OHM_BAD_OFFSETS "96 (the layout says $meta)"
+hdr total 56 8 $(($(size "$out/a.blk") + 8)) OHM_BAD_OFFSETS
 hdr maxent 16 4 1000 OHM_BAD_COUNT "the maximum load gives 921"
 hdr over 12 4 922 OHM_BAD_COUNT
 hdr load0 20 1 0 OHM_BAD_TYPE "maximum load is not 1..100"
@@ -351,7 +528,7 @@ hdr vsize0 72 4 0 OHM_BAD_TYPE "value size 0"
 hdr vsize16 72 4 16 OHM_BAD_OFFSETS
 # Cut short at several lengths; extra bytes after the block are fine.
 total=$(size "$out/a.blk")
-for len in 0 1 3 4 5 50 95 96 97 1200 $((total - 1)); do
+for len in 0 1 3 4 5 50 95 96 97 127 $meta "$keys" $((total - 1)); do
     head -c "$len" "$out/a.blk" >"$out/cut.blk"
     expect 1 "$tool" info "$out/cut.blk"
     field status "OHM_TOO_SHORT"
@@ -382,9 +559,10 @@ for len in 1 4 96 97 1000 5000 70000; do
         expect 1 "$tool" check "$out/gh.blk"
     done
 done
-# A real header over random bytes: the header passes, the entries do not.
-{ head -c 1200 "$out/a.blk"; head -c $((total - 1200)) "$out/g.blk"; } >"$out/gm.blk"
-"$mk" garbage "$out/gmeta" 1024 99 && dd if="$out/gmeta" of="$out/gm.blk" bs=1 seek=96 conv=notrunc 2>/dev/null
+# A real header and sync area over random bytes, the stripe words kept:
+# the header passes, the entries do not.
+{ head -c "$meta" "$out/a.blk"; head -c $((stripes - meta)) "$out/g.blk"; tail -c $((total - stripes)) "$out/a.blk"; } >"$out/gm.blk"
+"$mk" garbage "$out/gmeta" 1024 99 && dd if="$out/gmeta" of="$out/gm.blk" bs=1 seek="$meta" conv=notrunc 2>/dev/null
 expect 0 "$tool" info "$out/gm.blk"
 expect 1 "$tool" check "$out/gm.blk"
 expect 1 "$tool" check --int-key "$out/gm.blk"
@@ -412,12 +590,14 @@ expect 2 "$tool" dump "$out/a.blk" --signed
 expect 2 "$tool" stat "$out/a.blk" --frob
 expect 0 "$tool" --help
 has "usage: ohmtool info"
+has "ohmtool recover FILE"
 expect 0 "$tool" --version
 has "ohmtool "
 
 # --- the tool's parsing fuzzed: mutations of these blocks -----------------
 expect 0 "$fz" "$iters" 1 "$out"/a.blk "$out"/s.blk "$out"/st.blk "$out"/i16.blk "$out"/far.blk "$out"/full.blk \
-    "$out"/z.blk "$out"/g8.blk "$out"/b.blk "$out"/crossed.blk "$out"/swap.blk "$out"/fp.blk "$out"/dup.blk
+    "$out"/z.blk "$out"/g8.blk "$out"/b.blk "$out"/crossed.blk "$out"/swap.blk "$out"/fp.blk "$out"/dup.blk \
+    "$out"/seqodd.blk "$out"/stripe5.blk "$out"/cut-remove.blk "$out"/cut-put.blk
 has "no findings"
 cat "$out/o"
 

@@ -1,9 +1,11 @@
-/* ohmtool - inspect ohm blocks in files: info, stat, check, dump.
+/* ohmtool - inspect ohm blocks in files: info, stat, check, dump, and
+ * finish a write that was cut short: recover.
  *
- *   ohmtool info  FILE [--offset N]
- *   ohmtool stat  FILE [--offset N]
- *   ohmtool check FILE [--offset N] [--int-key [--signed]]
- *   ohmtool dump  FILE [--offset N] [--hex | --int [--signed]]
+ *   ohmtool info    FILE [--offset N]
+ *   ohmtool stat    FILE [--offset N]
+ *   ohmtool check   FILE [--offset N] [--int-key [--signed]]
+ *   ohmtool dump    FILE [--offset N] [--hex | --int [--signed]]
+ *   ohmtool recover FILE [--offset N] [--signed] [--write]
  *
  * Reads a block of any instantiation: the map type (key and value sizes
  * and alignments, set or map, interleaving, type tag) is taken from the
@@ -11,8 +13,14 @@
  * before anything past the header is read; every offset used afterwards
  * comes from that checked header. The file is read into memory first.
  *
+ * The sync area, the stripe words and the metadata's place are read here
+ * from docs/FORMAT.md, independently of the library's template (only the
+ * header's O(1) check and, for recover, N_recover are the library's).
+ *
  * Exit status: 0 for a sound block, 1 for a block that is refused or has
- * problems, 2 for a usage error or a file that cannot be read.
+ * problems, 2 for a usage error or a file that cannot be read, 3 for a
+ * block whose sync area says a write is in progress or was cut short (the
+ * library's OHM_BUSY: not corruption; recover finishes the write).
  * Manual: docs/ohmtool.md. Format: docs/FORMAT.md.
  *
  * Built with OHMTOOL_NO_MAIN, the file gives its functions without main()
@@ -34,12 +42,28 @@
 #define OT_EXIT_OK 0
 #define OT_EXIT_PROBLEMS 1
 #define OT_EXIT_USAGE 2
+#define OT_EXIT_BUSY 3
 
 /* The largest alignment a block can need (ohm_layout_for refuses larger
  * key or value alignments): the buffer a file is read into has it, so a
  * block's own alignment never fails the check. */
 #define OT_BUF_ALIGN 4096u
 #define OT_GS 16u /* slots in a group */
+
+/* docs/FORMAT.md, "Sync area": 32 bytes at offset 96, native-endian
+ * 32-bit words but the 64-bit `stripes`; the stripe words after the
+ * slots. */
+#define OT_SYNC_AT 96u
+#define OT_SYNC_END 128u
+#define OT_OP_LAST 4u
+#define OT_NONE 0xffffffffu
+#define OT_STRIPES_MAX 1024u
+
+typedef struct ot_sync {
+    uint32_t seq, op, hole, src, start;
+    uint32_t smask;   /* stripe words - 1 */
+    uint64_t stripes; /* offset of stripe word 0 */
+} ot_sync;
 
 /* Where the output goes (the fuzz harness points both elsewhere). */
 static FILE *ot_out;
@@ -62,7 +86,13 @@ typedef struct ot_block {
     uint32_t gslots; /* slots a group: 16, or cap below 16 */
     const uint8_t *meta, *cls;
     uint64_t kstride, vstride; /* bytes from one key (value) to the next */
+    ot_sync sync;              /* the sync area, as read */
+    uint64_t jval;             /* offset of the journal's value buffer */
+    uint64_t stripes_at;       /* offset of the first stripe word */
+    uint32_t nstripes;         /* stripe words */
 } ot_block;
+
+static uint64_t ot_align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 
 static bool ot_pow2(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
@@ -149,7 +179,69 @@ static ohm_status ot_attach(ot_block *b, const uint8_t *p, size_t len)
         b->kstride = h->key_size;
         b->vstride = h->val_size;
     }
+    /* The sync area, the journal's value buffer and the stripe words, from
+     * FORMAT.md's placement: the header check has compared the offsets with
+     * the library's layout, so these lie inside the block too. */
+    memcpy(&b->sync, p + OT_SYNC_AT, sizeof b->sync);
+    b->jval = ot_align_up(OT_SYNC_END, h->val_align);
+    uint64_t end = (h->flags & OHM_FLAG_INTERLEAVED) ? h->keys_start + (uint64_t)b->cap * b->kstride
+                                                     : h->vals_start + (uint64_t)b->cap * h->val_size;
+    b->stripes_at = ot_align_up(end, 4);
+    b->nstripes = b->cap / OT_GS == 0 ? 1 : b->cap / OT_GS < OT_STRIPES_MAX ? b->cap / OT_GS : OT_STRIPES_MAX;
+    /* This reading and the library's layout must agree on where the
+     * metadata starts (a constant of the value type) and where the block
+     * ends (after the stripe words, at the block's alignment); a
+     * difference is a bug in one of them, reported as the offsets'. */
+    uint64_t meta = ot_align_up(b->jval + h->val_size, 16);
+    uint64_t total = ot_align_up(b->stripes_at + 4u * (uint64_t)b->nstripes, ohm_base_align_for(h->key_align, h->val_align));
+    if (h->meta_start != meta || h->total_size != total) {
+        b->st = st = OHM_BAD_OFFSETS;
+        b->why = "the library's layout and this tool's reading of docs/FORMAT.md differ";
+    }
     return st;
+}
+
+static uint32_t ot_stripe(const ot_block *b, uint32_t k)
+{
+    uint32_t w;
+    memcpy(&w, b->p + b->stripes_at + 4u * (uint64_t)k, 4);
+    return w;
+}
+
+/* The sync area judged: its invalid fields, and whether it says a write
+ * is in progress or was cut short (N_check's OHM_BUSY). */
+typedef struct ot_sync_state {
+    bool bad_op, bad_smask, bad_stripes; /* OHM_CORRUPT in the library */
+    bool busy;                 /* seq odd, op not 0, or a stripe odd */
+    uint32_t odd_stripes, first_odd;
+} ot_sync_state;
+
+static ot_sync_state ot_sync_judge(const ot_block *b)
+{
+    ot_sync_state r;
+    memset(&r, 0, sizeof r);
+    const ot_sync *y = &b->sync;
+    r.bad_op = y->op > OT_OP_LAST;
+    r.bad_smask = y->smask != b->nstripes - 1;
+    r.bad_stripes = y->stripes != b->stripes_at;
+    for (uint32_t k = 0; k < b->nstripes; k++)
+        if (ot_stripe(b, k) & 1u) {
+            if (r.odd_stripes++ == 0) r.first_odd = k;
+        }
+    r.busy = (y->seq & 1u) || y->op != 0 || r.odd_stripes != 0;
+    return r;
+}
+
+static const char *ot_op_name(uint32_t op)
+{
+    switch (op) {
+    case 0: return "none";
+    case 1: return "a removal's shift";
+    case 2: return "a value overwrite";
+    case 3: return "a clear";
+    case 4: return "a bulk removal (remove_if)";
+    default: return "not a mutation: 0..4 are";
+    }
 }
 
 /* Key and value of slot s (s < cap): inside the block, since the checked
@@ -366,13 +458,50 @@ static void ot_print_fields(const ot_block *b, const ohm_header *h, bool swapped
     fprintf(ot_out, "0x%016" PRIx64 "\n", h->user);
 }
 
+static void ot_print_slot(const char *what, uint32_t v, const char *after)
+{
+    fprintf(ot_out, "%s ", what);
+    if (v == OT_NONE) fprintf(ot_out, "none");
+    else fprintf(ot_out, "%" PRIu32, v);
+    fprintf(ot_out, "%s", after);
+}
+
+/* The sync area, the journal's value buffer and the stripe words (a block
+ * whose header passed). */
+static void ot_print_sync(const ot_block *b)
+{
+    const ot_sync *y = &b->sync;
+    ot_sync_state r = ot_sync_judge(b);
+    ot_label("sync");
+    fprintf(ot_out, "seq %" PRIu32 " (%s), op %" PRIu32 " (%s), ", y->seq, y->seq & 1u ? "odd" : "even", y->op, ot_op_name(y->op));
+    ot_print_slot("hole", y->hole, ", ");
+    ot_print_slot("src", y->src, ", ");
+    fprintf(ot_out, "start %" PRIu32 ", smask %" PRIu32 "%s, stripes %" PRIu64 "%s\n", y->start, y->smask,
+            r.bad_smask ? " (the placement gives another)" : "", y->stripes, r.bad_stripes ? " (the placement gives another)" : "");
+    ot_label("journal");
+    if (ot_is_set(b)) fprintf(ot_out, "no value buffer (a set)\n");
+    else fprintf(ot_out, "value buffer at %" PRIu64 ", %" PRIu32 " bytes\n", b->jval, b->h.val_size);
+    ot_label("stripes");
+    fprintf(ot_out, "%" PRIu32 " word%s at %" PRIu64 ", %" PRIu32 " odd", b->nstripes, b->nstripes == 1 ? "" : "s", b->stripes_at,
+            r.odd_stripes);
+    if (r.odd_stripes) fprintf(ot_out, " (the first: stripe %" PRIu32 ")", r.first_odd);
+    fprintf(ot_out, "\n");
+    ot_label("writing");
+    if (r.bad_op || r.bad_smask || r.bad_stripes)
+        fprintf(ot_out, "the sync area is invalid (%s): OHM_CORRUPT\n",
+                r.bad_op ? "op above 4" : "smask or stripes not what the placement gives");
+    else if (r.busy)
+        fprintf(ot_out, "yes: a write is in progress or was cut short (OHM_BUSY; ohmtool recover finishes it)\n");
+    else fprintf(ot_out, "no: seq even, op 0, every stripe even\n");
+}
+
 static int ot_info(const char *name, uint64_t offset, const ot_block *b)
 {
     ot_label("file");
     fprintf(ot_out, "%s, block at offset %" PRIu64 " (%zu bytes from there)\n", name, offset, b->len);
     ot_label("status");
     fprintf(ot_out, "%s: %s", ohm__status_name(b->st), ohm_strerror(b->st));
-    if (b->st == OHM_BAD_TYPE && b->why) fprintf(ot_out, " (%s)", b->why);
+    if (b->why) fprintf(ot_out, " (%s)", b->why);
     fprintf(ot_out, "\n");
     if (b->len < 4) return b->st == OHM_OK ? OT_EXIT_OK : OT_EXIT_PROBLEMS;
     uint32_t magic;
@@ -388,6 +517,7 @@ static int ot_info(const char *name, uint64_t offset, const ot_block *b)
         ohm_header h = ot_swapped(&b->h);
         ot_print_fields(b, &h, true);
     }
+    if (b->st == OHM_OK) ot_print_sync(b);
     if (b->st == OHM_OK && offset % ohm_base_align_for(b->h.key_align, b->h.val_align) != 0)
         fprintf(ot_out, "note: offset %" PRIu64 " is not a multiple of the block's alignment %zu: a program must copy the block to an aligned address before attaching it\n",
                 offset, ohm_base_align_for(b->h.key_align, b->h.val_align));
@@ -756,20 +886,374 @@ static int ot_check_block(const char *name, const ot_block *b, bool hash, bool i
         fprintf(ot_err, "ohmtool: note: type tag 0x%08" PRIx32 ": if the map type has a hash of its own, --int-key reports every key\n",
                 b->h.type_tag);
     ot_check c = {name, b, hash, is_signed, 0};
-    ot_check_structure(&c);
-    if (hash && !ot_check_hashed(&c)) {
-        fprintf(ot_err, "ohmtool: no memory for the search for keys stored twice\n");
-        return OT_EXIT_USAGE;
+    /* The sync area first, as N_check reads it: an invalid one is
+     * corruption; one that says a write is in progress or was cut short
+     * (OHM_BUSY) leaves the entries unjudged, since their rules hold only
+     * between writes. */
+    const ot_sync *y = &b->sync;
+    ot_sync_state r = ot_sync_judge(b);
+    if (r.bad_op) ot_problem(&c, "sync area: op is %" PRIu32 ", not a mutation (0..4)", y->op);
+    if (r.bad_smask)
+        ot_problem(&c, "sync area: smask (offset 116) is %" PRIu32 ", but the block has %" PRIu32 " stripe word%s (smask %" PRIu32 ")",
+                   y->smask, b->nstripes, b->nstripes == 1 ? "" : "s", b->nstripes - 1);
+    if (r.bad_stripes)
+        ot_problem(&c, "sync area: stripes (offset 120) is %" PRIu64 ", but the stripe words are at %" PRIu64, y->stripes,
+                   b->stripes_at);
+    if (r.busy) {
+        fprintf(ot_out, "%s: OHM_BUSY: a write is in progress or was cut short:", name);
+        if (y->seq & 1u) fprintf(ot_out, " seq %" PRIu32 " is odd;", y->seq);
+        if (y->op != 0) fprintf(ot_out, " op %" PRIu32 " (%s);", y->op, ot_op_name(y->op));
+        if (r.odd_stripes)
+            fprintf(ot_out, " %" PRIu32 " of %" PRIu32 " stripe words odd (the first: stripe %" PRIu32 ");", r.odd_stripes, b->nstripes,
+                    r.first_odd);
+        fprintf(ot_out, " the entries are not checked: that is not corruption; the writers' lock and N_recover (ohmtool recover) finish the write\n");
+    } else {
+        ot_check_structure(&c);
+        if (hash && !ot_check_hashed(&c)) {
+            fprintf(ot_err, "ohmtool: no memory for the search for keys stored twice\n");
+            return OT_EXIT_USAGE;
+        }
     }
     if (c.problems) {
         fprintf(ot_out, "%s: %" PRIu64 " problem%s\n", name, c.problems, c.problems == 1 ? "" : "s");
         return OT_EXIT_PROBLEMS;
     }
-    fprintf(ot_out, "%s: clean: %" PRIu32 " entries in %" PRIu32 " slots; header, mirror, bytes, count, class bits, invariants I and II%s\n",
+    if (r.busy) return OT_EXIT_BUSY;
+    fprintf(ot_out, "%s: clean: %" PRIu32 " entries in %" PRIu32 " slots; header, sync area, stripes, mirror, bytes, count, class bits, invariants I and II%s\n",
             name, b->h.count, b->cap,
             hash ? ", every byte against its key's hash and place, no key twice"
                  : " checked from the distance codes (keys not hashed: --int-key for integer keys)");
     return OT_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * recover: the library's N_recover, for the map types the tool can hash
+ * ---------------------------------------------------------------------- */
+
+/* N_recover moves keys and rehashes some, so it needs the map type's own
+ * hash and equality: the tool has them only for keys that are integers of
+ * 1, 2, 4 or 8 bytes under the default integer hash (as check --int-key
+ * hashes them; --signed for signed key types), with no value or an integer
+ * value of 1, 2, 4 or 8 bytes, and the default placement and type tag 0.
+ * One instantiation each; the signedness is a flag, since it changes only
+ * how a key is widened before it is hashed. */
+static bool ot_rec_signed;
+static uint64_t ot_rec_hash(uint64_t u, size_t n, uint64_t seed)
+{
+    if (ot_rec_signed && n < 8 && (u >> (8 * n - 1) & 1u)) u |= ~(((uint64_t)1 << (8 * n)) - 1);
+    return ohm_hash_u64(u, seed);
+}
+
+#define OHM_NAME ot_r_k1s
+#define OHM_KEY uint8_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k1s_run(void *buf, size_t len)
+{
+    ot_r_k1s *m;
+    ohm_status st = ot_r_k1s_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k1s_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k1v1
+#define OHM_KEY uint8_t
+#define OHM_VALUE uint8_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k1v1_run(void *buf, size_t len)
+{
+    ot_r_k1v1 *m;
+    ohm_status st = ot_r_k1v1_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k1v1_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k1v2
+#define OHM_KEY uint8_t
+#define OHM_VALUE uint16_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k1v2_run(void *buf, size_t len)
+{
+    ot_r_k1v2 *m;
+    ohm_status st = ot_r_k1v2_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k1v2_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k1v4
+#define OHM_KEY uint8_t
+#define OHM_VALUE uint32_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k1v4_run(void *buf, size_t len)
+{
+    ot_r_k1v4 *m;
+    ohm_status st = ot_r_k1v4_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k1v4_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k1v8
+#define OHM_KEY uint8_t
+#define OHM_VALUE uint64_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k1v8_run(void *buf, size_t len)
+{
+    ot_r_k1v8 *m;
+    ohm_status st = ot_r_k1v8_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k1v8_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k2s
+#define OHM_KEY uint16_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k2s_run(void *buf, size_t len)
+{
+    ot_r_k2s *m;
+    ohm_status st = ot_r_k2s_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k2s_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k2v1
+#define OHM_KEY uint16_t
+#define OHM_VALUE uint8_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k2v1_run(void *buf, size_t len)
+{
+    ot_r_k2v1 *m;
+    ohm_status st = ot_r_k2v1_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k2v1_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k2v2
+#define OHM_KEY uint16_t
+#define OHM_VALUE uint16_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k2v2_run(void *buf, size_t len)
+{
+    ot_r_k2v2 *m;
+    ohm_status st = ot_r_k2v2_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k2v2_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k2v4
+#define OHM_KEY uint16_t
+#define OHM_VALUE uint32_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k2v4_run(void *buf, size_t len)
+{
+    ot_r_k2v4 *m;
+    ohm_status st = ot_r_k2v4_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k2v4_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k2v8
+#define OHM_KEY uint16_t
+#define OHM_VALUE uint64_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k2v8_run(void *buf, size_t len)
+{
+    ot_r_k2v8 *m;
+    ohm_status st = ot_r_k2v8_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k2v8_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k4s
+#define OHM_KEY uint32_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k4s_run(void *buf, size_t len)
+{
+    ot_r_k4s *m;
+    ohm_status st = ot_r_k4s_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k4s_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k4v1
+#define OHM_KEY uint32_t
+#define OHM_VALUE uint8_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k4v1_run(void *buf, size_t len)
+{
+    ot_r_k4v1 *m;
+    ohm_status st = ot_r_k4v1_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k4v1_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k4v2
+#define OHM_KEY uint32_t
+#define OHM_VALUE uint16_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k4v2_run(void *buf, size_t len)
+{
+    ot_r_k4v2 *m;
+    ohm_status st = ot_r_k4v2_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k4v2_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k4v4
+#define OHM_KEY uint32_t
+#define OHM_VALUE uint32_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k4v4_run(void *buf, size_t len)
+{
+    ot_r_k4v4 *m;
+    ohm_status st = ot_r_k4v4_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k4v4_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k4v8
+#define OHM_KEY uint32_t
+#define OHM_VALUE uint64_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k4v8_run(void *buf, size_t len)
+{
+    ot_r_k4v8 *m;
+    ohm_status st = ot_r_k4v8_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k4v8_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k8s
+#define OHM_KEY uint64_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k8s_run(void *buf, size_t len)
+{
+    ot_r_k8s *m;
+    ohm_status st = ot_r_k8s_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k8s_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k8v1
+#define OHM_KEY uint64_t
+#define OHM_VALUE uint8_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k8v1_run(void *buf, size_t len)
+{
+    ot_r_k8v1 *m;
+    ohm_status st = ot_r_k8v1_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k8v1_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k8v2
+#define OHM_KEY uint64_t
+#define OHM_VALUE uint16_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k8v2_run(void *buf, size_t len)
+{
+    ot_r_k8v2 *m;
+    ohm_status st = ot_r_k8v2_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k8v2_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k8v4
+#define OHM_KEY uint64_t
+#define OHM_VALUE uint32_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k8v4_run(void *buf, size_t len)
+{
+    ot_r_k8v4 *m;
+    ohm_status st = ot_r_k8v4_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k8v4_recover(m) : st;
+}
+
+#define OHM_NAME ot_r_k8v8
+#define OHM_KEY uint64_t
+#define OHM_VALUE uint64_t
+#define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
+#include "ohm_map.h"
+static ohm_status ot_r_k8v8_run(void *buf, size_t len)
+{
+    ot_r_k8v8 *m;
+    ohm_status st = ot_r_k8v8_attach(buf, len, &m);
+    return st == OHM_OK ? ot_r_k8v8_recover(m) : st;
+}
+
+typedef struct ot_rec_type {
+    ohm_signature (*sig)(void);
+    ohm_status (*run)(void *buf, size_t len);
+} ot_rec_type;
+
+static const ot_rec_type ot_rec_types[] = {
+    {ot_r_k1s__signature, ot_r_k1s_run},
+    {ot_r_k1v1__signature, ot_r_k1v1_run},
+    {ot_r_k1v2__signature, ot_r_k1v2_run},
+    {ot_r_k1v4__signature, ot_r_k1v4_run},
+    {ot_r_k1v8__signature, ot_r_k1v8_run},
+    {ot_r_k2s__signature, ot_r_k2s_run},
+    {ot_r_k2v1__signature, ot_r_k2v1_run},
+    {ot_r_k2v2__signature, ot_r_k2v2_run},
+    {ot_r_k2v4__signature, ot_r_k2v4_run},
+    {ot_r_k2v8__signature, ot_r_k2v8_run},
+    {ot_r_k4s__signature, ot_r_k4s_run},
+    {ot_r_k4v1__signature, ot_r_k4v1_run},
+    {ot_r_k4v2__signature, ot_r_k4v2_run},
+    {ot_r_k4v4__signature, ot_r_k4v4_run},
+    {ot_r_k4v8__signature, ot_r_k4v8_run},
+    {ot_r_k8s__signature, ot_r_k8s_run},
+    {ot_r_k8v1__signature, ot_r_k8v1_run},
+    {ot_r_k8v2__signature, ot_r_k8v2_run},
+    {ot_r_k8v4__signature, ot_r_k8v4_run},
+    {ot_r_k8v8__signature, ot_r_k8v8_run},
+};
+
+/* The instantiation for the block's header, or NULL. */
+static const ot_rec_type *ot_rec_find(const ohm_header *h)
+{
+    for (size_t i = 0; i < sizeof ot_rec_types / sizeof ot_rec_types[0]; i++) {
+        ohm_signature g = ot_rec_types[i].sig();
+        if (g.key_size == h->key_size && g.key_align == h->key_align && g.val_size == h->val_size &&
+            g.val_align == h->val_align && g.flags == h->flags && g.type_tag == h->type_tag)
+            return &ot_rec_types[i];
+    }
+    return NULL;
+}
+
+/* Run N_recover on the block at p (changed in place), then check it with
+ * every key hashed. OT_EXIT_OK only when both found it sound. */
+static int ot_recover(const char *name, const ot_block *b, uint8_t *p, size_t len, bool is_signed)
+{
+    if (b->st != OHM_OK) {
+        fprintf(ot_out, "%s: %s: %s%s%s%s\n", name, ohm__status_name(b->st), ohm_strerror(b->st), b->why ? " (" : "",
+                b->why ? b->why : "", b->why ? ")" : "");
+        return OT_EXIT_PROBLEMS;
+    }
+    const ot_rec_type *t = ot_rec_find(&b->h);
+    if (t == NULL) {
+        fprintf(ot_err, "ohmtool: recover: this map type (keys of %" PRIu32 " bytes, values of %" PRIu32 " bytes, flags 0x%02x, type tag 0x%08" PRIx32
+                        ") is not one the tool can hash: recover takes integer keys of 1, 2, 4 or 8 bytes under the default integer hash, "
+                        "no value or an integer value of 1, 2, 4 or 8 bytes, type tag 0; other maps are recovered by their own program (N_recover)\n",
+                b->h.key_size, b->h.val_size, b->h.flags, b->h.type_tag);
+        return OT_EXIT_USAGE;
+    }
+    const ot_sync *y = &b->sync;
+    ot_sync_state r = ot_sync_judge(b);
+    fprintf(ot_out, "%s: before: seq %" PRIu32 ", op %" PRIu32 " (%s), ", name, y->seq, y->op, ot_op_name(y->op));
+    ot_print_slot("hole", y->hole, ", ");
+    ot_print_slot("src", y->src, ", ");
+    fprintf(ot_out, "start %" PRIu32 ", %" PRIu32 " odd stripe word%s: %s\n", y->start, r.odd_stripes, r.odd_stripes == 1 ? "" : "s",
+            r.bad_op || r.bad_smask || r.bad_stripes ? "the sync area is invalid"
+            : r.busy                   ? "a write is in progress or was cut short"
+                                       : "no write was in progress (only derived bytes may change)");
+    ot_rec_signed = is_signed;
+    ohm_status st = t->run(p, len);
+    fprintf(ot_out, "%s: N_recover: %s: %s\n", name, ohm__status_name(st), ohm_strerror(st));
+    ot_block after;
+    ot_attach(&after, p, len);
+    int rc = ot_check_block(name, &after, true, is_signed);
+    if (rc == OT_EXIT_OK && st != OHM_OK) rc = OT_EXIT_PROBLEMS;
+    return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -794,24 +1278,26 @@ static int ot_dump(const ot_block *b, bool ints, bool is_signed)
  * Command line
  * ---------------------------------------------------------------------- */
 
-typedef enum ot_cmd { OT_INFO, OT_STAT, OT_CHECK, OT_DUMP } ot_cmd;
+typedef enum ot_cmd { OT_INFO, OT_STAT, OT_CHECK, OT_DUMP, OT_RECOVER } ot_cmd;
 
 typedef struct ot_opts {
     ot_cmd cmd;
     const char *file;
     uint64_t offset;
     bool int_key, is_signed, hex, ints;
+    bool write; /* recover: write the recovered block back */
 } ot_opts;
 
 /* Run a subcommand on the block at p (len bytes from the offset, p
- * aligned to OT_BUF_ALIGN; not NULL). */
-static int ot_run(const ot_opts *o, const uint8_t *p, size_t len)
+ * aligned to OT_BUF_ALIGN; not NULL). Only recover changes the bytes. */
+static int ot_run(const ot_opts *o, uint8_t *p, size_t len)
 {
     ot_block b;
     ot_attach(&b, p, len);
     const char *name = o->file ? o->file : "-";
     if (o->cmd == OT_INFO) return ot_info(name, o->offset, &b);
     if (o->cmd == OT_CHECK) return ot_check_block(name, &b, o->int_key, o->is_signed);
+    if (o->cmd == OT_RECOVER) return ot_recover(name, &b, p, len, o->is_signed);
     if (b.st != OHM_OK) {
         fprintf(ot_err, "ohmtool: %s: %s: %s%s%s%s\n", name, ohm__status_name(b.st), ohm_strerror(b.st), b.why ? " (" : "",
                 b.why ? b.why : "", b.why ? ")" : "");
@@ -824,19 +1310,25 @@ static int ot_run(const ot_opts *o, const uint8_t *p, size_t len)
 #ifndef OHMTOOL_NO_MAIN
 
 static const char ot_usage_text[] =
-    "usage: ohmtool info  FILE [--offset N]\n"
-    "       ohmtool stat  FILE [--offset N]\n"
-    "       ohmtool check FILE [--offset N] [--int-key [--signed]]\n"
-    "       ohmtool dump  FILE [--offset N] [--hex | --int [--signed]]\n"
+    "usage: ohmtool info    FILE [--offset N]\n"
+    "       ohmtool stat    FILE [--offset N]\n"
+    "       ohmtool check   FILE [--offset N] [--int-key [--signed]]\n"
+    "       ohmtool dump    FILE [--offset N] [--hex | --int [--signed]]\n"
+    "       ohmtool recover FILE [--offset N] [--signed] [--write]\n"
     "       ohmtool --help | --version\n"
     "FILE is a file holding an ohm block (format %u) at byte N (default 0); - reads standard input.\n"
-    "  info   the header, decoded, and what N_attach would say of it\n"
+    "  info   the header and the sync area, decoded, and what N_attach would say of it\n"
     "  stat   how the table is filled: groups by used slots, keys by distance, runs of full groups\n"
-    "  check  every invariant that needs no hash; with --int-key (keys of 1, 2, 4 or 8 bytes hashed by\n"
-    "         the default integer hash; --signed for signed key types) every byte and duplicate too\n"
+    "  check  the sync area (a write in progress or cut short: exit 3) and every invariant that needs no\n"
+    "         hash; with --int-key (keys of 1, 2, 4 or 8 bytes hashed by the default integer hash;\n"
+    "         --signed for signed key types) every byte and duplicate too\n"
     "  dump   the entries, key<TAB>value a line, in slot order: bytes in hex (--hex, the default), or\n"
     "         with --int fields of 1, 2, 4 or 8 bytes as native-endian integers (--signed: signed)\n"
-    "exit status: 0 sound, 1 a block refused or with problems, 2 usage or read error\n"
+    "  recover  finish a write that was cut short (the library's N_recover), then check --int-key; integer\n"
+    "         keys (--signed: signed) and no or integer values only; the file is written only with --write,\n"
+    "         and only when the recovered block checks clean\n"
+    "exit status: 0 sound, 1 a block refused or with problems, 2 usage or read error, 3 a write in\n"
+    "progress or cut short (check)\n"
     "manual: docs/ohmtool.md\n";
 
 static int ot_usage(const char *msg, const char *arg)
@@ -936,6 +1428,31 @@ out:
     return rc;
 }
 
+/* recover: the recovered block (total_size bytes, a header that passed)
+ * back into the file at its offset, with --write; else say it was not. */
+static int ot_write_back(const ot_opts *o, const uint8_t *buf)
+{
+    ohm_header h;
+    memcpy(&h, buf, sizeof h);
+    if (!o->write) {
+        printf("%s: not written (recover --write writes the recovered block back)\n", o->file);
+        return OT_EXIT_OK;
+    }
+    FILE *f = fopen(o->file, "r+b");
+    if (f == NULL) {
+        fprintf(stderr, "ohmtool: %s: %s\n", o->file, strerror(errno));
+        return OT_EXIT_USAGE;
+    }
+    bool ok = fseeko(f, (off_t)o->offset, SEEK_SET) == 0 && fwrite(buf, 1, (size_t)h.total_size, f) == (size_t)h.total_size;
+    if (fclose(f) != 0) ok = false;
+    if (!ok) {
+        fprintf(stderr, "ohmtool: %s: write error: the file may hold the block half written\n", o->file);
+        return OT_EXIT_USAGE;
+    }
+    printf("%s: written: %" PRIu64 " bytes at offset %" PRIu64 "\n", o->file, h.total_size, o->offset);
+    return OT_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     ot_out = stdout;
@@ -956,6 +1473,7 @@ int main(int argc, char **argv)
     else if (!strcmp(cmd, "stat")) o.cmd = OT_STAT;
     else if (!strcmp(cmd, "check")) o.cmd = OT_CHECK;
     else if (!strcmp(cmd, "dump")) o.cmd = OT_DUMP;
+    else if (!strcmp(cmd, "recover")) o.cmd = OT_RECOVER;
     else return ot_usage("unknown subcommand", cmd);
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -963,7 +1481,8 @@ int main(int argc, char **argv)
             const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
             if (v == NULL || !ot_parse_u64(v, &o.offset)) return ot_usage("--offset needs a number of bytes", v);
         } else if (!strcmp(a, "--int-key") && o.cmd == OT_CHECK) o.int_key = true;
-        else if (!strcmp(a, "--signed") && (o.cmd == OT_CHECK || o.cmd == OT_DUMP)) o.is_signed = true;
+        else if (!strcmp(a, "--signed") && (o.cmd == OT_CHECK || o.cmd == OT_DUMP || o.cmd == OT_RECOVER)) o.is_signed = true;
+        else if (!strcmp(a, "--write") && o.cmd == OT_RECOVER) o.write = true;
         else if (!strcmp(a, "--hex") && o.cmd == OT_DUMP) o.hex = true;
         else if (!strcmp(a, "--int") && o.cmd == OT_DUMP) o.ints = true;
         else if (a[0] == '-' && a[1] != 0) return ot_usage("unknown option for this subcommand", a);
@@ -974,12 +1493,14 @@ int main(int argc, char **argv)
     if (o.hex && o.ints) return ot_usage("--hex or --int, not both", NULL);
     if (o.is_signed && o.cmd == OT_CHECK && !o.int_key) return ot_usage("--signed goes with --int-key", NULL);
     if (o.is_signed && o.cmd == OT_DUMP && !o.ints) return ot_usage("--signed goes with --int", NULL);
+    if (o.write && !strcmp(o.file, "-")) return ot_usage("recover --write needs a file, not standard input", NULL);
 
     uint8_t *buf = NULL;
     size_t len = 0;
     int rc = ot_read(o.file, o.offset, &buf, &len);
     if (rc != OT_EXIT_OK) return rc;
     rc = ot_run(&o, buf, len);
+    if (o.cmd == OT_RECOVER && rc == OT_EXIT_OK) rc = ot_write_back(&o, buf);
     free(buf);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "ohmtool: error writing the output\n");

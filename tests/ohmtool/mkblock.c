@@ -30,11 +30,32 @@
  *       hole   a slot on a displaced key's way freed (count lowered with it)
  *       swap   every header field byte-swapped
  *   mkblock garbage OUT LEN SEED          LEN pseudo-random bytes
+ *   mkblock cut KIND OUT K                a u64 -> u64 map (u64far's, 512 slots,
+ *                                         300 keys homed in group 0) whose writer
+ *                                         was stopped before the K-th store of one
+ *                                         mutation, as a killed writer leaves it
+ *                                         (every store goes through OHM_STORE_HOOK):
+ *       remove  the removal of the key in slot 0 (a shift through 18 groups)
+ *       put     the overwrite of that key's value
+ *                                         prints the entries before the mutation
+ *                                         but the one it changes, then
+ *                                         "# removed KEY VALUE" or
+ *                                         "# overwritten KEY OLD NEW"; with K = 0
+ *                                         the mutation runs whole and the last
+ *                                         line is "# stores T", its store count
  * Exit status 0, or 1 with a message when a block cannot be made as asked.
  */
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Every store a mutation makes to a block is counted; an armed cut stops
+ * the mutation before its cut_at-th store (mkblock cut). */
+static unsigned long cut_stores, cut_at;
+static int cut_armed;
+static jmp_buf cut_jmp;
+#define OHM_STORE_HOOK() ((cut_armed && ++cut_stores == cut_at) ? longjmp(cut_jmp, 1) : (void)0)
 
 #include "ohm.h"
 
@@ -258,6 +279,54 @@ static int damage(const char *kind, const char *in, const char *out)
     return 0;
 }
 
+/* Run one mutation of m (a removal of k, or an overwrite of its value
+ * with v), stopped before its cut_at-th store when cut_at > 0. Returns 1
+ * when it was stopped. */
+static int cut_run(m64 *m, int put, uint64_t k, uint64_t v)
+{
+    cut_stores = 0;
+    cut_armed = 1;
+    if (setjmp(cut_jmp)) {
+        cut_armed = 0;
+        return 1;
+    }
+    if (put) m64_put(m, k, v);
+    else m64_remove(m, k);
+    cut_armed = 0;
+    return 0;
+}
+
+static int cut(const char *kind, const char *out, unsigned long k)
+{
+    int put = !strcmp(kind, "put");
+    if (!put && strcmp(kind, "remove")) die("cut: the kind is remove or put");
+    m64 *m = m64_new(512, 0, 100);
+    uint64_t first = 0;
+    for (uint64_t key = 1, got = 0; got < 300; key++)
+        if (home_group(key, 0, 512) == 0) {
+            if (m64_put(m, key, key + 1000) < 0) die("m64_put failed");
+            if (got++ == 0) first = key;
+        }
+    const uint64_t *key0 = (const uint64_t *)(const void *)((const char *)m + m->hdr.keys_start);
+    if (((const uint8_t *)m)[m->hdr.meta_start] == 0 || key0[0] != first) die("cut: slot 0 does not hold the first key");
+    m64_iter it = m64_iter_begin(m);
+    m64_entry e;
+    while (m64_iter_next(&it, &e))
+        if (*e.key != first) printf("%llu\t%llu\n", (unsigned long long)*e.key, (unsigned long long)*e.value);
+    if (put) printf("# overwritten %llu %llu %llu\n", (unsigned long long)first, (unsigned long long)(first + 1000),
+                    (unsigned long long)(first + 7));
+    else printf("# removed %llu %llu\n", (unsigned long long)first, (unsigned long long)(first + 1000));
+    cut_at = k;
+    int stopped = cut_run(m, put, first, first + 7);
+    if (k == 0) printf("# stores %lu\n", cut_stores);
+    else if (!stopped) die("cut: the mutation made fewer stores than that");
+    ohm_status want = k == 0 || k == 1 ? OHM_OK : OHM_BUSY; /* the hook runs before its store */
+    if (m64_validate(m, m64_block_size(m)) != want) die("cut: the library does not see the block as expected");
+    write_file(out, m, m64_block_size(m));
+    free(m);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) die("usage: see tests/ohmtool/mkblock.c");
@@ -409,6 +478,8 @@ int main(int argc, char **argv)
         if (m64_validate(m, m64_block_size(m)) != OHM_CORRUPT) die("crossed: the library does not refuse it");
         write_file(out, m, m64_block_size(m));
         free(m);
+    } else if (!strcmp(kind, "cut") && argc == 5) {
+        return cut(argv[2], argv[3], strtoul(argv[4], NULL, 0));
     } else if (!strcmp(kind, "damage") && argc == 5) {
         return damage(argv[2], argv[3], argv[4]);
     } else if (!strcmp(kind, "garbage") && argc == 5) {
