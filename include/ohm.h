@@ -848,7 +848,7 @@ static inline void ohm__w_touch(ohm__wr *ohm_w, uint32_t ohm_g)
 /* Every group (clear, remove_if). */
 static inline void ohm__w_touch_all(ohm__wr *ohm_w)
 {
-    if (ohm_w->n == 0) ohm_w->lo = 0;
+    if (ohm_w->n == 0) ohm__w_extend(ohm_w, 0); /* from group 0 (extend starts its span at the group it is given) */
     ohm__w_touch(ohm_w, (ohm_w->lo + ohm_w->gm) & ohm_w->gm);
 }
 /* The mutation ends: its stripes turn even again, then the sequence word,
