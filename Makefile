@@ -4,7 +4,8 @@
 #   make all           library, ohmtool, examples and tests (all variants)
 #   make tool          build/ohmtool, the command-line tool for blocks
 #   make test          every test under ASan+UBSan with gcc and with clang,
-#                      the core suite again under valgrind, then the fuzzers
+#                      the core suite again under valgrind, the lock-free
+#                      readers' test under ThreadSanitizer, then the fuzzers
 #                      for a short bounded time
 #   make demo          the relocation demo and the terminal-page demo
 #   make bench         the benchmark against peer maps (bench/README.md)
@@ -47,7 +48,7 @@ EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 # The default target: the library alone.
 lib: $(BUILD)/libohm.a
 
-.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool test-strict demo bench fuzz fuzz-short install clean
+.PHONY: all lib tool tests examples test test-suites test-tsan bench-shared test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool test-strict demo bench fuzz fuzz-short install clean
 
 all: lib tool examples tests
 
@@ -178,11 +179,28 @@ test-tool: $(BUILD)/gcc/ohmtool $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtoo
 	OHMTOOL_FUZZ_ITERATIONS=$(TOOL_FUZZ_ITERATIONS) sh tests/test_ohmtool.sh $(BUILD)/gcc/ohmtool \
 	  $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtool-fuzz $(BUILD)/ohmtool-test
 
-TEST_SUITES := test-gcc test-clang test-vg test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
+# ThreadSanitizer: the lock-free readers' test (tests/test_stress_read.c,
+# threads only) built with gcc and with clang under -fsanitize=thread; any
+# report fails it (ohm.h then uses acquire and release accesses instead of
+# fences, which ThreadSanitizer does not model). The same test runs on
+# arm64 under qemu in test-cross, and long in tools/shared-long.sh.
+TSAN_TESTS := test_stress_read
+TSAN_CCS   := gcc clang
+$(BUILD)/tsan/%-gcc: tests/%.c $(HDRS) $(wildcard tests/*.h) src/ohm.c
+	@mkdir -p $(BUILD)/tsan
+	gcc $(WARN) -O1 -g -fsanitize=thread $(INC) -Itests $< src/ohm.c -o $@ -lm -pthread
+$(BUILD)/tsan/%-clang: tests/%.c $(HDRS) $(wildcard tests/*.h) src/ohm.c
+	@mkdir -p $(BUILD)/tsan
+	clang $(WARN) -O1 -g -fsanitize=thread $(INC) -Itests $< src/ohm.c -o $@ -lm -pthread
+.PHONY: test-tsan
+test-tsan: $(foreach c,$(TSAN_CCS),$(addprefix $(BUILD)/tsan/,$(addsuffix -$(c),$(TSAN_TESTS))))
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" sh tests/run.sh "" $^
+
+TEST_SUITES := test-gcc test-clang test-vg test-tsan test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
 # make test first makes sure every package the suites need is installed
 # (as root, with apt-get; OHM_NO_INSTALL=1 only reports what is missing),
 # then runs the suites.
-TEST_PACKAGES = gcc g++ clang make valgrind libclang-rt-14-dev cmake $(PAGE_PACKAGES) $(CROSS_PACKAGES)
+TEST_PACKAGES = gcc g++ clang make valgrind libclang-rt-14-dev libtsan2 cmake $(PAGE_PACKAGES) $(CROSS_PACKAGES)
 test:
 	sh tools/ensure-packages.sh $(TEST_PACKAGES)
 	$(MAKE) test-suites
