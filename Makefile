@@ -9,6 +9,7 @@
 #                      for a short bounded time
 #   make demo          the relocation demo and the terminal-page demo
 #   make bench         the benchmark against peer maps (bench/README.md)
+#   make bench-shared  lock-free readers against mutex readers beside a writer
 #   make fuzz          each fuzzer for FUZZ_SECONDS (default 600)
 #   make install PREFIX=/usr/local
 #   make clean
@@ -248,6 +249,15 @@ demo: $(BUILD)/examples/relocate
 
 bench:
 	bash bench/run.sh
+
+# One writer and one reader process on a shared map: lock-free N_read
+# against lookups under the writers' robust mutex (bench/shared_rw.c).
+BENCH_SHARED_SECONDS ?= 2
+$(BUILD)/bench/shared_rw: bench/shared_rw.c $(HDRS) src/ohm.c
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(WARN) -O2 $(INC) bench/shared_rw.c src/ohm.c -o $@ -pthread
+bench-shared: $(BUILD)/bench/shared_rw
+	$(BUILD)/bench/shared_rw $(BENCH_SHARED_SECONDS)
 
 # --- install -----------------------------------------------------------
 install: check-version $(BUILD)/libohm.a $(BUILD)/ohmtool ohm.pc.in
