@@ -42,7 +42,7 @@
 #
 # test_stress_read (lock-free readers beside a writer, threads and forked
 # processes) runs on each architecture too: on arm64 it is built with the
-# arm64 atomics and fences (ldar/stlr, dmb) the weaker memory model needs.
+# acquire loads and fences (ldar, dmb) the weaker memory model needs.
 # qemu-user runs the guest's threads on the host's cores, so an x86-64 host
 # shows it little of arm64's reordering; the arm64 run checks the code
 # arm64 compilers emit, not the hardware's ordering.
