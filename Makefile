@@ -4,10 +4,12 @@
 #   make all           library, ohmtool, examples and tests (all variants)
 #   make tool          build/ohmtool, the command-line tool for blocks
 #   make test          every test under ASan+UBSan with gcc and with clang,
-#                      the core suite again under valgrind, then the fuzzers
+#                      the core suite again under valgrind, the lock-free
+#                      readers' test under ThreadSanitizer, then the fuzzers
 #                      for a short bounded time
 #   make demo          the relocation demo and the terminal-page demo
 #   make bench         the benchmark against peer maps (bench/README.md)
+#   make bench-shared  lock-free readers against mutex readers beside a writer
 #   make fuzz          each fuzzer for FUZZ_SECONDS (default 600)
 #   make install PREFIX=/usr/local
 #   make clean
@@ -47,7 +49,7 @@ EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 # The default target: the library alone.
 lib: $(BUILD)/libohm.a
 
-.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool test-strict test-crash-mutant demo bench fuzz fuzz-short install clean
+.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool test-strict test-crash-mutant test-tsan bench-read bench-shared demo bench fuzz fuzz-short install clean
 
 all: lib tool examples tests
 
@@ -179,6 +181,23 @@ test-tool: $(BUILD)/gcc/ohmtool $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtoo
 	OHMTOOL_FUZZ_ITERATIONS=$(TOOL_FUZZ_ITERATIONS) sh tests/test_ohmtool.sh $(BUILD)/gcc/ohmtool \
 	  $(BUILD)/gcc/ohmtool-mkblock $(BUILD)/gcc/ohmtool-fuzz $(BUILD)/ohmtool-test
 
+# ThreadSanitizer: the lock-free readers' test (tests/test_stress_read.c,
+# threads only) built with gcc and with clang under -fsanitize=thread; any
+# report fails it (ohm.h then uses acquire and release accesses instead of
+# fences, which ThreadSanitizer does not model). The same test runs on
+# arm64 under qemu in test-cross, and long in tools/shared-long.sh.
+TSAN_TESTS := test_stress_read
+TSAN_CCS   := gcc clang
+$(BUILD)/tsan/%-gcc: tests/%.c $(HDRS) $(wildcard tests/*.h) src/ohm.c
+	@mkdir -p $(BUILD)/tsan
+	gcc $(WARN) -O1 -g -fsanitize=thread $(INC) -Itests $< src/ohm.c -o $@ -lm -pthread
+$(BUILD)/tsan/%-clang: tests/%.c $(HDRS) $(wildcard tests/*.h) src/ohm.c
+	@mkdir -p $(BUILD)/tsan
+	clang $(WARN) -O1 -g -fsanitize=thread $(INC) -Itests $< src/ohm.c -o $@ -lm -pthread
+.PHONY: test-tsan
+test-tsan: $(foreach c,$(TSAN_CCS),$(addprefix $(BUILD)/tsan/,$(addsuffix -$(c),$(TSAN_TESTS))))
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" sh tests/run.sh "" $^
+
 # tests/test_crash.c must catch a removal's shift that frees an entry's old
 # slot before it publishes the copy (OHM__TEST_FREE_BEFORE_COPY in
 # N__move_back, include/ohm_map.h): built so, it must fail, with keys lost.
@@ -192,11 +211,11 @@ test-crash-mutant: $(BUILD)/mutant/test_crash
 	  || { tail -20 $(BUILD)/mutant/test_crash.log; echo "test-crash-mutant: the mutant failed, but not by losing a key" >&2; exit 1; }
 	@echo "test-crash-mutant: test_crash fails on the mutant, as it must ($$(grep -c 'a key lost' $(BUILD)/mutant/test_crash.log) reports of a lost key)"
 
-TEST_SUITES := test-gcc test-clang test-vg test-crash-mutant test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
+TEST_SUITES := test-gcc test-clang test-vg test-tsan test-crash-mutant test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
 # make test first makes sure every package the suites need is installed
 # (as root, with apt-get; OHM_NO_INSTALL=1 only reports what is missing),
 # then runs the suites.
-TEST_PACKAGES = gcc g++ clang make valgrind libclang-rt-14-dev cmake $(PAGE_PACKAGES) $(CROSS_PACKAGES)
+TEST_PACKAGES = gcc g++ clang make valgrind libclang-rt-14-dev libtsan2 cmake $(PAGE_PACKAGES) $(CROSS_PACKAGES)
 test:
 	sh tools/ensure-packages.sh $(TEST_PACKAGES)
 	$(MAKE) test-suites
@@ -251,6 +270,14 @@ bench-read: $(BUILD)/bench-read
 	$(BUILD)/bench-read
 $(BUILD)/bench-read: bench/read.c $(HDRS) $(BUILD)/libohm.a
 	$(CC) $(WARN) -O2 -DNDEBUG $(INC) bench/read.c $(BUILD)/libohm.a -o $@
+# One writer and one reader process on a shared map: lock-free N_read
+# against lookups under the writers' robust mutex (bench/shared_rw.c).
+BENCH_SHARED_SECONDS ?= 2
+$(BUILD)/bench/shared_rw: bench/shared_rw.c $(HDRS) src/ohm.c
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(WARN) -O2 $(INC) bench/shared_rw.c src/ohm.c -o $@ -pthread
+bench-shared: $(BUILD)/bench/shared_rw
+	$(BUILD)/bench/shared_rw $(BENCH_SHARED_SECONDS)
 
 # --- install -----------------------------------------------------------
 install: check-version $(BUILD)/libohm.a $(BUILD)/ohmtool ohm.pc.in

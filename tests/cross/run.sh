@@ -40,6 +40,13 @@
 # of it test_check_budget), so nothing needs shrinking; set
 # OHM_TEST_SCALE to run them smaller.
 #
+# test_stress_read (lock-free readers beside a writer, threads and forked
+# processes) runs on each architecture too: on arm64 it is built with the
+# acquire loads and fences (ldar, dmb) the weaker memory model needs.
+# qemu-user runs the guest's threads on the host's cores, so an x86-64 host
+# shows it little of arm64's reordering; the arm64 run checks the code
+# arm64 compilers emit, not the hardware's ordering.
+#
 # Left out under qemu-user, for reasons of the emulator, not of ohm (and
 # run on i686 when it runs natively):
 #   test_fork_shared  qemu-user implements neither mremap with old size 0
