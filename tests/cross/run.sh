@@ -55,7 +55,9 @@
 #                     (ENOSYS, so a process that dies holding the robust
 #                     mutex never gives EOWNERDEAD and the next lock hangs).
 #                     Its file-backed sharing passes under qemu.
-EXCLUDED="test_fork_shared"
+#   test_stress_kill  writers killed holding a robust mutex: without
+#                     set_robust_list the next locker waits for ever.
+EXCLUDED="test_fork_shared test_stress_kill"
 
 WARN="-std=c11 -Wall -Wextra -Werror -pedantic -Wshadow"
 FLAGS="-O1 -g"
