@@ -7,16 +7,20 @@
  *
  *  - gives the bytes to N_attach and N_validate: attach must return the
  *    status docs/FORMAT.md's order of checks gives (fz_expect_attach below
- *    is an independent reading of that table), validate the same or, once
- *    the header passes, exactly what a naive checker of the invariants says;
- *    neither may write a byte;
+ *    is an independent reading of that table and of format 5's placement),
+ *    validate the same or, once the header passes, the sync area's status
+ *    (fz_expect_sync: OHM_CORRUPT, OHM_BUSY) or, on a block at rest,
+ *    exactly what a naive checker of the invariants says; neither may
+ *    write a byte; a block reported OHM_BUSY is given to N_recover (on a
+ *    copy), which must say OHM_OK, after which it checks, or OHM_CORRUPT;
  *  - on a header that passes, damages each field in turn and expects the
  *    specific status (bad magic, byte-swapped, version, type, capacity,
  *    offsets, count, short lengths), restoring it after;
  *  - on a block that validates, damages the entries (mirror, count, a
  *    byte no slot may hold, a fingerprint, a home key's byte without its
  *    top bit, a displaced key's distance code or home tag, a duplicate, a
- *    missing class bit, unreachable entries) and expects OHM_CORRUPT; runs
+ *    missing class bit, unreachable entries) and expects OHM_CORRUPT;
+ *    damages the sync area (OHM_CORRUPT, or OHM_BUSY and recovered); runs
  *    every read call (adapted get too); rehashes into fresh blocks (bigger, the
  *    same, just enough, too small: OHM_FULL leaves the destination
  *    byte-identical); then runs
