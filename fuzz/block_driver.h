@@ -10,9 +10,10 @@
  *   FZB_TAG            its OHM_TYPE_TAG
  *   FZB_INTERLEAVE     its OHM_INTERLEAVE, or -1 when it keeps the default
  *
- * The harness's own knowledge of the format (fz_expect_attach and the
- * format 3 helpers in fuzz_block.c: groups, tags, class bytes; the naive
- * checker below) is written from docs/FORMAT.md, not taken from ohm.
+ * The harness's own knowledge of the format (fz_expect_attach, the
+ * placement and fz_expect_sync, and the helpers in fuzz_block.c: groups,
+ * tags, class bytes; the naive checker below) is written from
+ * docs/FORMAT.md, not taken from ohm.
  */
 
 #define FZB_F(suffix) FZ_CAT(FZB_N, suffix)
@@ -50,7 +51,7 @@ static int FZB_F(_fzb_cmp)(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The invariants of docs/FORMAT.md (format 3), checked the slow and
+/* The invariants of docs/FORMAT.md (format 3's, kept by 5), checked the slow and
  * obvious way, for a block whose header passed attach: the mirror; every
  * used byte is the home tag of a key in its home group or the exact
  * distance tag of a displaced one (0x01..0x07 never); a displaced key's
@@ -229,10 +230,11 @@ static void FZB_F(_fzb_damage_header)(unsigned char *buf, size_t len, const unsi
     FZB_DAMAGE(OHM_BAD_MAGIC, h.magic = 0);
     FZB_DAMAGE(OHM_BAD_ENDIAN, fz_bswap_header(&h));
     FZB_DAMAGE(OHM_BAD_ENDIAN, h.byte_order = 0x0201);
-    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 3); /* the previous format */
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 4); /* the previous format */
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 3);
     FZB_DAMAGE(OHM_BAD_VERSION, h.version = 2);
     FZB_DAMAGE(OHM_BAD_VERSION, h.version = 1);
-    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 5);
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 6);
     FZB_DAMAGE(OHM_BAD_VERSION, h.version = 0);
     FZB_DAMAGE(OHM_BAD_TYPE, h.key_size += 1);
     FZB_DAMAGE(OHM_BAD_TYPE, h.key_align *= 2);
@@ -689,6 +691,162 @@ static void FZB_F(_fzb_write)(FZB_N *m, FZB_F(_fzb_oracle) *o, unsigned op, fz_i
     }
 }
 
+/* The keys of a map that passed N_check, sorted, in a malloc of
+ * count + 1; *n their number. */
+static FZB_K *FZB_F(_fzb_sorted_keys)(const FZB_N *m, uint32_t *n)
+{
+    FZB_K *a = fz_alloc(((size_t)FZB_F(_count)(m) + 1) * sizeof(FZB_K));
+    uint32_t k = 0;
+    FZB_F(_iter) it = FZB_F(_iter_begin)(m);
+    FZB_F(_entry) e;
+    while (FZB_F(_iter_next)(&it, &e)) {
+        FZ_REQUIRE(k < FZB_F(_count)(m));
+        a[k++] = *e.key;
+    }
+    FZ_REQUIRE(k == FZB_F(_count)(m));
+    qsort(a, k, sizeof(FZB_K), FZB_F(_fzb_cmp));
+    *n = k;
+    return a;
+}
+
+/* N_recover on a copy of a block whose header passes attach and whose
+ * sync area says OHM_BUSY: OHM_OK or OHM_CORRUPT, nothing written after
+ * total_size, and after OHM_OK a block that both checkers pass. Returns the
+ * copy (recovered) for the caller to look at, or NULL when recover said
+ * OHM_CORRUPT. */
+static unsigned char *FZB_F(_fzb_recover)(const unsigned char *buf, size_t len)
+{
+    unsigned char *c = fz_alloc(len ? len : 1);
+    if (len) memcpy(c, buf, len);
+    FZB_N *m = NULL;
+    FZ_REQUIRE(FZB_F(_attach)(c, len, &m) == OHM_OK);
+    ohm_header h;
+    memcpy(&h, c, sizeof h);
+    ohm_status st = FZB_F(_recover)(m);
+    FZ_REQUIRE(st == OHM_OK || st == OHM_CORRUPT);
+    FZ_REQUIRE(memcmp(c + h.total_size, buf + h.total_size, len - (size_t)h.total_size) == 0);
+    if (st != OHM_OK) {
+        free(c);
+        return NULL;
+    }
+    fz_sig sig = FZB_F(_fzb_sig)();
+    FZ_REQUIRE(FZB_F(_attach)(c, len, NULL) == OHM_OK);
+    FZ_REQUIRE(FZB_F(_check)(m) == OHM_OK);
+    FZ_REQUIRE(fz_expect_sync(c, &sig) == OHM_OK);
+    FZ_REQUIRE(FZB_F(_validate)(c, len) == OHM_OK);
+    FZ_REQUIRE(FZB_F(_fzb_naive_ok)(c));
+    return c;
+}
+
+/* Damage the sync area or a stripe word of a valid block (entries at
+ * rest): OHM_CORRUPT for an unknown mutation or the stripe geometry wrong,
+ * OHM_BUSY for a write in progress; attach passes, validate and check
+ * answer that, nothing is written. The busy ones are recovered (on a copy):
+ * the keys are the block's (all gone after a clear), an overwrite's value
+ * is the journal's. */
+static void FZB_F(_fzb_damage_sync)(unsigned char *buf, size_t len, const unsigned char *orig)
+{
+    fz_sig sig = FZB_F(_fzb_sig)();
+    ohm_header g;
+    memcpy(&g, buf, sizeof g);
+    fz_layout l = fz_layout_of(g.capacity, &sig);
+    uint32_t cap = g.capacity, n0;
+    FZB_K *keys0 = FZB_F(_fzb_sorted_keys)((const FZB_N *)(const void *)buf, &n0);
+    const unsigned char *meta = buf + g.meta_start;
+    uint32_t used = UINT32_MAX, free_slot = UINT32_MAX;
+    for (uint32_t i = 0; i < cap; i++) {
+        if (meta[i] && used == UINT32_MAX) used = i;
+        if (!meta[i] && free_slot == UINT32_MAX) free_slot = i;
+    }
+    for (unsigned t = 0; t < 20; t++) {
+        uint32_t w[8]; /* the sync area as words (6, 7: `stripes`) */
+        memcpy(w, buf + FZ_SYNC_AT, sizeof w);
+        ohm_status want = OHM_BUSY;
+        int keys = 1; /* recover keeps the keys (0: none, a clear) */
+        uint32_t overwritten = UINT32_MAX;
+        switch (t) {
+        case 0: w[1] = FZ_OP_LAST + 1u; want = OHM_CORRUPT; break;
+        case 1: w[1] = UINT32_MAX; want = OHM_CORRUPT; break;
+        case 2: w[5] ^= 1u; want = OHM_CORRUPT; break;
+        case 3: w[5] = UINT32_MAX; want = OHM_CORRUPT; break;
+        case 4: { uint64_t x = l.stripes + 4u; memcpy(&w[6], &x, 8); want = OHM_CORRUPT; break; }
+        case 5: { uint64_t x = l.stripes ^ ((uint64_t)1 << 40); memcpy(&w[6], &x, 8); want = OHM_CORRUPT; break; }
+        case 6: w[0] |= 1u; w[1] = FZ_OP_LAST + 1u; want = OHM_CORRUPT; break; /* CORRUPT first */
+        case 7: w[0] |= 1u; break;                 /* an insertion cut before its first store */
+        case 8: break;                             /* a stripe odd (below) */
+        case 9: w[1] = 3u; keys = 0; break;        /* a clear cut short */
+        case 10: w[0] |= 1u; w[1] = 3u; keys = 0; break;
+        case 11: w[1] = 1u; w[2] = cap; w[3] = UINT32_MAX; break; /* a hole out of range */
+        case 12: w[1] = 1u; w[2] = UINT32_MAX; w[3] = UINT32_MAX; break; /* a shift without a hole */
+        case 13: /* a removal cut before its first store, or a shift from a free slot */
+            if (used == UINT32_MAX && free_slot == UINT32_MAX) continue;
+            w[0] |= 1u; w[1] = 1u; w[2] = used != UINT32_MAX ? used : free_slot; w[3] = UINT32_MAX;
+            break;
+        case 14: /* an overwrite, the new value in the journal's buffer */
+            if (used == UINT32_MAX) continue;
+            w[0] |= 1u; w[1] = 2u; w[2] = used; w[3] = UINT32_MAX; overwritten = used;
+            break;
+        case 15: w[1] = 2u; w[2] = UINT32_MAX; break; /* an overwrite of no slot */
+        case 16: /* a bulk removal that doomed nothing */
+            w[0] |= 1u; w[1] = 4u; w[2] = UINT32_MAX; w[3] = UINT32_MAX;
+            w[4] = (uint32_t)(g.seed % fz_groups(cap ? cap : 1));
+            break;
+        case 17: w[1] = 4u; w[2] = UINT32_MAX; w[3] = UINT32_MAX; w[4] = fz_groups(cap ? cap : 1); break;
+        case 18: /* a remove_if cut while still marking: a doomed byte */
+            if (used == UINT32_MAX) continue;
+            w[0] |= 1u;
+            fz_set_meta(buf + g.meta_start, cap, used, 0x01);
+            break;
+        default: w[1] = 1u; w[2] = 0; w[3] = cap; break; /* a source out of range */
+        }
+        memcpy(buf + FZ_SYNC_AT, w, sizeof w);
+        if (t == 8 || t == 18) { /* a stripe word odd: the last, or the one of slot `used`'s group */
+            uint32_t k = t == 8 ? l.nstripes - 1u : fz_group_of(cap, used) % l.nstripes;
+            uint32_t x = fz_ld32(buf, l.stripes + 4u * k) | 1u;
+            memcpy(buf + l.stripes + 4u * k, &x, 4);
+        }
+        FZB_N *m = NULL;
+        FZ_REQUIRE(fz_expect_sync(buf, &sig) == want);
+        unsigned char *before = fz_alloc(len);
+        memcpy(before, buf, len);
+        FZ_REQUIRE(FZB_F(_attach)(buf, len, &m) == OHM_OK);
+        FZ_REQUIRE(FZB_F(_validate)(buf, len) == want);
+        FZ_REQUIRE(FZB_F(_check)(m) == want);
+        FZ_REQUIRE(memcmp(before, buf, len) == 0);
+        free(before);
+        if (want == OHM_BUSY) {
+#ifndef FZB_SET
+            uint32_t jv = (uint32_t)g.seed ^ 0x5bd1e995u;
+            if (overwritten != UINT32_MAX)
+                memcpy(buf + fz_align_up(FZ_SYNC_END, FZB_VAL_ALIGN), &jv, sizeof jv);
+#endif
+            unsigned char *r = FZB_F(_fzb_recover)(buf, len);
+            /* Out of range slots and a walk start past the last group are
+             * journals no writer leaves. */
+            bool bad = t == 11 || t == 12 || t == 15 || t == 17 || t == 19;
+            FZ_REQUIRE(bad ? r == NULL : r != NULL);
+            if (r != NULL) {
+                uint32_t n1;
+                FZB_K *keys1 = FZB_F(_fzb_sorted_keys)((const FZB_N *)(const void *)r, &n1);
+                if (keys) FZ_REQUIRE(n1 == n0 && (n0 == 0 || memcmp(keys0, keys1, n0 * sizeof(FZB_K)) == 0));
+                else FZ_REQUIRE(n1 == 0);
+#ifndef FZB_SET
+                if (overwritten != UINT32_MAX) {
+                    uint32_t got;
+                    memcpy(&got, r + g.vals_start + (size_t)overwritten * sig.val_stride, sizeof got);
+                    FZ_REQUIRE(got == jv);
+                }
+#endif
+                free(keys1);
+                free(r);
+            }
+        }
+        (void)overwritten;
+        memcpy(buf, orig, len);
+    }
+    free(keys0);
+}
+
 static void FZB_F(_fzb_run)(unsigned char *buf, size_t len, const unsigned char *orig)
 {
     fz_sig sig = FZB_F(_fzb_sig)();
@@ -703,11 +861,23 @@ static void FZB_F(_fzb_run)(unsigned char *buf, size_t len, const unsigned char 
     FZ_REQUIRE(st == OHM_OK ? m == (FZB_N *)(void *)buf : m == NULL);
     FZ_REQUIRE(FZB_F(_attach)(buf, len, NULL) == st);
 
-    /* Validate: the same status, or the invariant walk's answer. */
+    /* Validate: the same status, or the sync area's, or the invariant
+     * walk's answer. */
     ohm_status vs = FZB_F(_validate)(buf, len);
     FZ_REQUIRE(memcmp(buf, orig, len) == 0);
     if (st != OHM_OK) {
         FZ_REQUIRE(vs == st);
+        return;
+    }
+    ohm_status sync = fz_expect_sync(buf, &sig);
+    if (sync != OHM_OK) {
+        FZ_REQUIRE(vs == sync);
+        FZ_REQUIRE(FZB_F(_check)(m) == sync);
+        FZ_REQUIRE(memcmp(buf, orig, len) == 0);
+        FZB_F(_fzb_damage_header)(buf, len, orig);
+        /* A write in progress or cut short: recover must finish or refuse
+         * it. */
+        if (sync == OHM_BUSY) free(FZB_F(_fzb_recover)(buf, len));
         return;
     }
     bool naive = FZB_F(_fzb_naive_ok)(buf);
@@ -716,6 +886,7 @@ static void FZB_F(_fzb_run)(unsigned char *buf, size_t len, const unsigned char 
     FZB_F(_fzb_damage_header)(buf, len, orig);
     if (vs != OHM_OK) return;
     FZB_F(_fzb_damage_entries)(buf, len, orig);
+    FZB_F(_fzb_damage_sync)(buf, len, orig);
 
     /* A valid block: the oracle is what iteration gives. */
     ohm_header h;

@@ -7,16 +7,20 @@
  *
  *  - gives the bytes to N_attach and N_validate: attach must return the
  *    status docs/FORMAT.md's order of checks gives (fz_expect_attach below
- *    is an independent reading of that table), validate the same or, once
- *    the header passes, exactly what a naive checker of the invariants says;
- *    neither may write a byte;
+ *    is an independent reading of that table and of format 5's placement),
+ *    validate the same or, once the header passes, the sync area's status
+ *    (fz_expect_sync: OHM_CORRUPT, OHM_BUSY) or, on a block at rest,
+ *    exactly what a naive checker of the invariants says; neither may
+ *    write a byte; a block reported OHM_BUSY is given to N_recover (on a
+ *    copy), which must say OHM_OK, after which it checks, or OHM_CORRUPT;
  *  - on a header that passes, damages each field in turn and expects the
  *    specific status (bad magic, byte-swapped, version, type, capacity,
  *    offsets, count, short lengths), restoring it after;
  *  - on a block that validates, damages the entries (mirror, count, a
  *    byte no slot may hold, a fingerprint, a home key's byte without its
  *    top bit, a displaced key's distance code or home tag, a duplicate, a
- *    missing class bit, unreachable entries) and expects OHM_CORRUPT; runs
+ *    missing class bit, unreachable entries) and expects OHM_CORRUPT;
+ *    damages the sync area (OHM_CORRUPT, or OHM_BUSY and recovered); runs
  *    every read call (adapted get too); rehashes into fresh blocks (bigger, the
  *    same, just enough, too small: OHM_FULL leaves the destination
  *    byte-identical); then runs
@@ -53,6 +57,7 @@
 /* The format, as docs/FORMAT.md states it. */
 #define FZ_HEADER_SIZE 96u
 _Static_assert(sizeof(ohm_header) == FZ_HEADER_SIZE, "docs/FORMAT.md: the header is 96 bytes");
+_Static_assert(sizeof(ohm_sync) == 32, "docs/FORMAT.md: the sync area is 32 bytes");
 /* Format 3. Slots form aligned groups of FZ_GROUP (group y: slots
  * 16y..16y+15); a table of fewer slots is one group of `capacity` slots.
  * A key's home group is (hash & (capacity - 1)) / 16; its probe visits the
@@ -113,30 +118,59 @@ typedef struct fz_sig {
 } fz_sig;
 
 typedef struct fz_layout {
-    uint64_t meta_start, keys_start, vals_start, total_size;
+    uint64_t meta_start, keys_start, vals_start, stripes, total_size;
+    uint32_t nstripes; /* S, the stripe words */
 } fz_layout;
 
 static uint64_t fz_align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 
-/* "Placement": interleaved slots, or separate key and value arrays. */
+/* Format 5. The sync area (32 bytes) follows the header; then the
+ * journal's value buffer, sizeof(V) bytes at align_up(128, alignof(V));
+ * the metadata at the next multiple of 16 after it. */
+#define FZ_SYNC_AT 96u
+#define FZ_SYNC_END 128u
+/* The sync area's fields (native 32-bit words but the 64-bit `stripes`). */
+#define FZ_SYNC_SEQ 96u
+#define FZ_SYNC_OP 100u
+#define FZ_SYNC_HOLE 104u
+#define FZ_SYNC_SRC 108u
+#define FZ_SYNC_START 112u
+#define FZ_SYNC_SMASK 116u
+#define FZ_SYNC_STRIPES 120u
+#define FZ_OP_LAST 4u /* 0 none, 1 shift, 2 overwrite, 3 clear, 4 bulk removal */
+
+/* The number of stripe words of a table of `cap` slots: one per group, at
+ * least one, at most 1024. */
+static uint32_t fz_nstripes(uint32_t cap)
+{
+    uint32_t s = cap / 16u;
+    return s < 1u ? 1u : s > 1024u ? 1024u : s;
+}
+
+/* "Placement": interleaved slots, or separate key and value arrays, then
+ * the stripe words. */
 static fz_layout fz_layout_of(uint32_t cap, const fz_sig *s)
 {
     fz_layout l;
-    uint64_t meta_end = FZ_HEADER_SIZE + (cap ? (uint64_t)cap + 16u : 0u) + fz_class_bytes(cap);
-    l.meta_start = FZ_HEADER_SIZE;
+    uint64_t jval = fz_align_up(FZ_SYNC_END, s->val_align);
+    l.meta_start = fz_align_up(jval + s->val_size, 16u);
+    uint64_t meta_end = l.meta_start + (cap ? (uint64_t)cap + 16u : 0u) + fz_class_bytes(cap);
+    uint64_t end;
     if (s->flags & 2u) {
         uint64_t a = s->key_align > s->val_align ? s->key_align : s->val_align;
         uint64_t koff = fz_align_up(s->key_size, s->val_align);
         uint64_t slot = fz_align_up(koff + s->val_size, a);
         l.keys_start = fz_align_up(meta_end, a);
         l.vals_start = l.keys_start + koff;
-        l.total_size = l.keys_start + (uint64_t)cap * slot;
+        end = l.keys_start + (uint64_t)cap * slot;
     } else {
         l.keys_start = fz_align_up(meta_end, s->key_align);
         l.vals_start = fz_align_up(l.keys_start + (uint64_t)cap * s->key_size, s->val_align);
-        l.total_size = l.vals_start + (uint64_t)cap * s->val_size;
+        end = l.vals_start + (uint64_t)cap * s->val_size;
     }
-    l.total_size = fz_align_up(l.total_size, s->base_align); /* blocks back to back */
+    l.nstripes = fz_nstripes(cap);
+    l.stripes = fz_align_up(end, 4u);
+    l.total_size = fz_align_up(l.stripes + 4u * (uint64_t)l.nstripes, s->base_align); /* blocks back to back */
     return l;
 }
 
@@ -174,7 +208,7 @@ static ohm_status fz_expect_attach(const unsigned char *buf, size_t len, const f
     ohm_header h;
     memcpy(&h, buf, sizeof h);
     if (h.byte_order != 0x0102u) return OHM_BAD_ENDIAN;
-    if (h.version != 4) return OHM_BAD_VERSION; /* the format this harness knows (docs/FORMAT.md) */
+    if (h.version != 5) return OHM_BAD_VERSION; /* the format this harness knows (docs/FORMAT.md) */
     if (h.key_size != s->key_size || h.key_align != s->key_align || h.val_size != s->val_size ||
         h.val_align != s->val_align || h.flags != s->flags || h.type_tag != s->type_tag ||
         h.max_load < 1 || h.max_load > 100 || h.fp_bits != 7 || h.mirror != 16)
@@ -187,6 +221,35 @@ static ohm_status fz_expect_attach(const unsigned char *buf, size_t len, const f
     if (h.total_size > len) return OHM_TOO_SHORT;
     if (h.max_entries != (uint64_t)h.capacity * h.max_load / 100u || h.count > h.max_entries)
         return OHM_BAD_COUNT;
+    return OHM_OK;
+}
+
+static uint32_t fz_ld32(const unsigned char *buf, uint64_t off)
+{
+    uint32_t x;
+    memcpy(&x, buf + off, sizeof x);
+    return x;
+}
+
+/* The status of N_validate (and N_check) from the sync area of a block
+ * whose header passed attach ("Sync area, journal and stripes"; "Checking
+ * a block"): OHM_CORRUPT for an unknown mutation or a stripe geometry other
+ * than the placement's, OHM_BUSY for a write in progress or cut short (seq
+ * odd, a mutation named, a stripe word odd), else OHM_OK (the walk may
+ * still say OHM_CORRUPT). */
+static ohm_status fz_expect_sync(const unsigned char *buf, const fz_sig *s)
+{
+    ohm_header h;
+    memcpy(&h, buf, sizeof h);
+    fz_layout l = fz_layout_of(h.capacity, s);
+    uint64_t stripes;
+    memcpy(&stripes, buf + FZ_SYNC_STRIPES, sizeof stripes);
+    if (fz_ld32(buf, FZ_SYNC_OP) > FZ_OP_LAST || fz_ld32(buf, FZ_SYNC_SMASK) != l.nstripes - 1u ||
+        stripes != l.stripes)
+        return OHM_CORRUPT;
+    if ((fz_ld32(buf, FZ_SYNC_SEQ) & 1u) || fz_ld32(buf, FZ_SYNC_OP) != 0) return OHM_BUSY;
+    for (uint32_t k = 0; k < l.nstripes; k++)
+        if (fz_ld32(buf, l.stripes + 4u * k) & 1u) return OHM_BUSY;
     return OHM_OK;
 }
 

@@ -120,14 +120,14 @@ static void damaged(const bm *m)
     unsigned char *p = block(size);
     ohm_header h;
     uint32_t cap = bm_capacity(m);
-    size_t meta = sizeof(ohm_header);
+    size_t meta = (size_t)m->hdr.meta_start;
 
 #define RESET() (memcpy(p, m, size), memcpy(&h, p, sizeof h))
 #define PUT_HEADER() memcpy(p, &h, sizeof h)
     RESET(); h.magic = 0; PUT_HEADER();
     write_file("block", "dmg_bad_magic", p, size);
-    RESET(); h.version = 3; PUT_HEADER(); /* the previous format */
-    write_file("block", "dmg_version3", p, size);
+    RESET(); h.version = 4; PUT_HEADER(); /* the previous format */
+    write_file("block", "dmg_version4", p, size);
     RESET(); h.capacity = 24; PUT_HEADER();
     write_file("block", "dmg_capacity24", p, size);
     RESET(); h.count = h.max_entries + 1; PUT_HEADER();
@@ -155,8 +155,10 @@ static void damaged(const bm *m)
     }
     /* Entry damage: attach passes, validate says OHM_CORRUPT. */
     RESET(); p[meta + cap + 3] ^= 1;
+    if (bm_validate(p, size) != OHM_CORRUPT) exit(1);
     write_file("block", "dmg_mirror", p, size);
     RESET(); h.count -= 1; PUT_HEADER();
+    if (bm_validate(p, size) != OHM_CORRUPT) exit(1);
     write_file("block", "dmg_count_off", p, size);
 #undef RESET
 #undef PUT_HEADER
@@ -249,6 +251,81 @@ static void damaged_entries(const bm *m)
 #undef SET
 #undef HASH
 #undef KEY
+    free(p);
+}
+
+/* Sync areas (format 5): writes cut short, which validate refuses with
+ * OHM_BUSY and N_recover finishes, and sync areas no writer leaves
+ * (OHM_CORRUPT); each written only when validate says so. On a map of at
+ * least 16 slots with a displaced key. */
+static void sync_states(const bm *m)
+{
+    size_t size = bm_block_size(m);
+    unsigned char *p = block(size);
+    ohm_header h;
+    ohm_sync y0, y;
+    memcpy(&h, m, sizeof h);
+    memcpy(&y0, (const unsigned char *)m + sizeof h, sizeof y0);
+    uint32_t cap = h.capacity, ns = y0.smask + 1;
+    unsigned char *meta = p + h.meta_start;
+    uint32_t *stripes = (uint32_t *)(void *)(p + y0.stripes);
+    memcpy(p, m, size);
+    uint32_t disp = UINT32_MAX, home_slot = UINT32_MAX;
+    for (uint32_t i = 0; i < cap; i++) {
+        if (meta[i] && !(meta[i] & 0x80) && disp == UINT32_MAX) disp = i;
+        if (meta[i] & 0x80 && home_slot == UINT32_MAX) home_slot = i;
+    }
+    if (disp == UINT32_MAX || home_slot == UINT32_MAX) {
+        fprintf(stderr, "gen_corpus: no displaced key for the sync seeds\n");
+        exit(1);
+    }
+#define RESET() (memcpy(p, m, size), y = y0)
+#define PUT_SYNC() memcpy(p + sizeof h, &y, sizeof y)
+#define SET(i, v) (meta[(i)] = (v), (i) < 16 ? (void)(meta[cap + (i)] = (v)) : (void)0)
+#define ODD() for (uint32_t s_ = 0; s_ < ns; s_++) stripes[s_] |= 1u
+#define EMIT(name, want)                                                       \
+    do {                                                                       \
+        if (bm_validate(p, size) != (want)) {                                  \
+            fprintf(stderr, "gen_corpus: %s: not the status wanted\n", name);  \
+            exit(1);                                                           \
+        }                                                                      \
+        write_file("block", name, p, size);                                    \
+    } while (0)
+    RESET(); y.seq |= 1u; PUT_SYNC(); /* an insertion cut before its first store */
+    EMIT("busy_seq_odd", OHM_BUSY);
+    RESET(); stripes[ns - 1] |= 1u;
+    EMIT("busy_stripe_odd", OHM_BUSY);
+    /* A removal cut after freeing the slot of a key in a full group, before
+     * its shift (the first group on the displaced key's path). */
+    RESET(); y.seq |= 1u; y.op = 1; y.hole = (disp / 16 + cap / 16 - 1) % (cap / 16) * 16; y.src = UINT32_MAX;
+    PUT_SYNC(); ODD(); SET(y.hole, 0);
+    EMIT("busy_remove_cut", OHM_BUSY);
+    /* An overwrite cut before the value reached the slot. */
+    RESET(); y.seq |= 1u; y.op = 2; y.hole = home_slot; y.src = UINT32_MAX;
+    PUT_SYNC(); ODD(); memcpy(p + 128, "\x11\x22\x33\x44", 4);
+    EMIT("busy_overwrite_cut", OHM_BUSY);
+    /* A clear cut half way through the metadata. */
+    RESET(); y.seq |= 1u; y.op = 3; PUT_SYNC(); ODD();
+    for (uint32_t i = 0; i < cap / 2; i++) SET(i, 0);
+    EMIT("busy_clear_cut", OHM_BUSY);
+    /* A remove_if cut while marking: a doomed byte. */
+    RESET(); y.seq |= 1u; PUT_SYNC(); ODD(); SET(disp, 0x01);
+    EMIT("busy_remove_if_marking", OHM_BUSY);
+    /* A remove_if cut in its walk, from group 0. */
+    RESET(); y.seq |= 1u; y.op = 4; y.hole = UINT32_MAX; y.src = UINT32_MAX; y.start = 0;
+    PUT_SYNC(); ODD(); SET(home_slot, 0x01);
+    EMIT("busy_remove_if_walk", OHM_BUSY);
+    RESET(); y.op = 5; PUT_SYNC();
+    EMIT("sync_bad_op", OHM_CORRUPT);
+    RESET(); y.smask += 1; PUT_SYNC();
+    EMIT("sync_bad_smask", OHM_CORRUPT);
+    RESET(); y.stripes += 4; PUT_SYNC();
+    EMIT("sync_bad_stripes", OHM_CORRUPT);
+#undef EMIT
+#undef ODD
+#undef SET
+#undef PUT_SYNC
+#undef RESET
     free(p);
 }
 
@@ -408,6 +485,7 @@ static void blocks(void)
     for (uint32_t i = 0; i < 30; i++) /* 60 of 64: keys displaced, room for one more */
         bm_put(m, i * 0x9e3779b9u + 1u, i);
     damaged_entries(m);
+    sync_states(m);
     free(m);
     m = new_bm(256, 42, 90);
     fill_bm(m, 230);
