@@ -479,7 +479,7 @@ static inline uint64_t OHM__F(__stripes_at)(uint32_t ohm_cap, uint64_t ohm_keys_
  * layout by N_check, N_validate and N_recover). */
 static inline uint32_t *OHM__F(__stripes)(const OHM__N *ohm_m)
 {
-    return OHM__CAST(uint32_t *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + OHM__F(__sync)(ohm_m)->stripes));
+    return OHM__CAST(uint32_t *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + ohm_m->hdr.stripes));
 }
 #ifdef OHM_VALUE
 static inline OHM__V *OHM__F(__jval)(const OHM__N *ohm_m)
@@ -694,7 +694,7 @@ static inline ohm__wr OHM__F(__w_begin)(OHM__N *ohm_m)
     ohm_wr.seq = &OHM__F(__sync)(ohm_m)->seq;
     ohm_wr.stripes = OHM__F(__stripes)(ohm_m);
     ohm_wr.gm = OHM__F(__gmask)(ohm_m);
-    ohm_wr.ns = OHM__F(__sync)(ohm_m)->smask + 1;
+    ohm_wr.ns = ohm_m->hdr.smask + 1;
     ohm_wr.lo = 0;
     ohm_wr.n = 0;
     ohm__st32(ohm_wr.seq, *ohm_wr.seq + 1);
@@ -1081,8 +1081,8 @@ OHM__API ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay, uin
     memset(ohm_buf, 0, ohm_want.total_size);
     OHM__N *ohm_m = OHM__CAST(OHM__N *, ohm_buf);
     ohm_header_init(&ohm_m->hdr, ohm_want, &ohm_sig, ohm_max_load, ohm_seed);
-    OHM__F(__sync)(ohm_m)->smask = ohm__stripes(ohm_want.capacity) - 1;
-    OHM__F(__sync)(ohm_m)->stripes = OHM__F(__stripes_at)(ohm_want.capacity, ohm_want.keys_start, ohm_want.vals_start);
+    ohm_m->hdr.smask = ohm__stripes(ohm_want.capacity) - 1;
+    ohm_m->hdr.stripes = OHM__F(__stripes_at)(ohm_want.capacity, ohm_want.keys_start, ohm_want.vals_start);
     *ohm_out = ohm_m;
     return OHM_OK;
 }
@@ -1720,7 +1720,7 @@ typedef struct OHM__F(__rnotes) {
 static inline bool OHM__F(__r_note)(const OHM__N *ohm_m, OHM__F(__rnotes) *ohm_r, uint32_t ohm_g)
 {
     if (ohm_r->whole) return true;
-    uint32_t ohm_k = ohm_g & OHM__F(__sync)(ohm_m)->smask;
+    uint32_t ohm_k = ohm_g & ohm_m->hdr.smask;
     for (uint32_t ohm_i = 0; ohm_i < ohm_r->n; ohm_i++)
         if (ohm_r->idx[ohm_i] == ohm_k) return true;
     if (ohm_r->n == OHM__READ_NOTES) return false;
@@ -1826,7 +1826,7 @@ static inline ohm_status OHM__F(__read_far)(const OHM__N *ohm_m, uint64_t ohm_ha
                                             void *ohm_value_out, uint32_t ohm_g, uint32_t ohm_k0, uint32_t ohm_v0)
 {
     const uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
-    uint32_t ohm_smask = OHM__F(__sync)(ohm_m)->smask, ohm_gm = OHM__F(__gmask)(ohm_m);
+    uint32_t ohm_smask = ohm_m->hdr.smask, ohm_gm = OHM__F(__gmask)(ohm_m);
     uint32_t ohm_k[OHM__READ_FAR], ohm_v[OHM__READ_FAR], ohm_n = 1;
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     ohm_k[0] = ohm_k0;
@@ -1866,7 +1866,7 @@ OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t 
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     if (ohm_cap == 0) return OHM_ABSENT;
     uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM__GS;
-    const uint32_t *ohm_sp = OHM__F(__stripes)(ohm_m) + (ohm_g & OHM__F(__sync)(ohm_m)->smask);
+    const uint32_t *ohm_sp = OHM__F(__stripes)(ohm_m) + (ohm_g & ohm_m->hdr.smask);
     uint32_t ohm_v = __atomic_load_n(ohm_sp, __ATOMIC_ACQUIRE);
     if (ohm_v & 1) return OHM_BUSY;
     ohm__grp ohm_grp = ohm__grp_load(OHM__F(__meta)(ohm_m) + ohm_base);
@@ -1886,7 +1886,7 @@ OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t 
     }
     if (OHM__F(__gmask)(ohm_m) != 0 && ((ohm__ld8(OHM__F(__ovf)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
         !(ohm__grp_eq(ohm_grp, 0) & ohm_valid))
-        return OHM__F(__read_far)(ohm_m, ohm_hash, ohm_key, ohm_value_out, ohm_g, ohm_g & OHM__F(__sync)(ohm_m)->smask,
+        return OHM__F(__read_far)(ohm_m, ohm_hash, ohm_key, ohm_value_out, ohm_g, ohm_g & ohm_m->hdr.smask,
                                   ohm_v); /* the probe goes on past the home group */
     OHM__FENCE_ACQ();
     return ohm__ld32(ohm_sp) == ohm_v ? OHM_ABSENT : OHM_BUSY;
@@ -2013,8 +2013,8 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
 {
     ohm_sync *ohm_y = OHM__F(__sync)(ohm_m);
     uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_op = ohm_y->op, ohm_hole = ohm_y->hole, ohm_src = ohm_y->src;
-    if (ohm_op > OHM__OP_LAST || ohm_y->smask != ohm__stripes(ohm_cap) - 1 ||
-        ohm_y->stripes != OHM__F(__stripes_at)(ohm_cap, ohm_m->hdr.keys_start, ohm_m->hdr.vals_start))
+    if (ohm_op > OHM__OP_LAST || ohm_m->hdr.smask != ohm__stripes(ohm_cap) - 1 ||
+        ohm_m->hdr.stripes != OHM__F(__stripes_at)(ohm_cap, ohm_m->hdr.keys_start, ohm_m->hdr.vals_start))
         return OHM_CORRUPT;
     if (ohm_op != OHM__OP_NONE && ohm_op != OHM__OP_CLEAR &&
         ((ohm_hole != OHM__NONE && ohm_hole >= ohm_cap) || (ohm_src != OHM__NONE && ohm_src >= ohm_cap)))
@@ -2199,9 +2199,9 @@ static inline ohm_status OHM__F(__check_sync)(const OHM__N *ohm_m, const ohm_hea
 {
     uint32_t ohm_cap = ohm_h->capacity;
     ohm_sync ohm_y;
-    ohm__ld_copy(&ohm_y, OHM__F(__sync)(ohm_m), sizeof ohm_y, 8);
+    ohm__ld_copy(&ohm_y, OHM__F(__sync)(ohm_m), sizeof ohm_y, 4);
     uint64_t ohm_at = OHM__F(__stripes_at)(ohm_cap, ohm_h->keys_start, ohm_h->vals_start);
-    if (ohm_y.op > OHM__OP_LAST || ohm_y.smask != ohm__stripes(ohm_cap) - 1 || ohm_y.stripes != ohm_at)
+    if (ohm_y.op > OHM__OP_LAST || ohm_h->smask != ohm__stripes(ohm_cap) - 1 || ohm_h->stripes != ohm_at)
         return OHM_CORRUPT;
     if ((ohm_y.seq & 1) || ohm_y.op != OHM__OP_NONE) return OHM_BUSY;
     const uint32_t *ohm_st = OHM__CAST(const uint32_t *, OHM__CAST(const void *, OHM__UNCONST(char *, ohm_m) + ohm_at));

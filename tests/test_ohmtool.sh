@@ -88,12 +88,12 @@ format=$("$tool" --version | sed -n 's/.*block format \([0-9]*\).*/\1/p')
 [ -n "$format" ] && ok || bad "ohmtool --version names no block format"
 
 # Placement of a u64 -> u64 block of 1024 slots, from docs/FORMAT.md: the
-# header (96 bytes) and the sync area (32), the journal's value buffer (8
-# bytes at 128), the metadata at the next multiple of 16, then 1024 bytes,
+# header (128 bytes) and the writer's line (64), the journal's value buffer
+# (8 bytes at 192), the metadata at the next multiple of 16, then 1024 bytes,
 # the mirror (16) and the class bytes (64), the 16-byte slots at the next
 # multiple of 8, the 64 stripe words after them.
 up() { echo $(((($1) + $2 - 1) / $2 * $2)); }
-jval=$(up 128 8)
+jval=$(up 192 8)
 meta=$(up $((jval + 8)) 16)
 keys=$(up $((meta + 1024 + 16 + 64)) 8)
 stripes=$(up $((keys + 1024 * 16)) 4)
