@@ -903,10 +903,10 @@ static int ot_check_block(const char *name, const ot_block *b, bool hash, bool i
     ot_sync_state r = ot_sync_judge(b);
     if (r.bad_op) ot_problem(&c, "sync area: op is %" PRIu32 ", not a mutation (0..4)", y->op);
     if (r.bad_smask)
-        ot_problem(&c, "sync area: smask (offset 116) is %" PRIu32 ", but the block has %" PRIu32 " stripe word%s (smask %" PRIu32 ")",
+        ot_problem(&c, "header: smask (offset 12) is %" PRIu32 ", but the block has %" PRIu32 " stripe word%s (smask %" PRIu32 ")",
                    y->smask, b->nstripes, b->nstripes == 1 ? "" : "s", b->nstripes - 1);
     if (r.bad_stripes)
-        ot_problem(&c, "sync area: stripes (offset 120) is %" PRIu64 ", but the stripe words are at %" PRIu64, y->stripes,
+        ot_problem(&c, "header: stripes (offset 56) is %" PRIu64 ", but the stripe words are at %" PRIu64, y->stripes,
                    b->stripes_at);
     if (r.busy) {
         fprintf(ot_out, "%s: OHM_BUSY: a write is in progress or was cut short:", name);
