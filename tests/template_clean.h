@@ -9,8 +9,8 @@
 #if defined(OHM_HASH) || defined(OHM_HASH_EX) || defined(OHM_EQ) || defined(OHM_EQ_EX)
 #error "ohm_map.h left OHM_HASH, OHM_HASH_EX, OHM_EQ or OHM_EQ_EX defined"
 #endif
-#if defined(OHM_MAX_LOAD) || defined(OHM_TYPE_TAG) || defined(OHM_INTERLEAVE)
-#error "ohm_map.h left OHM_MAX_LOAD, OHM_TYPE_TAG or OHM_INTERLEAVE defined"
+#if defined(OHM_MAX_LOAD) || defined(OHM_TYPE_TAG) || defined(OHM_INTERLEAVE) || defined(OHM_SHARED)
+#error "ohm_map.h left OHM_MAX_LOAD, OHM_TYPE_TAG, OHM_INTERLEAVE or OHM_SHARED defined"
 #endif
 #if defined(OHM_DEBUG_CHECKS)
 #error "ohm_map.h left OHM_DEBUG_CHECKS defined: it would leak into the next instantiation"
