@@ -1,4 +1,5 @@
-/* main.c - the benchmark against peer maps: the workload of bench/README.md ("The workload"), for ohm and its peers.
+/* main.c - the benchmark against peer maps: the workload of bench/README.md
+ * ("The workload"), for ohm and its peers.
  *
  * For every cell (key type x raw capacity C x load a, n = floor(a * C)) and
  * every map, one *sample* is: create B empty maps, then time, each over all
@@ -29,8 +30,6 @@
  *
  * Every result is checked (sums of the values found, counts after each
  * phase); a map that answers wrongly is reported and the run exits 1.
- *
- * --latency runs the churn-latency report instead (see run_latency below).
  *
  * --latency runs the churn-latency report instead (latency.c).
  *
