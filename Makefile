@@ -49,7 +49,7 @@ EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 # The default target: the library alone.
 lib: $(BUILD)/libohm.a
 
-.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool test-strict test-crash-mutant test-tsan bench-read bench-shared demo bench fuzz fuzz-short install clean
+.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-template-macros test-tool test-strict test-crash-mutant test-tsan bench-read bench-shared demo bench fuzz fuzz-short install clean
 
 all: lib tool examples tests
 
@@ -165,6 +165,13 @@ test-modes: $(BUILD)/gcc/ohm.o $(BUILD)/clang/ohm.o
 test-compile-fail:
 	sh tests/compile_fail/run.sh gcc clang g++ clang++
 
+# No macro of the template outlives an instantiation: the whole macro set
+# (-dM -E) after instantiations of ohm_map.h, of every shape, must be the
+# one before them, definitions included (tests/macros/run.sh), as C with
+# gcc and clang and as C++ with g++ and clang++.
+test-template-macros:
+	sh tests/macros/run.sh gcc clang g++ clang++
+
 # ohmtool built with gcc under ASan+UBSan, run on blocks that
 # tests/ohmtool/mkblock.c writes with the library (output checked against
 # what was put), on damaged and garbage files, on blocks whose writer was
@@ -211,7 +218,7 @@ test-crash-mutant: $(BUILD)/mutant/test_crash
 	  || { tail -20 $(BUILD)/mutant/test_crash.log; echo "test-crash-mutant: the mutant failed, but not by losing a key" >&2; exit 1; }
 	@echo "test-crash-mutant: test_crash fails on the mutant, as it must ($$(grep -c 'a key lost' $(BUILD)/mutant/test_crash.log) reports of a lost key)"
 
-TEST_SUITES := test-gcc test-clang test-vg test-tsan test-crash-mutant test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
+TEST_SUITES := test-gcc test-clang test-vg test-tsan test-crash-mutant test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-template-macros test-tool test-cross $(EXTRA_TESTS)
 # make test first makes sure every package the suites need is installed
 # (as root, with apt-get; OHM_NO_INSTALL=1 only reports what is missing),
 # then runs the suites.

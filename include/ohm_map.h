@@ -2418,6 +2418,7 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM__KEY_WHOLE
 #undef OHM__READ_FAR
 #undef OHM__META_START
+#undef OHM__GS
 #undef OHM__VAL_SIZE
 #undef OHM__VAL_ALIGN
 #undef OHM__FLAGS

@@ -2,7 +2,8 @@
  * build when a template parameter or an internal helper of the template is
  * still defined (ohm_map.h must #undef all of them, so that it can be
  * included again with other parameters). When the template gains a helper
- * macro, add it here. */
+ * macro, add it here; tests/macros/run.sh (make test-template-macros)
+ * compares the whole macro set, so it catches a name missing here. */
 #if defined(OHM_NAME) || defined(OHM_KEY) || defined(OHM_VALUE)
 #error "ohm_map.h left OHM_NAME, OHM_KEY or OHM_VALUE defined"
 #endif
@@ -29,6 +30,9 @@
 #endif
 #if defined(OHM__ENTRY) || defined(OHM__KV) || defined(OHM__ITER) || defined(OHM__EQ_FN)
 #error "ohm_map.h left OHM__ENTRY, OHM__KV, OHM__ITER or OHM__EQ_FN defined"
+#endif
+#if defined(OHM__GS) || defined(OHM__META_START)
+#error "ohm_map.h left OHM__GS or OHM__META_START defined"
 #endif
 #if defined(OHM__REFUSED)
 #error "ohm_map.h left OHM__REFUSED defined: the next instantiation would compile nothing"
