@@ -23,6 +23,7 @@
 #define OHM_MAX_LOAD 50
 #define OHM_TYPE_TAG 7
 #define OHM_INTERLEAVE 0
+#define OHM_SHARED 0
 #include "ohm_map.h"
 #endif
 
