@@ -230,11 +230,12 @@ static void FZB_F(_fzb_damage_header)(unsigned char *buf, size_t len, const unsi
     FZB_DAMAGE(OHM_BAD_MAGIC, h.magic = 0);
     FZB_DAMAGE(OHM_BAD_ENDIAN, fz_bswap_header(&h));
     FZB_DAMAGE(OHM_BAD_ENDIAN, h.byte_order = 0x0201);
-    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 4); /* the previous format */
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 5); /* the previous format */
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 4);
     FZB_DAMAGE(OHM_BAD_VERSION, h.version = 3);
     FZB_DAMAGE(OHM_BAD_VERSION, h.version = 2);
     FZB_DAMAGE(OHM_BAD_VERSION, h.version = 1);
-    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 6);
+    FZB_DAMAGE(OHM_BAD_VERSION, h.version = 7);
     FZB_DAMAGE(OHM_BAD_VERSION, h.version = 0);
     FZB_DAMAGE(OHM_BAD_TYPE, h.key_size += 1);
     FZB_DAMAGE(OHM_BAD_TYPE, h.key_align *= 2);

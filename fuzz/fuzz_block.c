@@ -210,7 +210,7 @@ static ohm_status fz_expect_attach(const unsigned char *buf, size_t len, const f
     ohm_header h;
     memcpy(&h, buf, sizeof h);
     if (h.byte_order != 0x0102u) return OHM_BAD_ENDIAN;
-    if (h.version != 5) return OHM_BAD_VERSION; /* the format this harness knows (docs/FORMAT.md) */
+    if (h.version != 6) return OHM_BAD_VERSION; /* the format this harness knows (docs/FORMAT.md) */
     if (h.key_size != s->key_size || h.key_align != s->key_align || h.val_size != s->val_size ||
         h.val_align != s->val_align || h.flags != s->flags || h.type_tag != s->type_tag ||
         h.max_load < 1 || h.max_load > 100 || h.fp_bits != 7 || h.mirror != 16)

@@ -126,8 +126,8 @@ static void damaged(const bm *m)
 #define PUT_HEADER() memcpy(p, &h, sizeof h)
     RESET(); h.magic = 0; PUT_HEADER();
     write_file("block", "dmg_bad_magic", p, size);
-    RESET(); h.version = 4; PUT_HEADER(); /* the previous format */
-    write_file("block", "dmg_version4", p, size);
+    RESET(); h.version = 5; PUT_HEADER(); /* the previous format */
+    write_file("block", "dmg_version5", p, size);
     RESET(); h.capacity = 24; PUT_HEADER();
     write_file("block", "dmg_capacity24", p, size);
     RESET(); h.count = h.max_entries + 1; PUT_HEADER();
