@@ -59,7 +59,7 @@
  *             N_reserve N_reserve_total N_seed N_user N_set_user
  *   lookup    N_get N_get_key N_get_entry N_contains N_get_many
  *   insert    N_put N_put_new N_fetch_put N_get_or_put N_get_or_put_value
- *             N_*_assume_capacity
+ *             N_put_many N_*_assume_capacity
  *   remove    N_remove N_fetch_remove N_remove_at N_remove_if N_clear
  *   iterate   N_iter_begin N_iter_next N_iter_at N_iter_remove
  *   adapted   N_get_adapted N_get_or_put_adapted N_remove_adapted
@@ -335,6 +335,11 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
 /* Insertion (never moves existing entries). OHM_OK made a new entry,
  * OHM_FOUND found the key, OHM_FULL: absent and no room, nothing changed. */
 OHM__API ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value));
+/* N_put of keys[i] (and values[i]) for i < n in order, the probes
+ * overlapped; stops at the first that is OHM_FULL. Returns how many were
+ * put; the map is then as after that many N_put calls. */
+OHM__API size_t OHM__F(_put_many)(OHM__N *ohm_m, const OHM__K *ohm_keys OHM__MAP_ONLY(, const OHM__V *ohm_values),
+                                  size_t ohm_n);
 OHM__API ohm_status OHM__F(_put_new)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value));
 OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
                                        OHM__KV *ohm_old);
@@ -1234,8 +1239,6 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
         }
     }
 }
-#undef OHM__AHEAD
-#undef OHM__PREFETCH
 
 /* ========================================================================
  * Insertion
@@ -1267,6 +1270,59 @@ OHM__API ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, O
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
 }
+
+/* Puts in a batch: N_put(m, keys[i], values[i]) for i = 0, 1, ... in
+ * order, stopping at the first key that is absent when the map is at its
+ * maximum load (N_put's OHM_FULL). Returns how many were put: n, or the
+ * index of the key that did not fit; the map is then exactly as after that
+ * many N_put calls (present keys overwritten, a key repeated in the batch
+ * holding its last value). Software-pipelined like N_get_many: key i is
+ * hashed and its home group's lines prefetched OHM__AHEAD puts before it
+ * is put; each put probes the map as it is by then (an earlier put of the
+ * batch may have taken the slot a later key would take) and writes in
+ * N_put's order. keys (and values) may be NULL when n is 0; NULL with n > 0
+ * aborts in debug builds and puts nothing (returns 0) in release builds. */
+OHM__API size_t OHM__F(_put_many)(OHM__N *ohm_m, const OHM__K *ohm_keys OHM__MAP_ONLY(, const OHM__V *ohm_values),
+                                  size_t ohm_n)
+{
+    bool ohm_args = ohm_n == 0 || (ohm_keys != OHM__NULL OHM__MAP_ONLY(&& ohm_values != OHM__NULL));
+    OHM_ASSERT(ohm_args, "put_many: keys (or values) NULL with n > 0");
+    if (!ohm_args) return 0;
+    uint32_t ohm_mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    const uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    uint64_t ohm_h[OHM__AHEAD]; /* the hashes of the puts in flight */
+    for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
+        if (ohm_i >= OHM__AHEAD) { /* put i - AHEAD first: its hash's place is reused next */
+            size_t ohm_j = ohm_i - OHM__AHEAD;
+            uint32_t ohm_s = OHM__NONE;
+            ohm_status ohm_st = OHM__F(__claim)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], OHM__NULL, OHM__NULL,
+                                                OHM__NULL, false, &ohm_keys[ohm_j],
+                                                OHM__MAP_ONLY(&ohm_values[ohm_j]) OHM__SET_ONLY(OHM__NULL), &ohm_s);
+            if (ohm_st == OHM_FULL) return ohm_j;
+            OHM__MAP_ONLY(if (ohm_st == OHM_FOUND) OHM__F(__overwrite)(ohm_m, ohm_s, &ohm_values[ohm_j]);)
+            OHM__DEBUG_CHECK(ohm_m);
+        }
+        if (ohm_i < ohm_n) {
+            uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_i]);
+            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_mask & ~(OHM__GS - 1); /* its home group's first slot */
+            const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_kb, ohm_home));
+            ohm_h[ohm_i % OHM__AHEAD] = ohm_hash;
+            OHM__PREFETCH(ohm_meta + ohm_home);
+            OHM__PREFETCH(ohm_ovf + ohm_home / OHM__GS);
+            OHM__PREFETCH(ohm_k);
+            OHM__PREFETCH(ohm_k + 64);
+            OHM__PREFETCH(ohm_k + 128);
+#if defined(OHM_VALUE)
+            if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_home));
+#endif
+        }
+    }
+    return ohm_n;
+}
+#undef OHM__AHEAD
+#undef OHM__PREFETCH
 
 /* Like put; on OHM_FOUND *old holds the replaced pair. */
 OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),

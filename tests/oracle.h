@@ -32,7 +32,7 @@
 
 /* What one run of operations touched, summed over all runs (printed). */
 typedef struct orc_totals {
-    uint64_t ops, full, found, inserted, removed, clears, iters, iter_removed, removed_if, many;
+    uint64_t ops, full, found, inserted, removed, clears, iters, iter_removed, removed_if, many, put_many;
 } orc_totals;
 static orc_totals orc_total;
 
@@ -249,6 +249,30 @@ static uint64_t ORC_RUN(uint32_t cap, unsigned max_load, uint64_t seed, uint64_t
                 TEST_EQ_U(es[j].key != NULL, present[ORC_INDEX(ks[j])]);
             }
             orc_total.many += n;
+        } else if (((r >> 52) & 63) == 4) {
+            /* put_many over random keys (present, absent, repeated): the
+             * oracle takes them in order up to the first that does not fit */
+            ORC_K ks[40];
+            uint64_t vs[40];
+            size_t n = (size_t)(v % 41), want = 0;
+            uint32_t idx[40];
+            for (size_t j = 0; j < n; j++) {
+                idx[j] = (uint32_t)(test_rand(&rng) % nkeys);
+                ks[j] = ORC_KEY(idx[j]);
+                vs[j] = test_rand(&rng);
+            }
+            (void)vs;
+            for (; want < n; want++) {
+                uint32_t ij = idx[want];
+                if (!present[ij]) {
+                    if (count >= most) break;
+                    present[ij] = 1;
+                    count++;
+                }
+                vals[ij] = vs[want];
+            }
+            TEST_EQ_U(ORC__F(_put_many)(m, ks ORC__MAP_ONLY(, vs), n), want);
+            orc_total.put_many += want;
         } else if (dice < ins) {
             unsigned kind = (unsigned)((r >> 20) % ORC_N_INSERTS);
             /* The *_assume_capacity calls only when the promise holds,
