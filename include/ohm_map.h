@@ -253,11 +253,12 @@ typedef struct OHM__KV {
  * entry behind the cursor or a visited one ahead of it. */
 typedef struct OHM__ITER {
     const OHM__N *map;
-    uint32_t start; /* the slot iteration began at */
+    uint32_t start; /* the slot iteration began at; OHM__NONE: from N_iter_at, not settled yet */
     uint32_t pos;   /* position (slots after start) of the group being visited */
     ohm__bits used; /* used slots of that group not visited yet */
     uint32_t last;  /* slot of the entry N_iter_next gave last; OHM__NONE: none, or removed */
     uint32_t stamp; /* the map's stamp when the iterator was made (see N_iter_next) */
+    const OHM__K *at; /* N_iter_at's entry, until the iterator is settled (start OHM__NONE) */
 } OHM__ITER;
 
 /* Equality of a caller's probe (any type) with a stored key, for the
@@ -368,7 +369,10 @@ OHM__API void OHM__F(_clear)(OHM__N *ohm_m);
  * N_iter_remove invalidates the iterator. */
 OHM__API OHM__ITER OHM__F(_iter_begin)(const OHM__N *ohm_m);
 OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out); /* false at the end */
-OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e); /* positioned at a found entry */
+/* An iterator at a found entry: N_iter_next gives the entries after e in
+ * N_iter_begin's order, N_iter_remove removes e. O(1); the first step
+ * finds e's place in the walk. */
+OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e);
 /* Remove the entry N_iter_next last gave; the entry pointers it gave then
  * point at whatever the shift moved into that slot (maybe another entry):
  * read what you need before removing. */
@@ -1525,7 +1529,43 @@ static inline OHM__ITER OHM__F(__iter_from)(const OHM__N *ohm_m, uint32_t ohm_st
     ohm_it.used = ohm_pos < ohm_m->hdr.capacity ? OHM__F(__used_at)(ohm_m, ohm_start, ohm_pos) : 0;
     ohm_it.last = OHM__NONE;
     ohm_it.stamp = ohm_m->hdr.stamp;
+    ohm_it.at = OHM__NULL;
     return ohm_it;
+}
+
+/* Where the walk over the whole table starts, as N__walk_start finds it,
+ * with the search for a group with a free slot inline: the first groups'
+ * metadata, which every such search reads, stays in the cache. */
+static inline uint32_t OHM__F(__walk_start_fast)(const OHM__N *ohm_m)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_cap < OHM__GS) return 0;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    for (uint32_t ohm_y = 0; ohm_y < ohm_cap / OHM__GS; ohm_y++)
+        if (ohm__g16_free(ohm_meta + ohm_y * OHM__GS)) return ((ohm_y + 1) * OHM__GS) & (ohm_cap - 1);
+    return OHM__F(__walk_start)(ohm_m); /* completely full */
+}
+
+/* An iterator of N_iter_at, positioned (start OHM__NONE) at the entry in
+ * slot `last` only: find the walk's start and e's place in it, reading
+ * e's own chunk of metadata, and drop the slots up to e's. Not an entry
+ * (its slot free): an iterator at the end. */
+static inline void OHM__F(__iter_settle)(OHM__ITER *ohm_it)
+{
+    const OHM__N *ohm_m = ohm_it->map;
+    uint32_t ohm_s = ohm_it->at ? OHM__F(__slot_of)(ohm_m, ohm_it->at) : OHM__NONE, ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_s == OHM__NONE || OHM__F(__meta)(ohm_m)[ohm_s] == 0) {
+        uint32_t ohm_stamp = ohm_it->stamp;
+        *ohm_it = OHM__F(__iter_from)(ohm_m, 0, ohm_cap);
+        ohm_it->stamp = ohm_stamp;
+        return;
+    }
+    uint32_t ohm_start = OHM__F(__walk_start_fast)(ohm_m);
+    uint32_t ohm_off = (ohm_s - ohm_start) & (ohm_cap - 1), ohm_pos = ohm_off & ~(OHM__GROUP - 1);
+    ohm_it->start = ohm_start; /* a multiple of OHM__GROUP: chunks are aligned */
+    ohm_it->last = ohm_s;
+    ohm_it->pos = ohm_pos;
+    ohm_it->used = ohm__bits_drop_first(OHM__F(__used_at)(ohm_m, ohm_start, ohm_pos) & ~ohm__bits_below(ohm_off - ohm_pos));
 }
 
 /* Every entry once, in slot order from the group after one with a free
@@ -1548,6 +1588,10 @@ OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
                "iter_next: the map had an entry inserted or removed since iter_begin");
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     while (ohm_it->used == 0) {
+        if (ohm_it->start == OHM__NONE) { /* from N_iter_at: find its place first */
+            OHM__F(__iter_settle)(ohm_it);
+            continue;
+        }
         if (ohm_cap - ohm_it->pos <= OHM__GROUP) {
             ohm_it->pos = ohm_cap; /* stays at the end */
             ohm_it->last = OHM__NONE; /* the last call gave nothing */
@@ -1566,15 +1610,21 @@ OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
 /* An iterator at entry e of m (from a lookup or an iteration): N_iter_next
  * goes on with the entries after e in the order N_iter_begin's iteration
  * has, and N_iter_remove removes e. An e that is not an entry of m (.key
- * NULL, or not a used key slot) gives an iterator at the end. */
+ * NULL, or not a used key slot) gives an iterator at the end. O(1) and
+ * reads nothing but the header: the walk's start (the group after the
+ * first with a free slot, as N_iter_begin finds it) and e's place in it
+ * are found by the first N_iter_next or N_iter_remove on the iterator,
+ * before anything else it does. */
 OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e)
 {
-    uint32_t ohm_s = ohm_e.key ? OHM__F(__slot_of)(ohm_m, ohm_e.key) : OHM__NONE;
-    if (ohm_s == OHM__NONE || OHM__F(__meta)(ohm_m)[ohm_s] == 0)
-        return OHM__F(__iter_from)(ohm_m, 0, ohm_m->hdr.capacity);
-    uint32_t ohm_start = OHM__F(__walk_start)(ohm_m);
-    OHM__ITER ohm_it = OHM__F(__iter_from)(ohm_m, ohm_start, ((ohm_s - ohm_start) & (ohm_m->hdr.capacity - 1)) + 1);
-    ohm_it.last = ohm_s;
+    OHM__ITER ohm_it;
+    ohm_it.map = ohm_m;
+    ohm_it.start = OHM__NONE; /* settled by N__iter_settle */
+    ohm_it.pos = 0;
+    ohm_it.used = 0;
+    ohm_it.last = OHM__NONE;
+    ohm_it.stamp = ohm_m->hdr.stamp;
+    ohm_it.at = ohm_e.key;
     return ohm_it;
 }
 
@@ -1590,6 +1640,7 @@ OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e)
 OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it)
 {
     OHM__N *ohm_m = OHM__UNCONST(OHM__N *, ohm_it->map);
+    if (ohm_it->start == OHM__NONE) OHM__F(__iter_settle)(ohm_it); /* from N_iter_at: before the removal moves anything */
     uint32_t ohm_s = ohm_it->last;
     if (ohm_s == OHM__NONE || ohm_s >= ohm_m->hdr.capacity || OHM__F(__meta)(ohm_m)[ohm_s] == 0)
         return false;

@@ -21,6 +21,12 @@
 #define OHM_KEY uint64_t
 #include "ohm_map.h"
 
+#define OHM_NAME bzero /* every key homed in slot 0: the first groups fill, the walk starts further on */
+#define OHM_KEY uint32_t
+#define OHM_VALUE uint32_t
+#define OHM_HASH(k) (((uint64_t)(k) * UINT64_C(0x9e3779b97f4a7c15)) & ~UINT64_C(0xffffffff))
+#include "ohm_map.h"
+
 /* A map of `cap` slots holding keys 1..n (value = key * 3); *raw is the
  * block to free. */
 #define DEFINE_FILLED(T)                                                                      \
@@ -34,6 +40,7 @@
     }
 DEFINE_FILLED(bm)
 DEFINE_FILLED(bcon)
+DEFINE_FILLED(bzero)
 #define FILLED(T, cap, n, rawp) T##_filled((cap), (n), (rawp))
 
 /* Iterating a map while removing, through the iterator, the keys that
@@ -148,6 +155,100 @@ static void iterate_from_a_found_entry(void)
         TEST_CHECK(!bm_iter_remove(&none));
         free(raw);
     }
+}
+
+/* For every entry e of the map: an iterator from N_iter_at(e) gives
+ * exactly the entries after e in a whole iteration, in its order. */
+#define ITER_AT_TAIL_CASE(T, cap, n)                                                          \
+    do {                                                                                      \
+        void *raw_;                                                                           \
+        T *m_ = FILLED(T, cap, n, &raw_);                                                     \
+        static uint32_t order_[1100];                                                         \
+        uint32_t total_ = 0;                                                                  \
+        T##_iter it_ = T##_iter_begin(m_);                                                    \
+        T##_entry e_;                                                                         \
+        while (T##_iter_next(&it_, &e_) && total_ < 1100) order_[total_++] = *e_.key;         \
+        TEST_EQ_U(total_, (n));                                                               \
+        for (uint32_t a_ = 0; a_ < total_; a_++) {                                            \
+            T##_iter from_ = T##_iter_at(m_, T##_get_entry(m_, order_[a_]));                  \
+            uint32_t i_ = a_ + 1;                                                             \
+            while (T##_iter_next(&from_, &e_)) {                                              \
+                if (i_ >= total_ || *e_.key != order_[i_]) break;                             \
+                i_++;                                                                         \
+            }                                                                                 \
+            TEST_EQ_U(i_, total_); /* the whole tail, nothing else */                         \
+            TEST_CHECK(!T##_iter_next(&from_, NULL));                                         \
+            if (test_failing()) {                                                             \
+                fprintf(stderr, "  " #T " capacity %u, %u entries, from entry %u\n", (unsigned)(cap), \
+                        (unsigned)(n), a_);                                                    \
+                break;                                                                        \
+            }                                                                                 \
+        }                                                                                     \
+        free(raw_);                                                                           \
+    } while (0)
+
+static void iter_at_gives_the_tail(void)
+{
+    ITER_AT_TAIL_CASE(bm, 1, 1);
+    ITER_AT_TAIL_CASE(bm, 8, 5);
+    ITER_AT_TAIL_CASE(bm, 8, 8);
+    ITER_AT_TAIL_CASE(bm, 16, 16);
+    ITER_AT_TAIL_CASE(bm, 64, 30);
+    ITER_AT_TAIL_CASE(bm, 256, 224); /* load 0.875 */
+    ITER_AT_TAIL_CASE(bm, 256, 256); /* completely full */
+    ITER_AT_TAIL_CASE(bm, 1024, 1000);
+    ITER_AT_TAIL_CASE(bm, 1024, 1024);
+    ITER_AT_TAIL_CASE(bcon, 16, 9);   /* wraps round the end */
+    ITER_AT_TAIL_CASE(bcon, 256, 200);
+    ITER_AT_TAIL_CASE(bcon, 256, 256);
+    ITER_AT_TAIL_CASE(bzero, 64, 40);  /* groups 0..2 full: the walk starts at group 3 */
+    ITER_AT_TAIL_CASE(bzero, 256, 100);
+    ITER_AT_TAIL_CASE(bzero, 256, 256);
+}
+
+/* N_iter_at at an entry whose removal frees a slot in a group before the
+ * walk's start, so that a walk begun after the removal would start
+ * elsewhere: group 0 holds exactly the 16 keys homed there (the walk
+ * starts at group 2, after group 1, which has room; without one of them,
+ * at group 1). N_iter_remove removes the entry and the iteration goes on
+ * with the entries after it in the order of the walk it was made in. */
+static void iter_at_remove_moves_no_start(void)
+{
+    ohm_layout l = bm_layout_for_capacity(256);
+    void *raw = test_block(bm_base_align(), l.total_size);
+    bm *m = bm_init(raw, l);
+    uint32_t in0 = 0, in1 = 0;
+    for (uint32_t k = 1; in0 < 16 || in1 < 5; k++) {
+        uint32_t g = bm__home_group(m, bm__hash(m, &k));
+        if (g == 0 && in0 < 16) in0++, bm_put(m, k, k);
+        else if (g == 1 && in1 < 5) in1++, bm_put(m, k, k);
+        else if (g > 2 && k % 7 == 0) bm_put(m, k, k); /* a few elsewhere */
+    }
+    uint32_t order[256], total = 0;
+    bm_iter it = bm_iter_begin(m);
+    bm_entry e;
+    while (bm_iter_next(&it, &e)) order[total++] = *e.key;
+    /* group 0 comes after groups 2..15: its first entry is at total - 21 */
+    uint32_t at = total - 21, k0 = order[at];
+    TEST_EQ_U(bm__slot_of(m, bm_get_key(m, k0)), 0);
+    bm_iter from = bm_iter_at(m, bm_get_entry(m, k0));
+    TEST_CHECK(bm_iter_remove(&from));
+    TEST_CHECK(!bm_iter_remove(&from));
+    TEST_CHECK(!bm_contains(m, k0));
+    TEST_STATUS(bm_check(m), OHM_OK);
+    uint32_t later = 0;
+    while (bm_iter_next(&from, &e)) {
+        TEST_CHECK(at + 1 + later < total && *e.key == order[at + 1 + later]); /* nothing moved: same order */
+        later++;
+    }
+    TEST_EQ_U(later, 20); /* the other 15 of group 0, the 5 of group 1 */
+    /* a walk begun now starts at group 1: its last 15 entries are group 0's */
+    it = bm_iter_begin(m);
+    uint32_t first = 0;
+    TEST_CHECK(bm_iter_next(&it, &e));
+    first = *e.key;
+    TEST_EQ_U(bm__home_group(m, bm__hash(m, &first)), 1);
+    free(raw);
 }
 
 typedef struct pred_ctx {
@@ -421,6 +522,8 @@ int main(void)
 {
     RUN(remove_while_iterating);
     RUN(iterate_from_a_found_entry);
+    RUN(iter_at_gives_the_tail);
+    RUN(iter_at_remove_moves_no_start);
     RUN(remove_by_predicate);
     RUN(batched_lookup);
     RUN(batched_puts);

@@ -214,6 +214,14 @@ static void iterate_after_remove_and_insert(void)
     cmap_iter_next(&it, NULL);
 }
 
+static void iterate_from_entry_after_insert(void)
+{
+    cmap *m = half_map(); /* an iterator of N_iter_at, changed before its first step */
+    cmap_iter it = cmap_iter_at(m, cmap_get_entry(m, 5));
+    cmap_put(m, 1000, 0);
+    cmap_iter_next(&it, NULL);
+}
+
 /* A child that keeps every promise: exits normally, says nothing. */
 static void all_promises_kept(void)
 {
@@ -267,6 +275,7 @@ static void debug_builds_abort(void)
     EXPECT_ABORT(iterate_while_inserting, "iter_next");
     EXPECT_ABORT(iterate_after_clear, "iter_next");
     EXPECT_ABORT(iterate_after_remove_and_insert, "iter_next");
+    EXPECT_ABORT(iterate_from_entry_after_insert, "iter_next");
 }
 
 static void promises_kept_do_not_abort(void)
