@@ -269,14 +269,14 @@ bench:
 .PHONY: bench-read
 bench-read: $(BUILD)/bench-read
 	$(BUILD)/bench-read
-$(BUILD)/bench-read: bench/read.c $(HDRS) $(BUILD)/libohm.a
+$(BUILD)/bench-read: bench/read.c bench/timing.h $(HDRS) $(BUILD)/libohm.a
 	$(CC) $(WARN) -O2 -DNDEBUG $(INC) bench/read.c $(BUILD)/libohm.a -o $@
 # The bulk calls against one call per key: N_put_many, N_get_many and
 # N_iter_at at 2^20 and 2^23 slots (bench/bulk.c).
 .PHONY: bench-bulk
 bench-bulk: $(BUILD)/bench-bulk
 	$(BUILD)/bench-bulk
-$(BUILD)/bench-bulk: bench/bulk.c $(HDRS) $(BUILD)/libohm.a
+$(BUILD)/bench-bulk: bench/bulk.c bench/timing.h $(HDRS) $(BUILD)/libohm.a
 	$(CC) $(WARN) -O2 -DNDEBUG $(INC) bench/bulk.c $(BUILD)/libohm.a -o $@
 # One writer and one reader process on a shared map: lock-free N_read
 # against lookups under the writers' robust mutex (bench/shared_rw.c).

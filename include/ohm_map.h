@@ -1207,6 +1207,41 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 #else
 #define OHM__PREFETCH(p) ((void)(p))
 #endif
+/* The batches' look-ahead (N_get_many, N_put_many): a key is hashed and
+ * the cache lines of its home group's metadata and class byte and of the
+ * first three key lines of its home group (and its value, when values
+ * have an array of their own) are prefetched; the hash is kept for the
+ * probe. The arrays' places are read from the header once a batch. */
+typedef struct OHM__F(__ahead_s) {
+    uint32_t mask;
+    const uint8_t *meta, *ovf;
+    char *kb;
+} OHM__F(__ahead_s);
+static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
+{
+    OHM__F(__ahead_s) ohm_a;
+    ohm_a.mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
+    ohm_a.meta = OHM__F(__meta)(ohm_m);
+    ohm_a.ovf = OHM__F(__ovf)(ohm_m);
+    ohm_a.kb = OHM__F(__key_base)(ohm_m);
+    return ohm_a;
+}
+static inline uint64_t OHM__F(__hash_ahead)(const OHM__N *ohm_m, const OHM__K *ohm_key, const OHM__F(__ahead_s) *ohm_a)
+{
+    uint64_t ohm_hash = OHM__F(__hash)(ohm_m, ohm_key);
+    uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->mask & ~(OHM__GS - 1); /* its home group's first slot */
+    const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_a->kb, ohm_home));
+    OHM__PREFETCH(ohm_a->meta + ohm_home); /* 16 bytes, aligned: one line */
+    OHM__PREFETCH(ohm_a->ovf + ohm_home / OHM__GS);
+    OHM__PREFETCH(ohm_k);
+    OHM__PREFETCH(ohm_k + 64);
+    OHM__PREFETCH(ohm_k + 128);
+#if defined(OHM_VALUE)
+    if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_home));
+#endif
+    return ohm_hash;
+}
+
 /* Lookups in a batch: out[i] = N_get_entry(m, keys[i]) for i < n (keys may
  * repeat; out must not overlap keys). Software-pipelined: key i is hashed
  * and the cache lines of its home group's metadata and class byte and of
@@ -1216,10 +1251,7 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 #define OHM__AHEAD 32u
 OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, size_t ohm_n, OHM__ENTRY *ohm_out)
 {
-    uint32_t ohm_mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    const uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    OHM__F(__ahead_s) ohm_ahead = OHM__F(__ahead)(ohm_m);
     uint64_t ohm_h[OHM__AHEAD]; /* the hashes of the lookups in flight */
     for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
         if (ohm_i >= OHM__AHEAD) { /* probe lookup i - AHEAD first: its hash's place is reused next */
@@ -1227,20 +1259,7 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
             ohm_out[ohm_j] = OHM__F(__entry_at)(
                 ohm_m, OHM__F(__probe)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], OHM__NULL, OHM__NULL, OHM__NULL, false, OHM__NULL));
         }
-        if (ohm_i < ohm_n) {
-            uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_i]);
-            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_mask & ~(OHM__GS - 1); /* its home group's first slot */
-            const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_kb, ohm_home));
-            ohm_h[ohm_i % OHM__AHEAD] = ohm_hash;
-            OHM__PREFETCH(ohm_meta + ohm_home); /* 16 bytes, aligned: one line */
-            OHM__PREFETCH(ohm_ovf + ohm_home / OHM__GS);
-            OHM__PREFETCH(ohm_k);
-            OHM__PREFETCH(ohm_k + 64);
-            OHM__PREFETCH(ohm_k + 128);
-#if defined(OHM_VALUE)
-            if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_home));
-#endif
-        }
+        if (ohm_i < ohm_n) ohm_h[ohm_i % OHM__AHEAD] = OHM__F(__hash_ahead)(ohm_m, &ohm_keys[ohm_i], &ohm_ahead);
     }
 }
 
@@ -1292,10 +1311,7 @@ OHM__API size_t OHM__F(_put_many)(OHM__N *ohm_m, const OHM__K *ohm_keys OHM__MAP
     bool ohm_args = ohm_n == 0 || (ohm_keys != OHM__NULL OHM__MAP_ONLY(&& ohm_values != OHM__NULL));
     OHM_ASSERT(ohm_args, "put_many: keys (or values) NULL with n > 0");
     if (!ohm_args) return 0;
-    uint32_t ohm_mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    const uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    OHM__F(__ahead_s) ohm_ahead = OHM__F(__ahead)(ohm_m);
     uint64_t ohm_h[OHM__AHEAD]; /* the hashes of the puts in flight */
     for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
         if (ohm_i >= OHM__AHEAD) { /* put i - AHEAD first: its hash's place is reused next */
@@ -1308,20 +1324,7 @@ OHM__API size_t OHM__F(_put_many)(OHM__N *ohm_m, const OHM__K *ohm_keys OHM__MAP
             OHM__MAP_ONLY(if (ohm_st == OHM_FOUND) OHM__F(__overwrite)(ohm_m, ohm_s, &ohm_values[ohm_j]);)
             OHM__DEBUG_CHECK(ohm_m);
         }
-        if (ohm_i < ohm_n) {
-            uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_i]);
-            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_mask & ~(OHM__GS - 1); /* its home group's first slot */
-            const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_kb, ohm_home));
-            ohm_h[ohm_i % OHM__AHEAD] = ohm_hash;
-            OHM__PREFETCH(ohm_meta + ohm_home);
-            OHM__PREFETCH(ohm_ovf + ohm_home / OHM__GS);
-            OHM__PREFETCH(ohm_k);
-            OHM__PREFETCH(ohm_k + 64);
-            OHM__PREFETCH(ohm_k + 128);
-#if defined(OHM_VALUE)
-            if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_home));
-#endif
-        }
+        if (ohm_i < ohm_n) ohm_h[ohm_i % OHM__AHEAD] = OHM__F(__hash_ahead)(ohm_m, &ohm_keys[ohm_i], &ohm_ahead);
     }
     return ohm_n;
 }
