@@ -91,28 +91,43 @@ static void ORC__F(_orc_compare)(const ORC_N *m, uint32_t nkeys, const uint8_t *
     }
 }
 
-/* Iteration visits each entry exactly once and nothing else. */
+/* Iteration visits each entry exactly once and nothing else; an iterator
+ * from N_iter_at at the first, a middle and the last entry gives the rest
+ * of that order. */
 static void ORC__F(_orc_iterate)(const ORC_N *m, uint32_t nkeys, const uint8_t *present,
                                  const uint64_t *vals, uint32_t count, uint8_t *seen)
 {
     (void)vals;
     memset(seen, 0, nkeys);
+    uint32_t *order = malloc(((size_t)count + 1) * sizeof *order);
+    if (!order) exit(2);
     ORC__F(_iter) it = ORC__F(_iter_begin)(m);
     ORC__F(_entry) e;
     uint32_t visits = 0;
     while (ORC__F(_iter_next)(&it, &e)) {
         uint64_t i = ORC_INDEX(*e.key);
         visits++;
-        if (i >= nkeys || !present[i] || seen[i]) {
-            TEST_CHECK(i < nkeys && present[i] && !seen[i]);
+        if (i >= nkeys || !present[i] || seen[i] || visits > count) {
+            TEST_CHECK(i < nkeys && present[i] && !seen[i] && visits <= count);
+            free(order);
             return;
         }
         seen[i] = 1;
+        order[visits - 1] = (uint32_t)i;
         ORC__MAP_ONLY(TEST_EQ_U(*e.value, vals[i]);)
-        if (visits > count) break;
     }
     TEST_EQ_U(visits, count);
     TEST_CHECK(!ORC__F(_iter_next)(&it, NULL)); /* stays at the end */
+    const uint32_t from[3] = {0, count / 2, count ? count - 1 : 0};
+    for (uint32_t f = 0; f < 3 && visits == count && count > 0; f++) {
+        ORC__F(_iter) at = ORC__F(_iter_at)(m, ORC__F(_get_entry)(m, ORC_KEY(order[from[f]])));
+        uint32_t next = from[f] + 1;
+        bool more;
+        while ((more = ORC__F(_iter_next)(&at, &e)) && next < count && ORC_INDEX(*e.key) == order[next]) next++;
+        TEST_EQ_U(next, count); /* the whole tail, */
+        TEST_CHECK(!more);      /* and nothing more */
+    }
+    free(order);
 }
 
 /* Iterate, removing a random subset through the iterator: every entry

@@ -4,7 +4,8 @@
  * N_check after every operation, the whole map compared every 64 and
  * iterated every ~32. Covers put, put_new, get_or_put, get_or_put_value,
  * fetch_put, the four *_assume_capacity calls (when room exists), put_many,
- * remove, fetch_remove, remove_at, clear, reserve, lookups and iteration.
+ * remove, fetch_remove, remove_at, clear, reserve, lookups and iteration
+ * (and N_iter_at at three of its entries, against the rest of its order).
  *
  * Hashes: the default integer hash (seeded), a constant hash (everything
  * collides), a hash whose home slot is always the last one (every cluster
