@@ -50,7 +50,7 @@ EXAMPLES := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 # The default target: the library alone.
 lib: $(BUILD)/libohm.a
 
-.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-tool test-strict test-crash-mutant test-tsan bench-read bench-shared demo bench fuzz fuzz-short install clean
+.PHONY: all lib tool tests examples test test-suites test-cpp test-modes test-gcc test-clang test-vg test-examples test-install test-compile-fail test-template-macros test-tool test-strict test-crash-mutant test-tsan bench-read bench-shared demo bench fuzz fuzz-short install clean
 
 all: lib tool examples tests
 
@@ -166,6 +166,13 @@ test-modes: $(BUILD)/gcc/ohm.o $(BUILD)/clang/ohm.o
 test-compile-fail:
 	sh tests/compile_fail/run.sh gcc clang g++ clang++
 
+# No macro of the template outlives an instantiation: the whole macro set
+# (-dM -E) after instantiations of ohm_map.h, of every shape, must be the
+# one before them, definitions included (tests/macros/run.sh), as C with
+# gcc and clang and as C++ with g++ and clang++.
+test-template-macros:
+	sh tests/macros/run.sh gcc clang g++ clang++
+
 # ohmtool built with gcc under ASan+UBSan, run on blocks that
 # tests/ohmtool/mkblock.c writes with the library (output checked against
 # what was put), on damaged and garbage files, on blocks whose writer was
@@ -212,7 +219,7 @@ test-crash-mutant: $(BUILD)/mutant/test_crash
 	  || { tail -20 $(BUILD)/mutant/test_crash.log; echo "test-crash-mutant: the mutant failed, but not by losing a key" >&2; exit 1; }
 	@echo "test-crash-mutant: test_crash fails on the mutant, as it must ($$(grep -c 'a key lost' $(BUILD)/mutant/test_crash.log) reports of a lost key)"
 
-TEST_SUITES := test-gcc test-clang test-vg test-tsan test-crash-mutant test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-tool test-cross $(EXTRA_TESTS)
+TEST_SUITES := test-gcc test-clang test-vg test-tsan test-crash-mutant test-examples test-install test-cmake test-cpp test-strict test-modes test-compile-fail test-template-macros test-tool test-cross $(EXTRA_TESTS)
 # make test first makes sure every package the suites need is installed
 # (as root, with apt-get; OHM_NO_INSTALL=1 only reports what is missing),
 # then runs the suites.
@@ -269,14 +276,14 @@ bench:
 .PHONY: bench-read
 bench-read: $(BUILD)/bench-read
 	$(BUILD)/bench-read
-$(BUILD)/bench-read: bench/read.c bench/timing.h $(HDRS) $(BUILD)/libohm.a
+$(BUILD)/bench-read: bench/read.c bench/standalone.h $(HDRS) $(BUILD)/libohm.a
 	$(CC) $(WARN) -O2 -DNDEBUG $(INC) bench/read.c $(BUILD)/libohm.a -o $@
 # The bulk calls against one call per key: N_put_many, N_get_many and
 # N_iter_at at 2^20 and 2^23 slots (bench/bulk.c).
 .PHONY: bench-bulk
 bench-bulk: $(BUILD)/bench-bulk
 	$(BUILD)/bench-bulk
-$(BUILD)/bench-bulk: bench/bulk.c bench/timing.h $(HDRS) $(BUILD)/libohm.a
+$(BUILD)/bench-bulk: bench/bulk.c bench/standalone.h $(HDRS) $(BUILD)/libohm.a
 	$(CC) $(WARN) -O2 -DNDEBUG $(INC) bench/bulk.c $(BUILD)/libohm.a -o $@
 # One writer and one reader process on a shared map: lock-free N_read
 # against lookups under the writers' robust mutex (bench/shared_rw.c).

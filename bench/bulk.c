@@ -37,7 +37,7 @@
 #define OHM_VALUE uint64_t
 #include "ohm_map.h"
 
-#include "timing.h"
+#include "standalone.h"
 
 static void *block_for(size_t size) { return aligned_block(bb_base_align(), size, "bench-bulk"); }
 

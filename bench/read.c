@@ -28,7 +28,7 @@
 #define OHM_VALUE uint64_t
 #include "ohm_map.h"
 
-#include "timing.h"
+#include "standalone.h"
 
 static void *block_for(ohm_layout l) { return aligned_block(rb_base_align(), l.total_size, "bench-read"); }
 

@@ -100,7 +100,7 @@ skipped=()
 
 # An object is reused while it is newer than its source, every header it
 # may include and this script, and was built by the same command with the
-# same compiler version (bench.o's command holds the list of peers).
+# same compiler version (maps.o's command holds the list of peers).
 cc_id="$("$CC" --version | head -n 1) / $("$CXX" --version | head -n 1)"
 
 compile() { # compile NAME SOURCE EXTRA-FLAGS...
@@ -113,7 +113,7 @@ compile() { # compile NAME SOURCE EXTRA-FLAGS...
     esac
     local cmd="$cc_id: $*"
     if [ -f "$obj" ] && [ "$(cat "$obj.cmd" 2>/dev/null)" = "$cmd" ] &&
-        [ -z "$(find "$src" include bench/peers bench/run.sh -newer "$obj" -print -quit)" ]; then
+        [ -z "$(find "$src" include bench/peers bench/run.sh bench/*.h -newer "$obj" -print -quit)" ]; then
         objs+=("$obj")
         return 0
     fi
@@ -176,7 +176,12 @@ for p in "${peers[@]}"; do
     fi
 done
 
-compile bench bench/bench.c "${defs[@]}" -Ibench || exit 1
+# The driver, a file per concern (bench/README.md, "Files"). Only maps.c,
+# the list of maps, needs to know which peers were built.
+for f in main options workload sample latency report timing util; do
+    compile "driver-$f" "bench/$f.c" -Ibench || exit 1
+done
+compile driver-maps bench/maps.c "${defs[@]}" -Ibench || exit 1
 # C++ peers are linked in, so the C++ driver links the program.
 "$CXX" -o "$build/bench" "${objs[@]}" "${libs[@]}" -lm
 [ ${#skipped[@]} -eq 0 ] || say "left out: ${skipped[*]}"

@@ -1,58 +1,38 @@
-/* timing.h - what bench/read.c and bench/bulk.c share: a monotonic clock in
- * nanoseconds, a seeded key generator, a shuffle, the median of the
- * per-repetition figures, and an aligned block (exits 1 when there is no
- * memory). Include after <stdio.h>, <stdlib.h>, <time.h> and ohm.h, with
- * _POSIX_C_SOURCE defined for clock_gettime. */
-#ifndef OHM_BENCH_TIMING_H
-#define OHM_BENCH_TIMING_H
+/* timing.h - clocks and the statistics of what they measure: the monotonic
+ * clock of the timed regions, the heap counter of the memory row, the
+ * per-call tick clock's calibration (peers/peer.h has bench_ticks()), and
+ * medians, ratios and quantiles over repetitions. */
+#ifndef BENCH_TIMING_H
+#define BENCH_TIMING_H
 
-static double now_ns(void)
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h> /* clock_gettime: the file that includes this defines _GNU_SOURCE */
+
+/* The clock of every timed region; inline, as it was when the driver was
+ * one file, so a region's two reads cost what they did. */
+static inline uint64_t now_ns(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
+/* Bytes the process's heap has handed out (timing.c says how it is used). */
+size_t heap_in_use(void);
 
-static void shuffle(uint64_t *a, size_t n, uint64_t *s)
-{
-    for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(splitmix(s) % i);
-        uint64_t t = a[i - 1];
-        a[i - 1] = a[j];
-        a[j] = t;
-    }
-}
+/* Median of the finite values; NAN when there are none. */
+double median(const double *v, unsigned count);
+/* Median of the per-repetition ratios peer / ohm. */
+double median_ratio(const double *peer, const double *base, unsigned count);
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+/* qsort's comparison of uint64_t values. */
+int cmp_u64(const void *a, const void *b);
+/* ns per bench_ticks() tick, measured against the monotonic clock. */
+double ns_per_tick(void);
+/* The tick clock's own cost and its resolution, in ticks. */
+void clock_cost(uint64_t *cost, uint64_t *resolution);
+/* Nearest-rank quantile q of `count` sorted values. */
+uint64_t quantile(const uint64_t *sorted, size_t count, double q);
 
-/* Sorts v. */
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* `size` bytes aligned to `align` (a power of two), rounded up to it. */
-static void *aligned_block(size_t align, size_t size, const char *who)
-{
-    void *p = aligned_alloc(align, (size + align - 1) / align * align);
-    if (!p) {
-        fprintf(stderr, "%s: out of memory (%zu bytes)\n", who, size);
-        exit(1);
-    }
-    return p;
-}
-
-#endif
+#endif /* BENCH_TIMING_H */

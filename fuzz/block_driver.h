@@ -759,18 +759,22 @@ static void FZB_F(_fzb_damage_sync)(unsigned char *buf, size_t len, const unsign
         if (!meta[i] && free_slot == UINT32_MAX) free_slot = i;
     }
     for (unsigned t = 0; t < 20; t++) {
-        uint32_t w[8]; /* the sync area as words (6, 7: `stripes`) */
+        uint32_t w[5]; /* the sync area as words */
+        uint32_t sm;   /* the header's stripe geometry */
+        uint64_t st;
         memcpy(w, buf + FZ_SYNC_AT, sizeof w);
+        memcpy(&sm, buf + FZ_HDR_SMASK, sizeof sm);
+        memcpy(&st, buf + FZ_HDR_STRIPES, sizeof st);
         ohm_status want = OHM_BUSY;
         int keys = 1; /* recover keeps the keys (0: none, a clear) */
         uint32_t overwritten = UINT32_MAX;
         switch (t) {
         case 0: w[1] = FZ_OP_LAST + 1u; want = OHM_CORRUPT; break;
         case 1: w[1] = UINT32_MAX; want = OHM_CORRUPT; break;
-        case 2: w[5] ^= 1u; want = OHM_CORRUPT; break;
-        case 3: w[5] = UINT32_MAX; want = OHM_CORRUPT; break;
-        case 4: { uint64_t x = l.stripes + 4u; memcpy(&w[6], &x, 8); want = OHM_CORRUPT; break; }
-        case 5: { uint64_t x = l.stripes ^ ((uint64_t)1 << 40); memcpy(&w[6], &x, 8); want = OHM_CORRUPT; break; }
+        case 2: sm ^= 1u; want = OHM_CORRUPT; break;
+        case 3: sm = UINT32_MAX; want = OHM_CORRUPT; break;
+        case 4: st = l.stripes + 4u; want = OHM_CORRUPT; break;
+        case 5: st = l.stripes ^ ((uint64_t)1 << 40); want = OHM_CORRUPT; break;
         case 6: w[0] |= 1u; w[1] = FZ_OP_LAST + 1u; want = OHM_CORRUPT; break; /* CORRUPT first */
         case 7: w[0] |= 1u; break;                 /* an insertion cut before its first store */
         case 8: break;                             /* a stripe odd (below) */
@@ -800,6 +804,8 @@ static void FZB_F(_fzb_damage_sync)(unsigned char *buf, size_t len, const unsign
         default: w[1] = 1u; w[2] = 0; w[3] = cap; break; /* a source out of range */
         }
         memcpy(buf + FZ_SYNC_AT, w, sizeof w);
+        memcpy(buf + FZ_HDR_SMASK, &sm, sizeof sm);
+        memcpy(buf + FZ_HDR_STRIPES, &st, sizeof st);
         if (t == 8 || t == 18) { /* a stripe word odd: the last, or the one of slot `used`'s group */
             uint32_t k = t == 8 ? l.nstripes - 1u : fz_group_of(cap, used) % l.nstripes;
             uint32_t x = fz_ld32(buf, l.stripes + 4u * k) | 1u;

@@ -7,7 +7,7 @@
  *
  *  - gives the bytes to N_attach and N_validate: attach must return the
  *    status docs/FORMAT.md's order of checks gives (fz_expect_attach below
- *    is an independent reading of that table and of format 5's placement),
+ *    is an independent reading of that table and of format 6's placement),
  *    validate the same or, once the header passes, the sync area's status
  *    (fz_expect_sync: OHM_CORRUPT, OHM_BUSY) or, on a block at rest,
  *    exactly what a naive checker of the invariants says; neither may
@@ -55,9 +55,9 @@
 #include "block_types.h"
 
 /* The format, as docs/FORMAT.md states it. */
-#define FZ_HEADER_SIZE 96u
-_Static_assert(sizeof(ohm_header) == FZ_HEADER_SIZE, "docs/FORMAT.md: the header is 96 bytes");
-_Static_assert(sizeof(ohm_sync) == 32, "docs/FORMAT.md: the sync area is 32 bytes");
+#define FZ_HEADER_SIZE 136u /* the 128-byte header, then count and stamp */
+_Static_assert(sizeof(ohm_header) == FZ_HEADER_SIZE, "docs/FORMAT.md: the header struct is 136 bytes");
+_Static_assert(sizeof(ohm_sync) == 20, "docs/FORMAT.md: the sync area is 20 bytes");
 /* Format 3. Slots form aligned groups of FZ_GROUP (group y: slots
  * 16y..16y+15); a table of fewer slots is one group of `capacity` slots.
  * A key's home group is (hash & (capacity - 1)) / 16; its probe visits the
@@ -124,19 +124,21 @@ typedef struct fz_layout {
 
 static uint64_t fz_align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 
-/* Format 5. The sync area (32 bytes) follows the header; then the
- * journal's value buffer, sizeof(V) bytes at align_up(128, alignof(V));
- * the metadata at the next multiple of 16 after it. */
-#define FZ_SYNC_AT 96u
-#define FZ_SYNC_END 128u
-/* The sync area's fields (native 32-bit words but the 64-bit `stripes`). */
-#define FZ_SYNC_SEQ 96u
-#define FZ_SYNC_OP 100u
-#define FZ_SYNC_HOLE 104u
-#define FZ_SYNC_SRC 108u
-#define FZ_SYNC_START 112u
-#define FZ_SYNC_SMASK 116u
-#define FZ_SYNC_STRIPES 120u
+/* Format 6. The sync area (20 bytes at 136) follows count and stamp on
+ * the writer's line (128..191); then the journal's value buffer, sizeof(V)
+ * bytes at align_up(192, alignof(V)); the metadata at the next multiple of
+ * 16 after it. The stripe geometry is in the header's first line. */
+#define FZ_SYNC_AT 136u
+#define FZ_SYNC_END 192u
+/* The sync area's fields (native 32-bit words). */
+#define FZ_SYNC_SEQ 136u
+#define FZ_SYNC_OP 140u
+#define FZ_SYNC_HOLE 144u
+#define FZ_SYNC_SRC 148u
+#define FZ_SYNC_START 152u
+/* The header's stripe geometry: `smask` (32-bit), `stripes` (64-bit). */
+#define FZ_HDR_SMASK 12u
+#define FZ_HDR_STRIPES 56u
 #define FZ_OP_LAST 4u /* 0 none, 1 shift, 2 overwrite, 3 clear, 4 bulk removal */
 
 /* The number of stripe words of a table of `cap` slots: one per group, at
@@ -243,8 +245,8 @@ static ohm_status fz_expect_sync(const unsigned char *buf, const fz_sig *s)
     memcpy(&h, buf, sizeof h);
     fz_layout l = fz_layout_of(h.capacity, s);
     uint64_t stripes;
-    memcpy(&stripes, buf + FZ_SYNC_STRIPES, sizeof stripes);
-    if (fz_ld32(buf, FZ_SYNC_OP) > FZ_OP_LAST || fz_ld32(buf, FZ_SYNC_SMASK) != l.nstripes - 1u ||
+    memcpy(&stripes, buf + FZ_HDR_STRIPES, sizeof stripes);
+    if (fz_ld32(buf, FZ_SYNC_OP) > FZ_OP_LAST || fz_ld32(buf, FZ_HDR_SMASK) != l.nstripes - 1u ||
         stripes != l.stripes)
         return OHM_CORRUPT;
     if ((fz_ld32(buf, FZ_SYNC_SEQ) & 1u) || fz_ld32(buf, FZ_SYNC_OP) != 0) return OHM_BUSY;
@@ -264,6 +266,8 @@ static void fz_bswap_header(ohm_header *h)
     h->version = fz_bswap16(h->version);
     h->byte_order = fz_bswap16(h->byte_order);
     h->capacity = fz_bswap32(h->capacity);
+    h->smask = fz_bswap32(h->smask);
+    h->stripes = fz_bswap64(h->stripes);
     h->count = fz_bswap32(h->count);
     h->max_entries = fz_bswap32(h->max_entries);
     h->seed = fz_bswap64(h->seed);

@@ -227,8 +227,8 @@ static void fz_mutate(uint8_t *p, size_t *n)
 {
     static const uint32_t u32s[] = {0, 1, 2, 3, 4, 7, 8, 15, 16, 17, 32, 96, 100, 4096, 8192, 0x7fffffffu,
                                     0x80000000u, 0xffffffffu};
-    static const size_t f32[] = {8, 12, 16, 64, 68, 72, 76, 80, 84};
-    static const size_t f64[] = {24, 32, 40, 48, 56, 88};
+    static const size_t f32[] = {8, 12, 16, 64, 68, 72, 76, 80, 84, 128, 132};
+    static const size_t f64[] = {24, 32, 40, 48, 56, 88, 96};
     static const uint8_t f8v[] = {0, 1, 2, 3, 4, 7, 8, 16, 99, 100, 101, 255};
     switch (fz_below(10)) {
     case 0: { /* a 32-bit header field */
@@ -254,7 +254,7 @@ static void fz_mutate(uint8_t *p, size_t *n)
     case 3:
     case 4:
     case 5: { /* metadata, mirror and class bytes */
-        if (*n <= 96) break;
+        if (*n <= OT_SYNC_END) break;
         uint8_t v;
         switch (fz_below(4)) {
         case 0: v = 0; break;
@@ -262,8 +262,8 @@ static void fz_mutate(uint8_t *p, size_t *n)
         case 2: v = (uint8_t)(0x08 + fz_below(0x78)); break;
         default: v = (uint8_t)(0x80 | fz_rand()); break;
         }
-        size_t span = *n - 96 < 2048 ? *n - 96 : 2048;
-        p[96 + fz_below(span)] = v;
+        size_t span = *n - OT_SYNC_END < 2048 ? *n - OT_SYNC_END : 2048;
+        p[OT_SYNC_END + fz_below(span)] = v;
         break;
     }
     case 6: /* any bit */
@@ -272,12 +272,15 @@ static void fz_mutate(uint8_t *p, size_t *n)
     case 7: /* any byte */
         if (*n) p[fz_below(*n)] = (uint8_t)fz_rand();
         break;
-    case 8: { /* a sync word (seq, op, hole, src, start, smask, stripes' halves), or a stripe word */
+    case 8: { /* a sync word (seq, op, hole, src, start), the header's stripe geometry (smask, stripes' halves), or a stripe word */
         static const uint32_t syncv[] = {0, 1, 2, 3, 4, 5, 7, 16, 0xffffffffu};
         uint32_t v = fz_rand() & 1 ? syncv[fz_below(sizeof syncv / sizeof syncv[0])] : (uint32_t)fz_rand();
         ohm_header h;
         if (fz_rand() & 1 || *n < sizeof h) {
-            fz_put(p, *n, OT_SYNC_AT + 4 * fz_below(8), &v, 4);
+            static const size_t at[] = {OT_SYNC_AT, OT_SYNC_AT + 4, OT_SYNC_AT + 8, OT_SYNC_AT + 12, OT_SYNC_AT + 16,
+                                        offsetof(ohm_header, smask), offsetof(ohm_header, stripes),
+                                        offsetof(ohm_header, stripes) + 4};
+            fz_put(p, *n, at[fz_below(sizeof at / sizeof at[0])], &v, 4);
             break;
         }
         memcpy(&h, p, sizeof h);

@@ -254,7 +254,7 @@ static void damaged_entries(const bm *m)
     free(p);
 }
 
-/* Sync areas (format 5): writes cut short, which validate refuses with
+/* Sync areas (formats 5 and 6): writes cut short, which validate refuses with
  * OHM_BUSY and N_recover finishes, and sync areas no writer leaves
  * (OHM_CORRUPT); each written only when validate says so. On a map of at
  * least 16 slots with a displaced key. */
@@ -266,9 +266,9 @@ static void sync_states(const bm *m)
     ohm_sync y0, y;
     memcpy(&h, m, sizeof h);
     memcpy(&y0, (const unsigned char *)m + sizeof h, sizeof y0);
-    uint32_t cap = h.capacity, ns = y0.smask + 1;
+    uint32_t cap = h.capacity, ns = h.smask + 1;
     unsigned char *meta = p + h.meta_start;
-    uint32_t *stripes = (uint32_t *)(void *)(p + y0.stripes);
+    uint32_t *stripes = (uint32_t *)(void *)(p + h.stripes);
     memcpy(p, m, size);
     uint32_t disp = UINT32_MAX, home_slot = UINT32_MAX;
     for (uint32_t i = 0; i < cap; i++) {
@@ -302,7 +302,7 @@ static void sync_states(const bm *m)
     EMIT("busy_remove_cut", OHM_BUSY);
     /* An overwrite cut before the value reached the slot. */
     RESET(); y.seq |= 1u; y.op = 2; y.hole = home_slot; y.src = UINT32_MAX;
-    PUT_SYNC(); ODD(); memcpy(p + 128, "\x11\x22\x33\x44", 4);
+    PUT_SYNC(); ODD(); memcpy(p + 192, "\x11\x22\x33\x44", 4); /* the journal's value buffer */
     EMIT("busy_overwrite_cut", OHM_BUSY);
     /* A clear cut half way through the metadata. */
     RESET(); y.seq |= 1u; y.op = 3; PUT_SYNC(); ODD();
@@ -317,9 +317,11 @@ static void sync_states(const bm *m)
     EMIT("busy_remove_if_walk", OHM_BUSY);
     RESET(); y.op = 5; PUT_SYNC();
     EMIT("sync_bad_op", OHM_CORRUPT);
-    RESET(); y.smask += 1; PUT_SYNC();
+    ohm_header bad = h;
+    RESET(); bad.smask += 1; memcpy(p, &bad, sizeof bad);
     EMIT("sync_bad_smask", OHM_CORRUPT);
-    RESET(); y.stripes += 4; PUT_SYNC();
+    bad = h;
+    RESET(); bad.stripes += 4; memcpy(p, &bad, sizeof bad);
     EMIT("sync_bad_stripes", OHM_CORRUPT);
 #undef EMIT
 #undef ODD

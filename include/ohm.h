@@ -170,19 +170,23 @@ static inline uint32_t ohm_max_entries(uint32_t ohm_capacity, unsigned ohm_max_l
  * ---------------------------------------------------------------------- */
 
 #define OHM_MAGIC 0x424d484fu /* bytes "OHMB"; byte-swapped it reads "BMHO" */
-#define OHM_FORMAT_VERSION 5u
+#define OHM_FORMAT_VERSION 6u
 #define OHM_BYTE_ORDER_MARK 0x0102u /* reads 0x0201 on the other byte order */
 #define OHM_FLAG_SET 1u             /* the block has no values */
 #define OHM_FLAG_INTERLEAVED 2u     /* each value sits beside its key */
 
-/* The first bytes of every block. All offsets are from the block start;
- * nothing in a block is a pointer. Layout fixed by docs/FORMAT.md. */
+/* The first bytes of every block, in three cache lines by who writes
+ * them: the first holds what every lookup reads, the second the rest of
+ * what init writes once, the third the writer's words (count, stamp and
+ * the sync area), so that a writer's stores never take from a lock-free
+ * reader's cache a line its lookups need. All offsets are from the block
+ * start; nothing in a block is a pointer. Layout fixed by docs/FORMAT.md. */
 typedef struct ohm_header {
     uint32_t magic;       /* OHM_MAGIC */
     uint16_t version;     /* OHM_FORMAT_VERSION */
     uint16_t byte_order;  /* OHM_BYTE_ORDER_MARK, as the writer stored it */
     uint32_t capacity;    /* raw slots: 0 or a power of two <= 2^31 */
-    uint32_t count;       /* used slots */
+    uint32_t smask;       /* stripe words - 1 (ohm__stripes(capacity) - 1) */
     uint32_t max_entries; /* floor(capacity * max_load / 100) */
     uint8_t max_load;     /* percent, 1..100 */
     uint8_t fp_bits;      /* fingerprint bits in a metadata byte: 7 */
@@ -192,37 +196,44 @@ typedef struct ohm_header {
     uint64_t keys_start;  /* offset of key slot 0 */
     uint64_t vals_start;  /* offset of value slot 0 (end of keys for a set) */
     uint64_t meta_start;  /* offset of slot 0's metadata byte */
-    uint64_t total_size;  /* bytes of the whole block */
-    /* --- above: what every operation reads, in the first 64 bytes --- */
+    uint64_t stripes;     /* offset of stripe word 0: smask and stripes are
+                             derived from the layout, kept here so a lookup
+                             or a write finds its stripe word in two loads */
+    /* --- above: what every lookup reads, in the first 64 bytes --- */
     uint32_t key_size, key_align; /* sizeof and _Alignof the key type */
     uint32_t val_size, val_align; /* of the value type; 0 and 1 for a set */
     uint32_t type_tag;    /* OHM_TYPE_TAG of the instantiation, default 0 */
+    uint32_t reserved0;   /* 0 */
+    uint64_t user;        /* the owner's word; ohm never reads it (e.g. the
+                             map's offset inside a larger block) */
+    uint64_t total_size;  /* bytes of the whole block */
+    uint64_t reserved1[3]; /* 0 */
+    /* --- above: written once, by init; below: by every mutation --- */
+    uint32_t count;       /* used slots */
     uint32_t stamp;       /* changes with every entry inserted or removed
                              (and clear): debug builds catch iteration
                              over a map changed behind the iterator */
-    uint64_t user;        /* the owner's word; ohm never reads it (e.g. the
-                             map's offset inside a larger block) */
 } ohm_header;
 
-/* Right after the header (format 5): what lets readers run without a lock
- * while one writer works, and lets the next writer repair a block whose
- * writer died in the middle of a mutation (docs/concurrency.md,
- * docs/FORMAT.md). Then comes a value-sized buffer, the journal's copy of a
- * value being overwritten (none for a set); the stripe words
- * (ohm__stripes(capacity) of them: stripe k covers the groups g with g mod
- * stripes == k, even while no write is changing those groups) are at the
- * end of the block. */
+/* Right after the header, on the writer's line (format 6): what lets
+ * readers run without a lock while one writer works, and lets the next
+ * writer repair a block whose writer died in the middle of a mutation
+ * (docs/concurrency.md, docs/FORMAT.md). The line ends at 192; then comes a
+ * value-sized buffer, the journal's copy of a value being overwritten (none
+ * for a set); the stripe words (ohm__stripes(capacity) of them: stripe k
+ * covers the groups g with g mod stripes == k, even while no write is
+ * changing those groups) are at the end of the block. */
 typedef struct ohm_sync {
     uint32_t seq;         /* the write sequence: odd while a mutation runs */
     uint32_t op;          /* the journal: the mutation in progress, OHM__OP_* */
     uint32_t hole;        /* a removal's hole, or the slot being overwritten */
     uint32_t src;         /* the slot being moved into the hole, or none */
     uint32_t start;       /* N_remove_if: the group its walk starts at */
-    uint32_t smask;       /* stripe words - 1 (ohm__stripes(capacity) - 1) */
-    uint64_t stripes;     /* offset of stripe word 0: both kept here so a
-                             lookup or a write finds its stripe without
-                             recomputing the layout; checked like the header */
 } ohm_sync;
+OHM__STATIC_ASSERT(offsetof(ohm_header, stripes) == 56 && offsetof(ohm_header, key_size) == 64 &&
+                       offsetof(ohm_header, total_size) == 96 && offsetof(ohm_header, count) == 128 &&
+                       sizeof(ohm_header) == 136 && sizeof(ohm_sync) == 20,
+                   "the header's lines as docs/FORMAT.md draws them");
 #define OHM__OP_NONE 0u      /* between mutations */
 #define OHM__OP_ERASE 1u     /* a removal's backward shift: hole, src */
 #define OHM__OP_OVERWRITE 2u /* a value overwrite: hole, the new value in the journal buffer */
@@ -232,7 +243,7 @@ typedef struct ohm_sync {
 
 /* Where the journal's value buffer and the metadata start: constants of
  * the value type. */
-#define OHM__SYNC_END 128u /* the header and the sync area */
+#define OHM__SYNC_END 192u /* the header and the sync area: three cache lines */
 static inline uint64_t ohm__jval_start(uint64_t ohm_val_align) { return (OHM__SYNC_END + ohm_val_align - 1) / ohm_val_align * ohm_val_align; }
 static inline uint64_t ohm__meta_start(uint64_t ohm_val_size, uint64_t ohm_val_align)
 {

@@ -40,6 +40,14 @@
  *   OHM_INTERLEAVE       1: each value beside its key; 0: keys and values
  *                        in arrays of their own [1 when that adds no
  *                        padding]
+ *   OHM_SHARED           1: every mutation keeps the write order and the
+ *                        bookkeeping (sequence, stripe words, journal) that
+ *                        lock-free readers (N_read) and N_recover need;
+ *                        0: the writers skip it, for maps that no reader
+ *                        reads while a write runs and whose writer cannot
+ *                        die part way with the block kept (a process's
+ *                        own maps). The blocks are the same either way
+ *                        [1]
  *
  *   OHM_DEBUG_CHECKS     defined: N_check after mutations, aborting with the
  *                        status it names (every one up to 1024 slots, then
@@ -178,6 +186,13 @@
 #define OHM_INTERLEAVE 0
 #define OHM__FLAGS OHM_FLAG_SET
 #define OHM__KSTRIDE sizeof(OHM_KEY)
+#endif
+
+#ifndef OHM_SHARED
+#define OHM_SHARED 1
+#endif
+#if OHM_SHARED != 0 && OHM_SHARED != 1
+#error "ohm_map.h: OHM_SHARED is 1 (writers keep the bookkeeping lock-free readers and N_recover need) or 0 (they do not)"
 #endif
 
 /* OHM_DEBUG_CHECKS is a parameter like the others: it applies to this
@@ -488,7 +503,7 @@ static inline uint64_t OHM__F(__stripes_at)(uint32_t ohm_cap, uint64_t ohm_keys_
  * layout by N_check, N_validate and N_recover). */
 static inline uint32_t *OHM__F(__stripes)(const OHM__N *ohm_m)
 {
-    return OHM__CAST(uint32_t *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + OHM__F(__sync)(ohm_m)->stripes));
+    return OHM__CAST(uint32_t *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + ohm_m->hdr.stripes));
 }
 #ifdef OHM_VALUE
 static inline OHM__V *OHM__F(__jval)(const OHM__N *ohm_m)
@@ -700,10 +715,14 @@ OHM__NOINLINE uint32_t OHM__F(__probe_far)(const OHM__N *ohm_m, uint64_t ohm_has
 static inline ohm__wr OHM__F(__w_begin)(OHM__N *ohm_m)
 {
     ohm__wr ohm_wr;
+    if (!OHM_SHARED) { /* no bookkeeping: the marks below are never read */
+        memset(&ohm_wr, 0, sizeof ohm_wr);
+        return ohm_wr;
+    }
     ohm_wr.seq = &OHM__F(__sync)(ohm_m)->seq;
     ohm_wr.stripes = OHM__F(__stripes)(ohm_m);
     ohm_wr.gm = OHM__F(__gmask)(ohm_m);
-    ohm_wr.ns = OHM__F(__sync)(ohm_m)->smask + 1;
+    ohm_wr.ns = ohm_m->hdr.smask + 1;
     ohm_wr.lo = 0;
     ohm_wr.n = 0;
     ohm__st32(ohm_wr.seq, *ohm_wr.seq + 1);
@@ -714,12 +733,28 @@ static inline ohm__wr OHM__F(__w_begin)(OHM__N *ohm_m)
 /* The journal: the slots of the step in progress, in one store. */
 static inline void OHM__F(__j_step)(OHM__N *ohm_m, uint32_t ohm_hole, uint32_t ohm_src)
 {
+    if (!OHM_SHARED) return;
     uint32_t ohm_w[2] = {ohm_hole, ohm_src};
     ohm__st_copy(&OHM__F(__sync)(ohm_m)->hole, ohm_w, sizeof ohm_w, 8);
 }
 static inline void OHM__F(__j_op)(OHM__N *ohm_m, uint32_t ohm_op)
 {
+    if (!OHM_SHARED) return;
     ohm__st32(&OHM__F(__sync)(ohm_m)->op, ohm_op);
+}
+
+/* The stripe marks (ohm.h), none when OHM_SHARED is 0. */
+static inline void OHM__F(__w_touch)(ohm__wr *ohm_wr, uint32_t ohm_g)
+{
+    if (OHM_SHARED) ohm__w_touch(ohm_wr, ohm_g);
+}
+static inline void OHM__F(__w_touch_all)(ohm__wr *ohm_wr)
+{
+    if (OHM_SHARED) ohm__w_touch_all(ohm_wr);
+}
+static inline void OHM__F(__w_end)(ohm__wr *ohm_wr)
+{
+    if (OHM_SHARED) ohm__w_end(ohm_wr);
 }
 
 /* The writer's counters in the header (lock-free readers may read them). */
@@ -750,8 +785,8 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
     uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash), ohm_y = ohm_free_slot / OHM__GS;
     uint32_t ohm_d = (ohm_y - ohm_g) & OHM__F(__gmask)(ohm_m);
     ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
-    ohm__w_touch(&ohm_wr, ohm_g);
-    ohm__w_touch(&ohm_wr, ohm_y);
+    OHM__F(__w_touch)(&ohm_wr, ohm_g);
+    OHM__F(__w_touch)(&ohm_wr, ohm_y);
     if (ohm_store_key) ohm__st_copy(OHM__F(__key)(ohm_m, ohm_free_slot), ohm_store_key, sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
 #ifdef OHM_VALUE
     if (ohm_store_val) ohm__st_copy(OHM__F(__val)(ohm_m, ohm_free_slot), ohm_store_val, sizeof(OHM__V), OHM__VAL_ALIGN);
@@ -764,7 +799,7 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
     }
     OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm_d ? ohm__dtag(ohm_hash, ohm_d) : ohm__tag(ohm_hash));
     OHM__F(__count_add)(ohm_m, 1);
-    ohm__w_end(&ohm_wr);
+    OHM__F(__w_end)(&ohm_wr);
     *ohm_slot = ohm_free_slot;
     return OHM_OK;
 }
@@ -776,13 +811,13 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
 static inline void OHM__F(__overwrite)(OHM__N *ohm_m, uint32_t ohm_s, const OHM__V *ohm_v)
 {
     ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
-    ohm__st_copy(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
+    if (OHM_SHARED) ohm__st_copy(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
     OHM__F(__j_step)(ohm_m, ohm_s, OHM__NONE);
     OHM__F(__j_op)(ohm_m, OHM__OP_OVERWRITE);
-    ohm__w_touch(&ohm_wr, ohm_s / OHM__GS);
+    OHM__F(__w_touch)(&ohm_wr, ohm_s / OHM__GS);
     ohm__st_copy(OHM__F(__val)(ohm_m, ohm_s), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
-    ohm__w_end(&ohm_wr);
+    OHM__F(__w_end)(&ohm_wr);
 }
 #endif
 
@@ -952,7 +987,7 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x,
             ohm_class[ohm_gone] = ohm_meta[ohm_t] & 7u;
         }
         ohm_gone += ohm_newd == 0;
-        ohm__w_touch(ohm_wr, ohm_y);
+        OHM__F(__w_touch)(ohm_wr, ohm_y);
         OHM__F(__j_step)(ohm_m, ohm_s, ohm_t);
         OHM__F(__move_back)(ohm_m, ohm_t, ohm_s, ohm_newd);
         OHM__F(__j_step)(ohm_m, ohm_t, OHM__NONE);
@@ -984,8 +1019,8 @@ static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
         ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_i));
     bool ohm_was_full = ohm_gm != 0 && ohm__g16_free(ohm_meta + ohm_x * OHM__GS) == 0;
     ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
-    ohm__w_touch(&ohm_wr, ohm_displaced ? OHM__F(__home_group)(ohm_m, ohm_h) : ohm_x);
-    ohm__w_touch(&ohm_wr, ohm_x);
+    OHM__F(__w_touch)(&ohm_wr, ohm_displaced ? OHM__F(__home_group)(ohm_m, ohm_h) : ohm_x);
+    OHM__F(__w_touch)(&ohm_wr, ohm_x);
     OHM__F(__j_step)(ohm_m, ohm_i, OHM__NONE);
     OHM__F(__j_op)(ohm_m, OHM__OP_ERASE);
     OHM__F(__set_meta)(ohm_m, ohm_i, 0);
@@ -993,7 +1028,7 @@ static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
     if (ohm_was_full) OHM__F(__pull)(ohm_m, ohm_i, ohm_x, &ohm_wr);
     if (ohm_displaced) OHM__F(__recompute)(ohm_m, OHM__F(__home_group)(ohm_m, ohm_h), ohm__class(ohm_h));
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
-    ohm__w_end(&ohm_wr);
+    OHM__F(__w_end)(&ohm_wr);
 }
 
 /* ========================================================================
@@ -1090,8 +1125,8 @@ OHM__API ohm_status OHM__F(_init_checked)(void *ohm_buf, ohm_layout ohm_lay, uin
     memset(ohm_buf, 0, ohm_want.total_size);
     OHM__N *ohm_m = OHM__CAST(OHM__N *, ohm_buf);
     ohm_header_init(&ohm_m->hdr, ohm_want, &ohm_sig, ohm_max_load, ohm_seed);
-    OHM__F(__sync)(ohm_m)->smask = ohm__stripes(ohm_want.capacity) - 1;
-    OHM__F(__sync)(ohm_m)->stripes = OHM__F(__stripes_at)(ohm_want.capacity, ohm_want.keys_start, ohm_want.vals_start);
+    ohm_m->hdr.smask = ohm__stripes(ohm_want.capacity) - 1;
+    ohm_m->hdr.stripes = OHM__F(__stripes_at)(ohm_want.capacity, ohm_want.keys_start, ohm_want.vals_start);
     *ohm_out = ohm_m;
     return OHM_OK;
 }
@@ -1459,11 +1494,11 @@ static inline void OHM__F(__clear_all)(OHM__N *ohm_m)
 OHM__API void OHM__F(_clear)(OHM__N *ohm_m)
 {
     ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
-    ohm__w_touch_all(&ohm_wr);
+    OHM__F(__w_touch_all)(&ohm_wr);
     OHM__F(__j_op)(ohm_m, OHM__OP_CLEAR);
     OHM__F(__clear_all)(ohm_m);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
-    ohm__w_end(&ohm_wr);
+    OHM__F(__w_end)(&ohm_wr);
 }
 
 /* ========================================================================
@@ -1756,7 +1791,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
             if (!ohm_begun) { /* the first doomed entry begins the mutation */
                 ohm_begun = true;
                 ohm_wr = OHM__F(__w_begin)(ohm_m);
-                ohm__w_touch_all(&ohm_wr);
+                OHM__F(__w_touch_all)(&ohm_wr);
             }
             OHM__F(__set_meta)(ohm_m, ohm_i, OHM__DOOMED);
             ohm_doomed++;
@@ -1765,13 +1800,13 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     /* Every doomed entry is marked: from here on N_recover finishes the
      * removal; before, it undoes the marks (pred was not asked of all). */
     OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
-    ohm__st32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
+    if (OHM_SHARED) ohm__st32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
     OHM__F(__j_op)(ohm_m, OHM__OP_REMOVE_IF);
     OHM__F(__compact)(ohm_m, ohm_start);
     ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
     ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
-    ohm__w_end(&ohm_wr);
+    OHM__F(__w_end)(&ohm_wr);
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_doomed;
 }
@@ -1830,7 +1865,7 @@ typedef struct OHM__F(__rnotes) {
 static inline bool OHM__F(__r_note)(const OHM__N *ohm_m, OHM__F(__rnotes) *ohm_r, uint32_t ohm_g)
 {
     if (ohm_r->whole) return true;
-    uint32_t ohm_k = ohm_g & OHM__F(__sync)(ohm_m)->smask;
+    uint32_t ohm_k = ohm_g & ohm_m->hdr.smask;
     for (uint32_t ohm_i = 0; ohm_i < ohm_r->n; ohm_i++)
         if (ohm_r->idx[ohm_i] == ohm_k) return true;
     if (ohm_r->n == OHM__READ_NOTES) return false;
@@ -1936,7 +1971,7 @@ static inline ohm_status OHM__F(__read_far)(const OHM__N *ohm_m, uint64_t ohm_ha
                                             void *ohm_value_out, uint32_t ohm_g, uint32_t ohm_k0, uint32_t ohm_v0)
 {
     const uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
-    uint32_t ohm_smask = OHM__F(__sync)(ohm_m)->smask, ohm_gm = OHM__F(__gmask)(ohm_m);
+    uint32_t ohm_smask = ohm_m->hdr.smask, ohm_gm = OHM__F(__gmask)(ohm_m);
     uint32_t ohm_k[OHM__READ_FAR], ohm_v[OHM__READ_FAR], ohm_n = 1;
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     ohm_k[0] = ohm_k0;
@@ -1976,7 +2011,7 @@ OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t 
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     if (ohm_cap == 0) return OHM_ABSENT;
     uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM__GS;
-    const uint32_t *ohm_sp = OHM__F(__stripes)(ohm_m) + (ohm_g & OHM__F(__sync)(ohm_m)->smask);
+    const uint32_t *ohm_sp = OHM__F(__stripes)(ohm_m) + (ohm_g & ohm_m->hdr.smask);
     uint32_t ohm_v = __atomic_load_n(ohm_sp, __ATOMIC_ACQUIRE);
     if (ohm_v & 1) return OHM_BUSY;
     ohm__grp ohm_grp = ohm__grp_load(OHM__F(__meta)(ohm_m) + ohm_base);
@@ -1996,7 +2031,7 @@ OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t 
     }
     if (OHM__F(__gmask)(ohm_m) != 0 && ((ohm__ld8(OHM__F(__ovf)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
         !(ohm__grp_eq(ohm_grp, 0) & ohm_valid))
-        return OHM__F(__read_far)(ohm_m, ohm_hash, ohm_key, ohm_value_out, ohm_g, ohm_g & OHM__F(__sync)(ohm_m)->smask,
+        return OHM__F(__read_far)(ohm_m, ohm_hash, ohm_key, ohm_value_out, ohm_g, ohm_g & ohm_m->hdr.smask,
                                   ohm_v); /* the probe goes on past the home group */
     OHM__FENCE_ACQ();
     return ohm__ld32(ohm_sp) == ohm_v ? OHM_ABSENT : OHM_BUSY;
@@ -2123,8 +2158,8 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
 {
     ohm_sync *ohm_y = OHM__F(__sync)(ohm_m);
     uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_op = ohm_y->op, ohm_hole = ohm_y->hole, ohm_src = ohm_y->src;
-    if (ohm_op > OHM__OP_LAST || ohm_y->smask != ohm__stripes(ohm_cap) - 1 ||
-        ohm_y->stripes != OHM__F(__stripes_at)(ohm_cap, ohm_m->hdr.keys_start, ohm_m->hdr.vals_start))
+    if (ohm_op > OHM__OP_LAST || ohm_m->hdr.smask != ohm__stripes(ohm_cap) - 1 ||
+        ohm_m->hdr.stripes != OHM__F(__stripes_at)(ohm_cap, ohm_m->hdr.keys_start, ohm_m->hdr.vals_start))
         return OHM_CORRUPT;
     if (ohm_op != OHM__OP_NONE && ohm_op != OHM__OP_CLEAR &&
         ((ohm_hole != OHM__NONE && ohm_hole >= ohm_cap) || (ohm_src != OHM__NONE && ohm_src >= ohm_cap)))
@@ -2309,9 +2344,9 @@ static inline ohm_status OHM__F(__check_sync)(const OHM__N *ohm_m, const ohm_hea
 {
     uint32_t ohm_cap = ohm_h->capacity;
     ohm_sync ohm_y;
-    ohm__ld_copy(&ohm_y, OHM__F(__sync)(ohm_m), sizeof ohm_y, 8);
+    ohm__ld_copy(&ohm_y, OHM__F(__sync)(ohm_m), sizeof ohm_y, 4);
     uint64_t ohm_at = OHM__F(__stripes_at)(ohm_cap, ohm_h->keys_start, ohm_h->vals_start);
-    if (ohm_y.op > OHM__OP_LAST || ohm_y.smask != ohm__stripes(ohm_cap) - 1 || ohm_y.stripes != ohm_at)
+    if (ohm_y.op > OHM__OP_LAST || ohm_h->smask != ohm__stripes(ohm_cap) - 1 || ohm_h->stripes != ohm_at)
         return OHM_CORRUPT;
     if ((ohm_y.seq & 1) || ohm_y.op != OHM__OP_NONE) return OHM_BUSY;
     const uint32_t *ohm_st = OHM__CAST(const uint32_t *, OHM__CAST(const void *, OHM__UNCONST(char *, ohm_m) + ohm_at));
@@ -2480,6 +2515,7 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM_MAX_LOAD
 #undef OHM_TYPE_TAG
 #undef OHM_INTERLEAVE
+#undef OHM_SHARED
 #undef OHM_DEBUG_CHECKS
 #undef OHM__KSTRIDE
 #undef OHM__VSTRIDE
@@ -2492,6 +2528,7 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM__KEY_WHOLE
 #undef OHM__READ_FAR
 #undef OHM__META_START
+#undef OHM__GS
 #undef OHM__VAL_SIZE
 #undef OHM__VAL_ALIGN
 #undef OHM__FLAGS

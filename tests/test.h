@@ -62,20 +62,18 @@ static const char *test__case = "(none)";
     } while (0)
 
 /* True when the current case has failed so far (to stop a long loop). */
-/* Where a block's metadata starts (docs/FORMAT.md, format 5), computed
- * here independently of the library: the 96-byte header, the 32-byte sync
- * area, a 4-byte stripe word per 16-slot group (1 to 1024 of them), the
- * journal's value buffer at the value's alignment, then the next multiple
- * of 16. */
+/* Where a block's metadata starts (docs/FORMAT.md, format 6), computed
+ * here independently of the library: three 64-byte lines (the 128-byte
+ * header, the writer's line), the journal's value buffer at the value's
+ * alignment, then the next multiple of 16, whatever the capacity. */
 static inline size_t test_meta_start(uint32_t cap, size_t val_size, size_t val_align)
 {
-    (void)cap; /* format 5: the metadata follows the header, the sync area (128
-                  bytes together) and the journal's value buffer, whatever the capacity */
-    size_t at = (128 + val_align - 1) / val_align * val_align + val_size;
+    (void)cap;
+    size_t at = (192 + val_align - 1) / val_align * val_align + val_size;
     return (at + 15) / 16 * 16;
 }
 
-/* Format 5: the stripe words (one per 16 groups, 1 to 1024) follow the
+/* Formats 5 and 6: the stripe words (one per 16 groups, 1 to 1024) follow the
  * slots, 4-aligned; the size is then rounded up to the block's alignment. */
 static inline uint64_t test_stripes(uint64_t cap)
 {

@@ -501,29 +501,30 @@ static void sync_area(void)
     size_t size;
     unsigned char *p = am_block(64, 40, &size);
     unsigned char *q = block_alloc(size);
-    ohm_sync y0;
-    memcpy(&y0, p + sizeof(ohm_header), sizeof y0);
-    TEST_EQ_U(y0.smask, 64 / 16 - 1);
-    TEST_CHECK(y0.stripes + 4 * 4 <= size && y0.stripes % 4 == 0);
+    ohm_header h0;
+    memcpy(&h0, p, sizeof h0);
+    TEST_EQ_U(h0.smask, 64 / 16 - 1);
+    TEST_CHECK(h0.stripes + 4 * 4 <= size && h0.stripes % 4 == 0);
+    const size_t sync = sizeof(ohm_header); /* offsets from the block's start */
     struct {
         size_t off, width;
         uint64_t value;
         ohm_status want;
     } cases[] = {
-        {offsetof(ohm_sync, op), 4, 5, OHM_CORRUPT},
-        {offsetof(ohm_sync, op), 4, 0xffffffffu, OHM_CORRUPT},
-        {offsetof(ohm_sync, smask), 4, 7, OHM_CORRUPT},
-        {offsetof(ohm_sync, smask), 4, 0, OHM_CORRUPT},
-        {offsetof(ohm_sync, stripes), 8, y0.stripes + 4, OHM_CORRUPT},
-        {offsetof(ohm_sync, stripes), 8, 0, OHM_CORRUPT},
-        {offsetof(ohm_sync, stripes), 8, UINT64_MAX - 3, OHM_CORRUPT},
-        {offsetof(ohm_sync, seq), 4, 7, OHM_BUSY},
-        {offsetof(ohm_sync, op), 4, 3, OHM_BUSY}, /* a clear cut short */
-        {y0.stripes - sizeof(ohm_header) + 8, 4, 1, OHM_BUSY}, /* stripe 2 odd */
+        {sync + offsetof(ohm_sync, op), 4, 5, OHM_CORRUPT},
+        {sync + offsetof(ohm_sync, op), 4, 0xffffffffu, OHM_CORRUPT},
+        {offsetof(ohm_header, smask), 4, 7, OHM_CORRUPT},
+        {offsetof(ohm_header, smask), 4, 0, OHM_CORRUPT},
+        {offsetof(ohm_header, stripes), 8, h0.stripes + 4, OHM_CORRUPT},
+        {offsetof(ohm_header, stripes), 8, 0, OHM_CORRUPT},
+        {offsetof(ohm_header, stripes), 8, UINT64_MAX - 3, OHM_CORRUPT},
+        {sync + offsetof(ohm_sync, seq), 4, 7, OHM_BUSY},
+        {sync + offsetof(ohm_sync, op), 4, 3, OHM_BUSY}, /* a clear cut short */
+        {h0.stripes + 8, 4, 1, OHM_BUSY}, /* stripe 2 odd */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         memcpy(q, p, size);
-        unsigned char *at = q + sizeof(ohm_header) + cases[i].off;
+        unsigned char *at = q + cases[i].off;
         if (cases[i].width == 4) {
             uint32_t v = (uint32_t)cases[i].value;
             memcpy(at, &v, 4);
@@ -536,7 +537,7 @@ static void sync_area(void)
         TEST_STATUS(am_recover((am *)(void *)q), cases[i].want == OHM_BUSY ? OHM_OK : OHM_CORRUPT);
         if (cases[i].want == OHM_BUSY) { /* repaired: valid, every entry kept (a cut clear is finished) */
             am *m;
-            bool cleared = cases[i].off == offsetof(ohm_sync, op);
+            bool cleared = cases[i].off == sync + offsetof(ohm_sync, op);
             TEST_STATUS(am_validate(q, size), OHM_OK);
             TEST_STATUS(am_attach(q, size, &m), OHM_OK);
             TEST_EQ_U(am_count(m), cleared ? 0 : 40);

@@ -326,18 +326,20 @@ static void init_refuses(void)
 
     TEST_CHECK(memcmp(buf, copy, n) == 0); /* nothing was written */
 
-    /* The layout it accepts; every byte after the header is zeroed (the
-     * sync area but its stripe geometry, metadata, padding, keys and
-     * values: docs/FORMAT.md). */
+    /* The layout it accepts; the header's stripe geometry is the layout's
+     * and its reserved words are zero, and every byte from the writer's
+     * line on is zeroed (count, stamp, the sync area, metadata, padding,
+     * keys and values: docs/FORMAT.md). */
     lk8 *m = lk8_init(buf, l);
     TEST_CHECK(m == (lk8 *)(void *)buf);
-    ohm_sync y;
-    memcpy(&y, buf + sizeof(ohm_header), sizeof y);
-    TEST_EQ_U(y.smask, test_stripes(l.capacity) - 1);
-    TEST_EQ_U(y.stripes, l.keys_start + (uint64_t)l.capacity * 16); /* right after the slots */
-    size_t geo = sizeof(ohm_header) + offsetof(ohm_sync, smask), geo_end = sizeof(ohm_header) + sizeof y;
-    for (size_t i = sizeof(ohm_header); i < l.total_size; i++)
-        if (buf[i] != 0 && (i < geo || i >= geo_end)) {
+    ohm_header h;
+    memcpy(&h, buf, sizeof h);
+    TEST_EQ_U(h.smask, test_stripes(l.capacity) - 1);
+    TEST_EQ_U(h.stripes, l.keys_start + (uint64_t)l.capacity * 16); /* right after the slots */
+    TEST_EQ_U(h.reserved0, 0);
+    for (size_t i = 0; i < 3; i++) TEST_EQ_U(h.reserved1[i], 0);
+    for (size_t i = offsetof(ohm_header, count); i < l.total_size; i++)
+        if (buf[i] != 0) {
             TEST_CHECK(!"init left a nonzero byte after the header");
             break;
         }

@@ -88,12 +88,12 @@ format=$("$tool" --version | sed -n 's/.*block format \([0-9]*\).*/\1/p')
 [ -n "$format" ] && ok || bad "ohmtool --version names no block format"
 
 # Placement of a u64 -> u64 block of 1024 slots, from docs/FORMAT.md: the
-# header (96 bytes) and the sync area (32), the journal's value buffer (8
-# bytes at 128), the metadata at the next multiple of 16, then 1024 bytes,
+# header (128 bytes) and the writer's line (64), the journal's value buffer
+# (8 bytes at 192), the metadata at the next multiple of 16, then 1024 bytes,
 # the mirror (16) and the class bytes (64), the 16-byte slots at the next
 # multiple of 8, the 64 stripe words after them.
 up() { echo $(((($1) + $2 - 1) / $2 * $2)); }
-jval=$(up 128 8)
+jval=$(up 192 8)
 meta=$(up $((jval + 8)) 16)
 keys=$(up $((meta + 1024 + 16 + 64)) 8)
 stripes=$(up $((keys + 1024 * 16)) 4)
@@ -319,7 +319,7 @@ expect 1 "$tool" check "$out/free.blk"
 has "count is $n but $((n - 1)) slots are used"
 # The count one lower.
 cp "$out/a.blk" "$out/count.blk"
-put "$out/count.blk" 12 4 $((n - 1))
+put "$out/count.blk" 128 4 $((n - 1))
 expect 1 "$tool" check "$out/count.blk"
 has "count is $((n - 1)) but $n slots are used"
 
@@ -339,47 +339,47 @@ busy() { # busy NAME OFFSET WIDTH VALUE TEXT: a.blk with one sync word changed
     expect 0 "$tool" info "$out/$1.blk"
     field writing "yes: a write is in progress or was cut short (OHM_BUSY"
 }
-seq0=$(od -An -tu4 -j96 -N4 "$out/a.blk" | tr -d ' ')
-busy seqodd 96 4 $((seq0 + 1)) "seq $((seq0 + 1)) is odd"
-busy op1 100 4 1 "op 1 (a removal's shift)"
-busy op4 100 4 4 "op 4 (a bulk removal (remove_if))"
+seq0=$(od -An -tu4 -j136 -N4 "$out/a.blk" | tr -d ' ')
+busy seqodd 136 4 $((seq0 + 1)) "seq $((seq0 + 1)) is odd"
+busy op1 140 4 1 "op 1 (a removal's shift)"
+busy op4 140 4 4 "op 4 (a bulk removal (remove_if))"
 busy stripe5 $((stripes + 20)) 4 1 "1 of 64 stripe words odd (the first: stripe 5)"
 field stripes "64 words at $stripes, 1 odd (the first: stripe 5)"
 busy stripe63 $((stripes + 252)) 4 3 "(the first: stripe 63)"
 # An op above 4, a smask or stripes word other than the placement gives:
 # the sync area is invalid (OHM_CORRUPT).
 cp "$out/a.blk" "$out/op5.blk"
-put "$out/op5.blk" 100 4 5
+put "$out/op5.blk" 140 4 5
 expect 1 "$tool" check "$out/op5.blk"
 has "sync area: op is 5, not a mutation (0..4)"
 has "op5.blk: 1 problem"
 expect 0 "$tool" info "$out/op5.blk"
 field sync "seq $seq0 (even), op 5 (not a mutation: 0..4 are)"
 field writing "the sync area is invalid (op above 4): OHM_CORRUPT"
-eq "$(od -An -tu4 -j116 -N4 "$out/a.blk" | tr -d ' ')" 63 "a.blk: smask"
+eq "$(od -An -tu4 -j12 -N4 "$out/a.blk" | tr -d ' ')" 63 "a.blk: smask"
 field sync "seq $seq0 (even), op 5 (not a mutation: 0..4 are)"
 has "smask 63, stripes $stripes"
 cp "$out/a.blk" "$out/smask.blk"
-put "$out/smask.blk" 116 4 31
+put "$out/smask.blk" 12 4 31
 expect 1 "$tool" check "$out/smask.blk"
-has "sync area: smask (offset 116) is 31, but the block has 64 stripe words (smask 63)"
+has "header: smask (offset 12) is 31, but the block has 64 stripe words (smask 63)"
 hasnt "OHM_BUSY"
 expect 0 "$tool" info "$out/smask.blk"
 field writing "the sync area is invalid (smask or stripes not what the placement gives)"
 for v in $((stripes + 4)) $((stripes - 4)) $((stripes + 0x100000000)); do
     cp "$out/a.blk" "$out/sw.blk"
-    put "$out/sw.blk" 120 8 "$v"
+    put "$out/sw.blk" 56 8 "$v"
     expect 1 "$tool" check "$out/sw.blk"
-    has "sync area: stripes (offset 120) is $v, but the stripe words are at $stripes"
+    has "header: stripes (offset 56) is $v, but the stripe words are at $stripes"
     hasnt "OHM_BUSY"
     expect 0 "$tool" info "$out/sw.blk"
     field writing "the sync area is invalid (smask or stripes not what the placement gives)"
 done
 # The journal's other fields mean nothing at rest: hole, src and start.
 cp "$out/a.blk" "$out/rest.blk"
-put "$out/rest.blk" 104 4 7
-put "$out/rest.blk" 108 4 9
-put "$out/rest.blk" 112 4 3
+put "$out/rest.blk" 144 4 7
+put "$out/rest.blk" 148 4 9
+put "$out/rest.blk" 152 4 3
 expect 0 "$tool" check --int-key "$out/rest.blk"
 expect 0 "$tool" info "$out/rest.blk"
 field sync "seq $seq0 (even), op 0 (none), hole 7, src 9, start 3"
@@ -452,7 +452,7 @@ has "no write was in progress"
 expect 0 "$tool" check --int-key --signed "$out/ri16.blk"
 # A set of u32; a block at an offset.
 cp "$out/s.blk" "$out/rs.blk"
-put "$out/rs.blk" 96 4 $(($(od -An -tu4 -j96 -N4 "$out/s.blk" | tr -d ' ') + 1))
+put "$out/rs.blk" 136 4 $(($(od -An -tu4 -j136 -N4 "$out/s.blk" | tr -d ' ') + 1))
 expect 3 "$tool" check "$out/rs.blk"
 expect 0 "$tool" recover --write "$out/rs.blk"
 expect 0 "$tool" check --int-key "$out/rs.blk"
@@ -508,9 +508,9 @@ hdr cap24 8 4 24 OHM_BAD_CAPACITY
 hdr capbig 8 4 $((0x80000000 * 2 - 1)) OHM_BAD_CAPACITY
 hdr keys 32 8 $((keys + 8)) OHM_BAD_OFFSETS "$((keys + 8)) (the layout says $keys)"
 hdr meta 48 8 96 OHM_BAD_OFFSETS "96 (the layout says $meta)"
-hdr total 56 8 $(($(size "$out/a.blk") + 8)) OHM_BAD_OFFSETS
+hdr total 96 8 $(($(size "$out/a.blk") + 8)) OHM_BAD_OFFSETS
 hdr maxent 16 4 1000 OHM_BAD_COUNT "the maximum load gives 921"
-hdr over 12 4 922 OHM_BAD_COUNT
+hdr over 128 4 922 OHM_BAD_COUNT
 hdr load0 20 1 0 OHM_BAD_TYPE "maximum load is not 1..100"
 hdr load101 20 1 101 OHM_BAD_TYPE
 hdr fp 21 1 8 OHM_BAD_TYPE "fingerprint bits"
@@ -528,7 +528,7 @@ hdr vsize0 72 4 0 OHM_BAD_TYPE "value size 0"
 hdr vsize16 72 4 16 OHM_BAD_OFFSETS
 # Cut short at several lengths; extra bytes after the block are fine.
 total=$(size "$out/a.blk")
-for len in 0 1 3 4 5 50 95 96 97 127 $meta "$keys" $((total - 1)); do
+for len in 0 1 3 4 5 50 95 96 97 127 135 136 137 191 $meta "$keys" $((total - 1)); do
     head -c "$len" "$out/a.blk" >"$out/cut.blk"
     expect 1 "$tool" info "$out/cut.blk"
     field status "OHM_TOO_SHORT"
@@ -544,17 +544,17 @@ expect 0 "$tool" info "$out/long.blk"
 field total_size "$total, 8 bytes after it"
 expect 0 "$tool" check --int-key "$out/long.blk"
 # Garbage: random bytes, and random bytes after a real header's first 8
-# (magic, version, byte order) or all 96.
+# (magic, version, byte order) or all 136 (the header, count and stamp).
 for len in 1 4 96 97 1000 5000 70000; do
     "$mk" garbage "$out/g.blk" "$len" "$len" || bad "mkblock garbage"
     expect 1 "$tool" info "$out/g.blk"
     if [ "$len" -ge 4 ]; then field status "OHM_BAD_MAGIC"; else field status "OHM_TOO_SHORT"; fi
     for c in check dump stat; do expect 1 "$tool" $c "$out/g.blk"; done
-    for keep in 8 96; do
+    for keep in 8 136; do
         { head -c "$keep" "$out/a.blk"; cat "$out/g.blk"; } >"$out/gh.blk"
         # With the whole header and bytes enough, the header passes.
         want=1
-        [ "$keep" = 96 ] && [ $((keep + len)) -ge "$total" ] && want=0
+        [ "$keep" = 136 ] && [ $((keep + len)) -ge "$total" ] && want=0
         for c in info dump stat; do expect $want "$tool" $c "$out/gh.blk"; done
         expect 1 "$tool" check "$out/gh.blk"
     done

@@ -360,7 +360,8 @@ static void key_stored_twice(void)
         for (uint32_t from = 0; from < 4; from++)
             for (uint32_t to = 0; to < 4; to++) {
                 if (from == to) continue;
-                unsigned char saved[256];
+                unsigned char saved[512];
+                TEST_CHECK(size <= sizeof saved);
                 memcpy(saved, p, size);
                 uint32_t k = key32(p, from);
                 memcpy(key_at(p, to), &k, 4);

@@ -50,19 +50,20 @@
 #define OT_BUF_ALIGN 4096u
 #define OT_GS 16u /* slots in a group */
 
-/* docs/FORMAT.md, "Sync area": 32 bytes at offset 96, native-endian
- * 32-bit words but the 64-bit `stripes`; the stripe words after the
- * slots. */
-#define OT_SYNC_AT 96u
-#define OT_SYNC_END 128u
+/* docs/FORMAT.md, "Sync area": five native-endian 32-bit words at offset
+ * 136, on the writer's line that ends at 192; the stripe geometry (`smask`,
+ * `stripes`) is in the header; the stripe words after the slots. */
+#define OT_SYNC_AT 136u
+#define OT_SYNC_WORDS 5u
+#define OT_SYNC_END 192u
 #define OT_OP_LAST 4u
 #define OT_NONE 0xffffffffu
 #define OT_STRIPES_MAX 1024u
 
 typedef struct ot_sync {
-    uint32_t seq, op, hole, src, start;
-    uint32_t smask;   /* stripe words - 1 */
-    uint64_t stripes; /* offset of stripe word 0 */
+    uint32_t seq, op, hole, src, start; /* the sync area */
+    uint32_t smask;   /* the header's: stripe words - 1 */
+    uint64_t stripes; /* the header's: offset of stripe word 0 */
 } ot_sync;
 
 /* Where the output goes (the fuzz harness points both elsewhere). */
@@ -182,7 +183,15 @@ static ohm_status ot_attach(ot_block *b, const uint8_t *p, size_t len)
     /* The sync area, the journal's value buffer and the stripe words, from
      * FORMAT.md's placement: the header check has compared the offsets with
      * the library's layout, so these lie inside the block too. */
-    memcpy(&b->sync, p + OT_SYNC_AT, sizeof b->sync);
+    uint32_t w[OT_SYNC_WORDS];
+    memcpy(w, p + OT_SYNC_AT, sizeof w);
+    b->sync.seq = w[0];
+    b->sync.op = w[1];
+    b->sync.hole = w[2];
+    b->sync.src = w[3];
+    b->sync.start = w[4];
+    b->sync.smask = h->smask;
+    b->sync.stripes = h->stripes;
     b->jval = ot_align_up(OT_SYNC_END, h->val_align);
     uint64_t end = (h->flags & OHM_FLAG_INTERLEAVED) ? h->keys_start + (uint64_t)b->cap * b->kstride
                                                      : h->vals_start + (uint64_t)b->cap * h->val_size;
@@ -894,10 +903,10 @@ static int ot_check_block(const char *name, const ot_block *b, bool hash, bool i
     ot_sync_state r = ot_sync_judge(b);
     if (r.bad_op) ot_problem(&c, "sync area: op is %" PRIu32 ", not a mutation (0..4)", y->op);
     if (r.bad_smask)
-        ot_problem(&c, "sync area: smask (offset 116) is %" PRIu32 ", but the block has %" PRIu32 " stripe word%s (smask %" PRIu32 ")",
+        ot_problem(&c, "header: smask (offset 12) is %" PRIu32 ", but the block has %" PRIu32 " stripe word%s (smask %" PRIu32 ")",
                    y->smask, b->nstripes, b->nstripes == 1 ? "" : "s", b->nstripes - 1);
     if (r.bad_stripes)
-        ot_problem(&c, "sync area: stripes (offset 120) is %" PRIu64 ", but the stripe words are at %" PRIu64, y->stripes,
+        ot_problem(&c, "header: stripes (offset 56) is %" PRIu64 ", but the stripe words are at %" PRIu64, y->stripes,
                    b->stripes_at);
     if (r.busy) {
         fprintf(ot_out, "%s: OHM_BUSY: a write is in progress or was cut short:", name);

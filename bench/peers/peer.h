@@ -2,7 +2,8 @@
  *
  * Each map ("peer", ohm included) is one translation unit in bench/peers/
  * that exports one `bench_map_ops` table per key type.  The driver
- * (bench/bench.c) only ever talks to a map through such a table.
+ * (bench/main.c and the files beside it) only ever talks to a map through
+ * such a table.
  *
  * Why batch functions and not one call per key: the timed loops must run
  * with the map's own operations inlined, exactly as a user's code would.
