@@ -10,6 +10,7 @@
 #   make demo          the relocation demo and the terminal-page demo
 #   make bench         the benchmark against peer maps (bench/README.md)
 #   make bench-shared  lock-free readers against mutex readers beside a writer
+#   make bench-bulk    N_put_many, N_get_many, N_iter_at against one call per key
 #   make fuzz          each fuzzer for FUZZ_SECONDS (default 600)
 #   make install PREFIX=/usr/local
 #   make clean
@@ -275,8 +276,15 @@ bench:
 .PHONY: bench-read
 bench-read: $(BUILD)/bench-read
 	$(BUILD)/bench-read
-$(BUILD)/bench-read: bench/read.c $(HDRS) $(BUILD)/libohm.a
+$(BUILD)/bench-read: bench/read.c bench/standalone.h $(HDRS) $(BUILD)/libohm.a
 	$(CC) $(WARN) -O2 -DNDEBUG $(INC) bench/read.c $(BUILD)/libohm.a -o $@
+# The bulk calls against one call per key: N_put_many, N_get_many and
+# N_iter_at at 2^20 and 2^23 slots (bench/bulk.c).
+.PHONY: bench-bulk
+bench-bulk: $(BUILD)/bench-bulk
+	$(BUILD)/bench-bulk
+$(BUILD)/bench-bulk: bench/bulk.c bench/standalone.h $(HDRS) $(BUILD)/libohm.a
+	$(CC) $(WARN) -O2 -DNDEBUG $(INC) bench/bulk.c $(BUILD)/libohm.a -o $@
 # One writer and one reader process on a shared map: lock-free N_read
 # against lookups under the writers' robust mutex (bench/shared_rw.c).
 BENCH_SHARED_SECONDS ?= 2

@@ -28,53 +28,9 @@
 #define OHM_VALUE uint64_t
 #include "ohm_map.h"
 
-static double now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
+#include "standalone.h"
 
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static void shuffle(uint64_t *a, size_t n, uint64_t *s)
-{
-    for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(splitmix(s) % i);
-        uint64_t t = a[i - 1];
-        a[i - 1] = a[j];
-        a[j] = t;
-    }
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void *block_for(ohm_layout l)
-{
-    size_t align = rb_base_align();
-    void *p = aligned_alloc(align, (l.total_size + align - 1) / align * align);
-    if (!p) {
-        fprintf(stderr, "bench-read: out of memory (%zu bytes)\n", l.total_size);
-        exit(1);
-    }
-    return p;
-}
+static void *block_for(ohm_layout l) { return aligned_block(rb_base_align(), l.total_size, "bench-read"); }
 
 /* ns per lookup of one pass; *sum gets the values found, *hits the count. */
 static double pass_get(const rb *m, const uint64_t *keys, size_t n, uint64_t *sum, size_t *hits)

@@ -133,6 +133,7 @@ enum fz_op {
     FZ_OP_REMOVE_IF,           /* B (which entries: a bit pattern) */
     FZ_OP_GET_MANY,            /* B (how many keys) */
     FZ_OP_CUT,                 /* B (which call) K B B (the store it is cut at): see FZ_CUT_CALLS */
+    FZ_OP_PUT_MANY,            /* B (how many keys) B (which keys) */
     FZ_OP_COUNT
 };
 /* FZ_OP_CUT: a mutation cut short at its store b1 + 256 * (b2 % 4) (fuzz_cut.h),
@@ -140,12 +141,13 @@ enum fz_op {
  * after; the stream goes on with the recovered map. The call (its first
  * byte mod FZ_CUT_CALLS): put, put_new, fetch_put, get_or_put, remove,
  * remove_at, iter_remove of the key K, remove_if (K's low byte the bit
- * pattern, as FZ_OP_REMOVE_IF), clear. */
-#define FZ_CUT_CALLS 9u
+ * pattern, as FZ_OP_REMOVE_IF), clear, put_many of the keys K, K + 1,
+ * K + 2 (mod the key space). */
+#define FZ_CUT_CALLS 10u
 static inline int fz_op_decode(unsigned byte)
 {
     static const uint8_t more[32 - FZ_OP_COUNT] = {
-        FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT_NEW, FZ_OP_REMOVE, FZ_OP_REMOVE,
+        FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT, FZ_OP_PUT_NEW, FZ_OP_REMOVE, FZ_OP_REMOVE,
         FZ_OP_GET, FZ_OP_GET_OR_PUT};
     unsigned op = byte % 32u;
     return op < FZ_OP_COUNT ? (int)op : more[op - FZ_OP_COUNT];

@@ -4,7 +4,7 @@
  * 0..512, maximum load (template default 100, 87, 50 or 1), map or set,
  * the default seeded hash or a deliberately colliding one, and a seed
  * derived from the byte. The rest is an operation stream (ops_driver.h):
- * every insert, lookup and removal call, remove_at, iteration with value
+ * every insert, lookup and removal call, put_many, remove_at, iteration with value
  * writes, rehash into a bigger or smaller block (and its OHM_INVALID and
  * OHM_FULL cases), memcpy relocation, the adapted calls, clear, reserve and
  * the user word, and a mutation cut short at a store the input picks

@@ -597,6 +597,14 @@ static void op_seeds(void)
         done(set ? "set8_collide_every_op" : "map8_collide_every_op");
     }
 
+    /* Batched puts into a 64-slot map at maximum load 87: batches that
+     * overwrite, repeat keys and run into the full map part way. */
+    start(0x40 | 7);
+    for (unsigned j = 0; j < 12; j++) { op(FZ_OP_PUT_MANY); b(8 + j * 4); b(j * 5); }
+    op(FZ_OP_REMOVE_IF); b(0x33);
+    for (unsigned j = 0; j < 4; j++) { op(FZ_OP_PUT_MANY); b(47); b(j); }
+    done("map64_load87_put_many");
+
     /* Adapted calls, maximum load 50. */
     start(0x80 | 6);
     for (unsigned i = 0; i < 24; i++) { op(FZ_OP_GET_OR_PUT_ADAPTED); key(i); }
@@ -649,12 +657,15 @@ static void op_seeds(void)
         unsigned fill = c == 0 ? 60 : c == 1 ? 30 : 300, cuts[] = {1, 6, 11, 17, 25, 40, 70, 130};
         start(cut_cfgs[c]);
         for (unsigned i = 0; i < fill; i++) { op(FZ_OP_PUT); key(i); }
-        for (unsigned call = 0; call < (c == 2 ? FZ_CUT_CALLS - 2 : FZ_CUT_CALLS); call++) /* (not too long) */
+        for (unsigned call = 0; call < FZ_CUT_CALLS; call++) {
+            bool bulk_removal = call == 7 || call == 8; /* remove_if, clear */
+            if (c == 2 && bulk_removal) continue; /* (not too long) */
             for (unsigned j = 0; j < 8; j++) {
                 op(FZ_OP_CUT); b(call); key((call * 8 + j) * 7 % fill); b(cuts[j]); b(0);
-                if (call == FZ_CUT_CALLS - 2 || call == FZ_CUT_CALLS - 1) /* after remove_if and clear: refill */
+                if (bulk_removal) /* after remove_if and clear: refill */
                     for (unsigned i = 0; i < fill; i += 4) { op(FZ_OP_PUT); key(i); }
             }
+        }
         done(cut_names[c]);
     }
 

@@ -206,6 +206,8 @@ typedef struct FZ_F(_fz_cut) {
     FZ_K k;
     uint32_t v;
     fz_pred_ctx *pc;
+    FZ_K keys[3]; /* put_many: keys i, i + 1, i + 2 */
+    uint32_t vals[3];
 } FZ_F(_fz_cut);
 
 static void FZ_F(_fz_cut_apply)(void *ctx)
@@ -230,7 +232,8 @@ static void FZ_F(_fz_cut_apply)(void *ctx)
         break;
     }
     case 7: (void)FZ_F(_remove_if)(m, FZ_F(_fz_pred), c->pc); break;
-    default: FZ_F(_clear)(m); break;
+    case 8: FZ_F(_clear)(m); break;
+    default: (void)FZ_F(_put_many)(m, c->keys FZ_VARG(c->vals), 3); break;
     }
 }
 
@@ -248,8 +251,18 @@ static void FZ_F(_fz_cut_run)(FZ_N *m, fz_oracle *o, unsigned which, uint32_t i,
     memset(&pc, 0, sizeof pc);
     pc.bits = i & 0xffu;
     pc.ks = o->ks;
-    FZ_F(_fz_cut) c = {m, which, FZ_F(_fz_key)(i), v, &pc};
+    FZ_F(_fz_cut) c = {m, which, FZ_F(_fz_key)(i), v, &pc, {0, 0, 0}, {0, 0, 0}};
     bool had = o->present[i] != 0, room = o->count < o->max;
+    uint32_t bi[3], o_before_val[3]; /* put_many's key indices, and their states before */
+    uint8_t o_before_present[3];
+    for (uint32_t j = 0; j < 3; j++) {
+        bi[j] = (i + j) % o->ks;
+        c.keys[j] = FZ_F(_fz_key)(bi[j]);
+        c.vals[j] = v + j;
+        o_before_present[j] = o->present[bi[j]];
+        o_before_val[j] = o->val[bi[j]];
+    }
+    (void)o_before_val; /* (a set has no values) */
     switch (which) {
     case 0: /* put */
     case 2: /* fetch_put */
@@ -275,9 +288,17 @@ static void FZ_F(_fz_cut_run)(FZ_N *m, fz_oracle *o, unsigned which, uint32_t i,
         for (uint32_t j = 0; j < o->ks; j++)
             if (o->present[j] && ((pc.bits >> (j % 8)) & 1u)) FZ_F(_fz_del)(&after, j);
         break;
-    default:
+    case 8:
         memset(after.present, 0, sizeof after.present);
         after.count = 0;
+        break;
+    default: /* put_many: in order up to the first that does not fit (a small key space may repeat one) */
+        for (uint32_t j = 0; j < 3; j++) {
+            if (after.present[bi[j]]) after.val[bi[j]] = c.vals[j];
+            else if (after.count < after.max) FZ_F(_fz_add)(&after, bi[j], c.vals[j]);
+            else break;
+        }
+        if (bi[1] == bi[0] || bi[2] == bi[0] || bi[2] == bi[1]) return; /* a key twice: states between before and after */
         break;
     }
     if (fz_cut_run(FZ_F(_fz_cut_apply), &c, at)) { /* it completed */
@@ -285,7 +306,8 @@ static void FZ_F(_fz_cut_run)(FZ_N *m, fz_oracle *o, unsigned which, uint32_t i,
         if (any) FZ_IF_MAP(*FZ_F(_get)(m, FZ_F(_fz_key)(i)) = v); /* what get_or_put's caller does */
         return;
     }
-    FZ_REQUIRE(FZ_F(_check)(m) == (at == 0 ? OHM_OK : OHM_BUSY));
+    bool between = which == 9 && !(FZ_F(__sync)(m)->seq & 1u); /* put_many cut between two puts: a sound block */
+    FZ_REQUIRE(FZ_F(_check)(m) == (at == 0 || between ? OHM_OK : OHM_BUSY));
     FZ_IF_MAP(uint32_t rv = 0;)
     ohm_status rs = FZ_F(_read)(m, c.k FZ_VARG(&rv));
     uint32_t home = FZ_F(__home_group)(m, FZ_F(__hash)(m, &c.k));
@@ -317,6 +339,18 @@ static void FZ_F(_fz_cut_run)(FZ_N *m, fz_oracle *o, unsigned which, uint32_t i,
         count += present;
     }
     if (which == 8) FZ_REQUIRE(!(as_before && as_after)); /* a clear: all or nothing */
+    if (which == 9) { /* put_many: the keys done are a prefix of the batch */
+        bool undone = false;
+        for (uint32_t j = 0; j < 3; j++) {
+            FZ_K k = c.keys[j];
+            bool present = FZ_F(_contains)(m, k);
+            FZ_IF_MAP(uint32_t val = present ? *FZ_F(_get)(m, k) : 0;)
+            bool now = present == (after.present[bi[j]] != 0) FZ_IF_MAP(&& (!present || val == after.val[bi[j]]));
+            bool was = present == (o_before_present[j] != 0) FZ_IF_MAP(&& (!present || val == o_before_val[j]));
+            FZ_REQUIRE(!(now && !was && undone));
+            undone |= was && !now;
+        }
+    }
     o->count = count; /* FZ_F(_fz_verify) then checks it, and that no key is stored twice */
     FZ_REQUIRE(FZ_F(_read)(m, c.k FZ_VARG(&rv)) == (o->present[i] ? OHM_FOUND : OHM_ABSENT));
     FZ_IF_MAP(if (o->present[i]) FZ_REQUIRE(rv == o->val[i]);)
@@ -627,6 +661,26 @@ static void FZ_F(_fz_run)(fz_in *in, uint32_t cap, unsigned load, uint64_t seed)
                 FZ_REQUIRE(got[j].key == one.key);
                 FZ_REQUIRE((one.key != NULL) == (o->present[(j * 7919u + b) % o->ks] != 0));
             }
+            break;
+        }
+        case FZ_OP_PUT_MANY: { /* keys repeat and run into a full map: the oracle takes them in order */
+            unsigned b = fz_u8(in) % 48u, b2 = fz_u8(in);
+            FZ_K keys[48];
+            uint32_t vals[48], idx[48];
+            for (unsigned j = 0; j < b; j++) {
+                idx[j] = (uint32_t)((j * (2u * b2 + 1u) + b2) % o->ks);
+                keys[j] = FZ_F(_fz_key)(idx[j]);
+                vals[j] = v + j;
+            }
+            (void)vals;
+            size_t want = 0;
+            for (; want < b; want++) {
+                uint32_t ij = idx[want];
+                if (o->present[ij]) o->val[ij] = vals[want];
+                else if (o->count < o->max) FZ_F(_fz_add)(o, ij, vals[want]);
+                else break;
+            }
+            FZ_REQUIRE(FZ_F(_put_many)(m, keys FZ_VARG(vals), b) == want);
             break;
         }
         case FZ_OP_CUT: {

@@ -67,7 +67,7 @@
  *             N_reserve N_reserve_total N_seed N_user N_set_user
  *   lookup    N_get N_get_key N_get_entry N_contains N_get_many
  *   insert    N_put N_put_new N_fetch_put N_get_or_put N_get_or_put_value
- *             N_*_assume_capacity
+ *             N_put_many N_*_assume_capacity
  *   remove    N_remove N_fetch_remove N_remove_at N_remove_if N_clear
  *   iterate   N_iter_begin N_iter_next N_iter_at N_iter_remove
  *   adapted   N_get_adapted N_get_or_put_adapted N_remove_adapted
@@ -268,11 +268,12 @@ typedef struct OHM__KV {
  * entry behind the cursor or a visited one ahead of it. */
 typedef struct OHM__ITER {
     const OHM__N *map;
-    uint32_t start; /* the slot iteration began at */
+    uint32_t start; /* the slot iteration began at; OHM__NONE: from N_iter_at, not settled yet */
     uint32_t pos;   /* position (slots after start) of the group being visited */
     ohm__bits used; /* used slots of that group not visited yet */
     uint32_t last;  /* slot of the entry N_iter_next gave last; OHM__NONE: none, or removed */
     uint32_t stamp; /* the map's stamp when the iterator was made (see N_iter_next) */
+    const OHM__K *at; /* N_iter_at's entry, until the iterator is settled (start OHM__NONE) */
 } OHM__ITER;
 
 /* Equality of a caller's probe (any type) with a stored key, for the
@@ -350,6 +351,11 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
 /* Insertion (never moves existing entries). OHM_OK made a new entry,
  * OHM_FOUND found the key, OHM_FULL: absent and no room, nothing changed. */
 OHM__API ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value));
+/* N_put of keys[i] (and values[i]) for i < n in order, the probes
+ * overlapped; stops at the first that is OHM_FULL. Returns how many were
+ * put; the map is then as after that many N_put calls. */
+OHM__API size_t OHM__F(_put_many)(OHM__N *ohm_m, const OHM__K *ohm_keys OHM__MAP_ONLY(, const OHM__V *ohm_values),
+                                  size_t ohm_n);
 OHM__API ohm_status OHM__F(_put_new)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value));
 OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
                                        OHM__KV *ohm_old);
@@ -378,7 +384,10 @@ OHM__API void OHM__F(_clear)(OHM__N *ohm_m);
  * N_iter_remove invalidates the iterator. */
 OHM__API OHM__ITER OHM__F(_iter_begin)(const OHM__N *ohm_m);
 OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out); /* false at the end */
-OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e); /* positioned at a found entry */
+/* An iterator at a found entry: N_iter_next gives the entries after e in
+ * N_iter_begin's order, N_iter_remove removes e. O(1); the first step
+ * finds e's place in the walk. */
+OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e);
 /* Remove the entry N_iter_next last gave; the entry pointers it gave then
  * point at whatever the shift moved into that slot (maybe another entry):
  * read what you need before removing. */
@@ -1233,6 +1242,41 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 #else
 #define OHM__PREFETCH(p) ((void)(p))
 #endif
+/* The batches' look-ahead (N_get_many, N_put_many): a key is hashed and
+ * the cache lines of its home group's metadata and class byte and of the
+ * first three key lines of its home group (and its value, when values
+ * have an array of their own) are prefetched; the hash is kept for the
+ * probe. The arrays' places are read from the header once a batch. */
+typedef struct OHM__F(__ahead_s) {
+    uint32_t mask;
+    const uint8_t *meta, *ovf;
+    char *kb;
+} OHM__F(__ahead_s);
+static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
+{
+    OHM__F(__ahead_s) ohm_a;
+    ohm_a.mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
+    ohm_a.meta = OHM__F(__meta)(ohm_m);
+    ohm_a.ovf = OHM__F(__ovf)(ohm_m);
+    ohm_a.kb = OHM__F(__key_base)(ohm_m);
+    return ohm_a;
+}
+static inline uint64_t OHM__F(__hash_ahead)(const OHM__N *ohm_m, const OHM__K *ohm_key, const OHM__F(__ahead_s) *ohm_a)
+{
+    uint64_t ohm_hash = OHM__F(__hash)(ohm_m, ohm_key);
+    uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->mask & ~(OHM__GS - 1); /* its home group's first slot */
+    const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_a->kb, ohm_home));
+    OHM__PREFETCH(ohm_a->meta + ohm_home); /* 16 bytes, aligned: one line */
+    OHM__PREFETCH(ohm_a->ovf + ohm_home / OHM__GS);
+    OHM__PREFETCH(ohm_k);
+    OHM__PREFETCH(ohm_k + 64);
+    OHM__PREFETCH(ohm_k + 128);
+#if defined(OHM_VALUE)
+    if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_home));
+#endif
+    return ohm_hash;
+}
+
 /* Lookups in a batch: out[i] = N_get_entry(m, keys[i]) for i < n (keys may
  * repeat; out must not overlap keys). Software-pipelined: key i is hashed
  * and the cache lines of its home group's metadata and class byte and of
@@ -1242,10 +1286,7 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 #define OHM__AHEAD 32u
 OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, size_t ohm_n, OHM__ENTRY *ohm_out)
 {
-    uint32_t ohm_mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    const uint8_t *ohm_ovf = OHM__F(__ovf)(ohm_m);
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    OHM__F(__ahead_s) ohm_ahead = OHM__F(__ahead)(ohm_m);
     uint64_t ohm_h[OHM__AHEAD]; /* the hashes of the lookups in flight */
     for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
         if (ohm_i >= OHM__AHEAD) { /* probe lookup i - AHEAD first: its hash's place is reused next */
@@ -1253,24 +1294,9 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
             ohm_out[ohm_j] = OHM__F(__entry_at)(
                 ohm_m, OHM__F(__probe)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], OHM__NULL, OHM__NULL, OHM__NULL, false, OHM__NULL));
         }
-        if (ohm_i < ohm_n) {
-            uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_i]);
-            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_mask & ~(OHM__GS - 1); /* its home group's first slot */
-            const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_kb, ohm_home));
-            ohm_h[ohm_i % OHM__AHEAD] = ohm_hash;
-            OHM__PREFETCH(ohm_meta + ohm_home); /* 16 bytes, aligned: one line */
-            OHM__PREFETCH(ohm_ovf + ohm_home / OHM__GS);
-            OHM__PREFETCH(ohm_k);
-            OHM__PREFETCH(ohm_k + 64);
-            OHM__PREFETCH(ohm_k + 128);
-#if defined(OHM_VALUE)
-            if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_home));
-#endif
-        }
+        if (ohm_i < ohm_n) ohm_h[ohm_i % OHM__AHEAD] = OHM__F(__hash_ahead)(ohm_m, &ohm_keys[ohm_i], &ohm_ahead);
     }
 }
-#undef OHM__AHEAD
-#undef OHM__PREFETCH
 
 /* ========================================================================
  * Insertion
@@ -1302,6 +1328,43 @@ OHM__API ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, O
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
 }
+
+/* Puts in a batch: N_put(m, keys[i], values[i]) for i = 0, 1, ... in
+ * order, stopping at the first key that is absent when the map is at its
+ * maximum load (N_put's OHM_FULL). Returns how many were put: n, or the
+ * index of the key that did not fit; the map is then exactly as after that
+ * many N_put calls (present keys overwritten, a key repeated in the batch
+ * holding its last value). Software-pipelined like N_get_many: key i is
+ * hashed and its home group's lines prefetched OHM__AHEAD puts before it
+ * is put; each put probes the map as it is by then (an earlier put of the
+ * batch may have taken the slot a later key would take) and writes in
+ * N_put's order. keys (and values) may be NULL when n is 0; NULL with n > 0
+ * aborts in debug builds and puts nothing (returns 0) in release builds. */
+OHM__API size_t OHM__F(_put_many)(OHM__N *ohm_m, const OHM__K *ohm_keys OHM__MAP_ONLY(, const OHM__V *ohm_values),
+                                  size_t ohm_n)
+{
+    bool ohm_args = ohm_n == 0 || (ohm_keys != OHM__NULL OHM__MAP_ONLY(&& ohm_values != OHM__NULL));
+    OHM_ASSERT(ohm_args, "put_many: keys (or values) NULL with n > 0");
+    if (!ohm_args) return 0;
+    OHM__F(__ahead_s) ohm_ahead = OHM__F(__ahead)(ohm_m);
+    uint64_t ohm_h[OHM__AHEAD]; /* the hashes of the puts in flight */
+    for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
+        if (ohm_i >= OHM__AHEAD) { /* put i - AHEAD first: its hash's place is reused next */
+            size_t ohm_j = ohm_i - OHM__AHEAD;
+            uint32_t ohm_s = OHM__NONE;
+            ohm_status ohm_st = OHM__F(__claim)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], OHM__NULL, OHM__NULL,
+                                                OHM__NULL, false, &ohm_keys[ohm_j],
+                                                OHM__MAP_ONLY(&ohm_values[ohm_j]) OHM__SET_ONLY(OHM__NULL), &ohm_s);
+            if (ohm_st == OHM_FULL) return ohm_j;
+            OHM__MAP_ONLY(if (ohm_st == OHM_FOUND) OHM__F(__overwrite)(ohm_m, ohm_s, &ohm_values[ohm_j]);)
+            OHM__DEBUG_CHECK(ohm_m);
+        }
+        if (ohm_i < ohm_n) ohm_h[ohm_i % OHM__AHEAD] = OHM__F(__hash_ahead)(ohm_m, &ohm_keys[ohm_i], &ohm_ahead);
+    }
+    return ohm_n;
+}
+#undef OHM__AHEAD
+#undef OHM__PREFETCH
 
 /* Like put; on OHM_FOUND *old holds the replaced pair. */
 OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
@@ -1504,7 +1567,43 @@ static inline OHM__ITER OHM__F(__iter_from)(const OHM__N *ohm_m, uint32_t ohm_st
     ohm_it.used = ohm_pos < ohm_m->hdr.capacity ? OHM__F(__used_at)(ohm_m, ohm_start, ohm_pos) : 0;
     ohm_it.last = OHM__NONE;
     ohm_it.stamp = ohm_m->hdr.stamp;
+    ohm_it.at = OHM__NULL;
     return ohm_it;
+}
+
+/* Where the walk over the whole table starts, as N__walk_start finds it,
+ * with the search for a group with a free slot inline: the first groups'
+ * metadata, which every such search reads, stays in the cache. */
+static inline uint32_t OHM__F(__walk_start_fast)(const OHM__N *ohm_m)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_cap < OHM__GS) return 0;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    for (uint32_t ohm_y = 0; ohm_y < ohm_cap / OHM__GS; ohm_y++)
+        if (ohm__g16_free(ohm_meta + ohm_y * OHM__GS)) return ((ohm_y + 1) * OHM__GS) & (ohm_cap - 1);
+    return OHM__F(__walk_start)(ohm_m); /* completely full */
+}
+
+/* An iterator of N_iter_at, positioned (start OHM__NONE) at the entry in
+ * slot `last` only: find the walk's start and e's place in it, reading
+ * e's own chunk of metadata, and drop the slots up to e's. Not an entry
+ * (its slot free): an iterator at the end. */
+static inline void OHM__F(__iter_settle)(OHM__ITER *ohm_it)
+{
+    const OHM__N *ohm_m = ohm_it->map;
+    uint32_t ohm_s = ohm_it->at ? OHM__F(__slot_of)(ohm_m, ohm_it->at) : OHM__NONE, ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_s == OHM__NONE || OHM__F(__meta)(ohm_m)[ohm_s] == 0) {
+        uint32_t ohm_stamp = ohm_it->stamp;
+        *ohm_it = OHM__F(__iter_from)(ohm_m, 0, ohm_cap);
+        ohm_it->stamp = ohm_stamp;
+        return;
+    }
+    uint32_t ohm_start = OHM__F(__walk_start_fast)(ohm_m);
+    uint32_t ohm_off = (ohm_s - ohm_start) & (ohm_cap - 1), ohm_pos = ohm_off & ~(OHM__GROUP - 1);
+    ohm_it->start = ohm_start; /* a multiple of OHM__GROUP: chunks are aligned */
+    ohm_it->last = ohm_s;
+    ohm_it->pos = ohm_pos;
+    ohm_it->used = ohm__bits_drop_first(OHM__F(__used_at)(ohm_m, ohm_start, ohm_pos) & ~ohm__bits_below(ohm_off - ohm_pos));
 }
 
 /* Every entry once, in slot order from the group after one with a free
@@ -1527,6 +1626,10 @@ OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
                "iter_next: the map had an entry inserted or removed since iter_begin");
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     while (ohm_it->used == 0) {
+        if (ohm_it->start == OHM__NONE) { /* from N_iter_at: find its place first */
+            OHM__F(__iter_settle)(ohm_it);
+            continue;
+        }
         if (ohm_cap - ohm_it->pos <= OHM__GROUP) {
             ohm_it->pos = ohm_cap; /* stays at the end */
             ohm_it->last = OHM__NONE; /* the last call gave nothing */
@@ -1545,15 +1648,21 @@ OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
 /* An iterator at entry e of m (from a lookup or an iteration): N_iter_next
  * goes on with the entries after e in the order N_iter_begin's iteration
  * has, and N_iter_remove removes e. An e that is not an entry of m (.key
- * NULL, or not a used key slot) gives an iterator at the end. */
+ * NULL, or not a used key slot) gives an iterator at the end. O(1) and
+ * reads nothing but the header: the walk's start (the group after the
+ * first with a free slot, as N_iter_begin finds it) and e's place in it
+ * are found by the first N_iter_next or N_iter_remove on the iterator,
+ * before anything else it does. */
 OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e)
 {
-    uint32_t ohm_s = ohm_e.key ? OHM__F(__slot_of)(ohm_m, ohm_e.key) : OHM__NONE;
-    if (ohm_s == OHM__NONE || OHM__F(__meta)(ohm_m)[ohm_s] == 0)
-        return OHM__F(__iter_from)(ohm_m, 0, ohm_m->hdr.capacity);
-    uint32_t ohm_start = OHM__F(__walk_start)(ohm_m);
-    OHM__ITER ohm_it = OHM__F(__iter_from)(ohm_m, ohm_start, ((ohm_s - ohm_start) & (ohm_m->hdr.capacity - 1)) + 1);
-    ohm_it.last = ohm_s;
+    OHM__ITER ohm_it;
+    ohm_it.map = ohm_m;
+    ohm_it.start = OHM__NONE; /* settled by N__iter_settle */
+    ohm_it.pos = 0;
+    ohm_it.used = 0;
+    ohm_it.last = OHM__NONE;
+    ohm_it.stamp = ohm_m->hdr.stamp;
+    ohm_it.at = ohm_e.key;
     return ohm_it;
 }
 
@@ -1569,6 +1678,7 @@ OHM__API OHM__ITER OHM__F(_iter_at)(const OHM__N *ohm_m, OHM__ENTRY ohm_e)
 OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it)
 {
     OHM__N *ohm_m = OHM__UNCONST(OHM__N *, ohm_it->map);
+    if (ohm_it->start == OHM__NONE) OHM__F(__iter_settle)(ohm_it); /* from N_iter_at: before the removal moves anything */
     uint32_t ohm_s = ohm_it->last;
     if (ohm_s == OHM__NONE || ohm_s >= ohm_m->hdr.capacity || OHM__F(__meta)(ohm_m)[ohm_s] == 0)
         return false;

@@ -43,6 +43,8 @@ typedef struct CD__F(_case) {
     size_t size;
     CD__F(_orc) * orc;
     uint8_t *seen;
+    uint32_t batch[3];    /* put_many: the key ids of the batch, in order */
+    uint32_t nbatch;
 } CD__F(_case);
 
 static bool CD__F(_pred)(CD__F(_entry) e, void *ctx)
@@ -84,6 +86,16 @@ static void CD__F(_apply)(void *ctx)
     }
     case CRASH_OP_REMOVE_IF: (void)CD__F(_remove_if)(m, CD__F(_pred), c); break;
     case CRASH_OP_CLEAR: CD__F(_clear)(m); break;
+    case CRASH_OP_PUT_MANY: {
+        uint64_t keys[3];
+        CD_V vals[3];
+        for (uint32_t j = 0; j < c->nbatch; j++) {
+            keys[j] = crash_key_of(c->cap, c->batch[j]);
+            CD_VAL(c->batch[j], 1, &vals[j]);
+        }
+        (void)CD__F(_put_many)(m, keys, vals, c->nbatch);
+        break;
+    }
     default: break;
     }
 }
@@ -192,6 +204,24 @@ static void CD__F(_verify)(CD__F(_case) *c, long k, bool done)
         crash_fail(CD_NAME, c->scn, c->op, k, UINT32_MAX, "a clear half done after recovery");
 }
 
+/* put_many after a cut and N_recover: the batch's keys done are a prefix
+ * of the batch (the puts run in order, each one recovered whole or not at
+ * all). */
+static void CD__F(_verify_prefix)(CD__F(_case) *c, long k)
+{
+    bool undone = false; /* a key of the batch seen as before */
+    for (uint32_t j = 0; j < c->nbatch; j++) {
+        const CD__F(_orc) *o = &c->orc[c->batch[j]];
+        const CD_V *v = CD__F(_get)(c->m, crash_key_of(c->cap, c->batch[j]));
+        bool present = v != NULL;
+        bool mb = present == (o->bp != 0) && (!present || CD__F(_veq)(v, &o->bv));
+        bool ma = present == (o->ap != 0) && (!present || CD__F(_veq)(v, &o->av));
+        if (ma && !mb && undone)
+            crash_fail(CD_NAME, c->scn, c->op, k, c->batch[j], "put_many: a later key of the batch done, an earlier not");
+        undone |= mb && !ma;
+    }
+}
+
 /* Every cut point of one call on one block. */
 static void CD__F(_run_case)(CD__F(_case) *c)
 {
@@ -210,6 +240,8 @@ static void CD__F(_run_case)(CD__F(_case) *c)
         crash_stat.cuts++;
         /* the cut block: busy from the first store on */
         ohm_status want = k == 0 ? OHM_OK : OHM_BUSY;
+        if (c->op == CRASH_OP_PUT_MANY && !(CD__F(__sync)(c->m)->seq & 1u))
+            want = OHM_OK; /* cut between two puts of the batch: no write in progress, a sound block */
         if (CD__F(_check)(c->m) != want)
             crash_fail(CD_NAME, c->scn, c->op, k, UINT32_MAX, "N_check on the cut block: not OHM_BUSY (OHM_OK at k 0)");
         CD__F(_read_cut)(c, c->id, k, &busy); /* the key the call changes, and another */
@@ -221,6 +253,7 @@ static void CD__F(_run_case)(CD__F(_case) *c)
         }
         if (CD__F(_check)(c->m) != OHM_OK) crash_fail(CD_NAME, c->scn, c->op, k, UINT32_MAX, "N_check after N_recover");
         CD__F(_verify)(c, k, false);
+        if (c->op == CRASH_OP_PUT_MANY) CD__F(_verify_prefix)(c, k);
         CD__F(_read_after)(c, c->id, k);
         if (c->other != UINT32_MAX) CD__F(_read_after)(c, c->other, k);
         if (k > 1000000) {
@@ -309,6 +342,7 @@ static void CD__F(_scenario)(const char *scn, uint32_t cap, int shape, uint64_t 
     if (nv) calls[nc].op = CRASH_OP_ITER_REMOVE, calls[nc++].id = vict[nv > 1 ? 1 : 0];
     if (n) calls[nc].op = CRASH_OP_REMOVE_IF, calls[nc++].id = nv ? vict[0] : 0;
     calls[nc].op = CRASH_OP_CLEAR, calls[nc++].id = 0;
+    calls[nc].op = CRASH_OP_PUT_MANY, calls[nc++].id = n; /* a victim overwritten, then both new keys */
 
     for (uint32_t ci = 0; ci < nc; ci++) {
         int op = calls[ci].op;
@@ -351,6 +385,21 @@ static void CD__F(_scenario)(const char *scn, uint32_t cap, int shape, uint64_t 
         case CRASH_OP_CLEAR:
             for (uint32_t u = 0; u < n; u++) orc[u].ap = 0;
             break;
+        case CRASH_OP_PUT_MANY: { /* in order, up to the first key that does not fit */
+            c.nbatch = 0;
+            if (nv) c.batch[c.nbatch++] = vict[0];
+            c.batch[c.nbatch++] = n;
+            c.batch[c.nbatch++] = n + 1;
+            uint32_t room = cap - n;
+            for (uint32_t j = 0; j < c.nbatch; j++) {
+                CD__F(_orc) *o = &orc[c.batch[j]];
+                if (!o->bp && room == 0) break;
+                if (!o->bp) room--;
+                o->ap = 1;
+                CD_VAL(c.batch[j], 1, &o->av);
+            }
+            break;
+        }
         default: break;
         }
         CD__F(_run_case)(&c);

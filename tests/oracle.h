@@ -32,7 +32,7 @@
 
 /* What one run of operations touched, summed over all runs (printed). */
 typedef struct orc_totals {
-    uint64_t ops, full, found, inserted, removed, clears, iters, iter_removed, removed_if, many;
+    uint64_t ops, full, found, inserted, removed, clears, iters, iter_removed, removed_if, many, put_many;
 } orc_totals;
 static orc_totals orc_total;
 
@@ -91,28 +91,43 @@ static void ORC__F(_orc_compare)(const ORC_N *m, uint32_t nkeys, const uint8_t *
     }
 }
 
-/* Iteration visits each entry exactly once and nothing else. */
+/* Iteration visits each entry exactly once and nothing else; an iterator
+ * from N_iter_at at the first, a middle and the last entry gives the rest
+ * of that order. */
 static void ORC__F(_orc_iterate)(const ORC_N *m, uint32_t nkeys, const uint8_t *present,
                                  const uint64_t *vals, uint32_t count, uint8_t *seen)
 {
     (void)vals;
     memset(seen, 0, nkeys);
+    uint32_t *order = malloc(((size_t)count + 1) * sizeof *order);
+    if (!order) exit(2);
     ORC__F(_iter) it = ORC__F(_iter_begin)(m);
     ORC__F(_entry) e;
     uint32_t visits = 0;
     while (ORC__F(_iter_next)(&it, &e)) {
         uint64_t i = ORC_INDEX(*e.key);
         visits++;
-        if (i >= nkeys || !present[i] || seen[i]) {
-            TEST_CHECK(i < nkeys && present[i] && !seen[i]);
+        if (i >= nkeys || !present[i] || seen[i] || visits > count) {
+            TEST_CHECK(i < nkeys && present[i] && !seen[i] && visits <= count);
+            free(order);
             return;
         }
         seen[i] = 1;
+        order[visits - 1] = (uint32_t)i;
         ORC__MAP_ONLY(TEST_EQ_U(*e.value, vals[i]);)
-        if (visits > count) break;
     }
     TEST_EQ_U(visits, count);
     TEST_CHECK(!ORC__F(_iter_next)(&it, NULL)); /* stays at the end */
+    const uint32_t from[3] = {0, count / 2, count ? count - 1 : 0};
+    for (uint32_t f = 0; f < 3 && visits == count && count > 0; f++) {
+        ORC__F(_iter) at = ORC__F(_iter_at)(m, ORC__F(_get_entry)(m, ORC_KEY(order[from[f]])));
+        uint32_t next = from[f] + 1;
+        bool more;
+        while ((more = ORC__F(_iter_next)(&at, &e)) && next < count && ORC_INDEX(*e.key) == order[next]) next++;
+        TEST_EQ_U(next, count); /* the whole tail, */
+        TEST_CHECK(!more);      /* and nothing more */
+    }
+    free(order);
 }
 
 /* Iterate, removing a random subset through the iterator: every entry
@@ -249,6 +264,30 @@ static uint64_t ORC_RUN(uint32_t cap, unsigned max_load, uint64_t seed, uint64_t
                 TEST_EQ_U(es[j].key != NULL, present[ORC_INDEX(ks[j])]);
             }
             orc_total.many += n;
+        } else if (((r >> 52) & 63) == 4) {
+            /* put_many over random keys (present, absent, repeated): the
+             * oracle takes them in order up to the first that does not fit */
+            ORC_K ks[40];
+            uint64_t vs[40];
+            size_t n = (size_t)(v % 41), want = 0;
+            uint32_t idx[40];
+            for (size_t j = 0; j < n; j++) {
+                idx[j] = (uint32_t)(test_rand(&rng) % nkeys);
+                ks[j] = ORC_KEY(idx[j]);
+                vs[j] = test_rand(&rng);
+            }
+            (void)vs;
+            for (; want < n; want++) {
+                uint32_t ij = idx[want];
+                if (!present[ij]) {
+                    if (count >= most) break;
+                    present[ij] = 1;
+                    count++;
+                }
+                vals[ij] = vs[want];
+            }
+            TEST_EQ_U(ORC__F(_put_many)(m, ks ORC__MAP_ONLY(, vs), n), want);
+            orc_total.put_many += want;
         } else if (dice < ins) {
             unsigned kind = (unsigned)((r >> 20) % ORC_N_INSERTS);
             /* The *_assume_capacity calls only when the promise holds,

@@ -1,7 +1,8 @@
 /* test_contract.c - broken caller promises abort in debug builds (tests
  * are compiled without NDEBUG): put_new of a present key, the
  * *_assume_capacity calls on a full map, remove_at with a pointer that
- * is not a used key slot of the map, and iteration over a map that had an
+ * is not a used key slot of the map, put_many with NULL keys or values
+ * and n > 0, and iteration over a map that had an
  * entry inserted or removed since N_iter_begin. Each runs in a fork()ed child whose
  * stderr goes to a pipe; the child must die by SIGABRT after printing
  * "ohm: contract violation" and what was violated. A control child that
@@ -151,6 +152,24 @@ static void remove_at_past_end(void)
     cmap_remove_at(m, (uint32_t *)(void *)((char *)m + cmap_block_size(m)));
 }
 
+static void put_many_null_keys(void)
+{
+    const uint32_t v[2] = {1, 2};
+    cmap_put_many(full_map(16), NULL, v, 2);
+}
+static void put_many_null_values(void)
+{
+    const uint32_t k[2] = {1, 2};
+    cmap_put_many(full_map(16), k, NULL, 2);
+}
+static void set_put_many_null_keys(void)
+{
+    ohm_layout l = cset_layout_for_capacity(8);
+    cset *s = cset_init(test_block(cset_base_align(), l.total_size), l);
+    blocks[n_blocks++ % 8] = s;
+    cset_put_many(s, NULL, 1);
+}
+
 /* Iteration over a map changed behind the iterator: the next step aborts
  * (it would skip or repeat entries). */
 static cmap *half_map(void)
@@ -195,6 +214,14 @@ static void iterate_after_remove_and_insert(void)
     cmap_iter_next(&it, NULL);
 }
 
+static void iterate_from_entry_after_insert(void)
+{
+    cmap *m = half_map(); /* an iterator of N_iter_at, changed before its first step */
+    cmap_iter it = cmap_iter_at(m, cmap_get_entry(m, 5));
+    cmap_put(m, 1000, 0);
+    cmap_iter_next(&it, NULL);
+}
+
 /* A child that keeps every promise: exits normally, says nothing. */
 static void all_promises_kept(void)
 {
@@ -208,6 +235,7 @@ static void all_promises_kept(void)
     cmap_fetch_put_assume_capacity(m, 4, 1, NULL);
     cmap_remove_at(m, cmap_get_key(m, 7));
     cmap_put_new_assume_capacity(m, 7, 7);
+    cmap_put_many(m, NULL, NULL, 0); /* an empty batch may be NULL */
     /* Writing values, overwriting present keys and failed inserts or
      * removals during iteration change no entry: no abort. */
     cmap_iter it = cmap_iter_begin(m);
@@ -240,10 +268,14 @@ static void debug_builds_abort(void)
     EXPECT_ABORT(remove_at_misaligned, "remove_at");
     EXPECT_ABORT(remove_at_null, "remove_at");
     EXPECT_ABORT(remove_at_past_end, "remove_at");
+    EXPECT_ABORT(put_many_null_keys, "put_many");
+    EXPECT_ABORT(put_many_null_values, "put_many");
+    EXPECT_ABORT(set_put_many_null_keys, "put_many");
     EXPECT_ABORT(iterate_while_removing, "iter_next");
     EXPECT_ABORT(iterate_while_inserting, "iter_next");
     EXPECT_ABORT(iterate_after_clear, "iter_next");
     EXPECT_ABORT(iterate_after_remove_and_insert, "iter_next");
+    EXPECT_ABORT(iterate_from_entry_after_insert, "iter_next");
 }
 
 static void promises_kept_do_not_abort(void)

@@ -23,7 +23,8 @@
  * stores after it returns; found: no store), remove of keys chosen to
  * shift (the lowest slot of a full group, a displaced key, the farthest
  * key), remove_at, iter_remove, remove_if (every third key and a victim),
- * clear. Blocks: capacities 2, 8, 16, 32, 64, 256; near empty, half,
+ * clear, put_many (a batch: a victim overwritten, then two new keys; each
+ * key as before or after, as for the single calls). Blocks: capacities 2, 8, 16, 32, 64, 256; near empty, half,
  * full groups with long shifts, a crowd at the last group that wraps to
  * the first, completely full, keys 15 groups from home (distance code 15),
  * a constant hash; values of 8 bytes and of 40 (an overwrite is five
@@ -147,10 +148,11 @@ static inline void crash_val40(uint32_t id, uint32_t gen, wide40 *v)
 /* ---- operations, failures, statistics --------------------------------- */
 enum {
     CRASH_OP_PUT, CRASH_OP_PUT_NEW, CRASH_OP_FETCH_PUT, CRASH_OP_GET_OR_PUT, CRASH_OP_REMOVE,
-    CRASH_OP_REMOVE_AT, CRASH_OP_ITER_REMOVE, CRASH_OP_REMOVE_IF, CRASH_OP_CLEAR, CRASH_OP_COUNT
+    CRASH_OP_REMOVE_AT, CRASH_OP_ITER_REMOVE, CRASH_OP_REMOVE_IF, CRASH_OP_CLEAR, CRASH_OP_PUT_MANY, CRASH_OP_COUNT
 };
 static const char *const crash_op_names[CRASH_OP_COUNT] = {
-    "put", "put_new", "fetch_put", "get_or_put", "remove", "remove_at", "iter_remove", "remove_if", "clear"};
+    "put", "put_new", "fetch_put", "get_or_put", "remove", "remove_at", "iter_remove", "remove_if", "clear",
+    "put_many"};
 static int crash_only_op = -1; /* argv[1]: only this operation */
 
 static struct {

@@ -3,8 +3,9 @@
  * 80, 100), each operation's result compared with a direct-indexed array,
  * N_check after every operation, the whole map compared every 64 and
  * iterated every ~32. Covers put, put_new, get_or_put, get_or_put_value,
- * fetch_put, the four *_assume_capacity calls (when room exists), remove,
- * fetch_remove, remove_at, clear, reserve, lookups and iteration.
+ * fetch_put, the four *_assume_capacity calls (when room exists), put_many,
+ * remove, fetch_remove, remove_at, clear, reserve, lookups and iteration
+ * (and N_iter_at at three of its entries, against the rest of its order).
  *
  * Hashes: the default integer hash (seeded), a constant hash (everything
  * collides), a hash whose home slot is always the last one (every cluster
@@ -233,7 +234,8 @@ static void oracle_operation_count(void)
 {
     TEST_CHECK(orc_total.ops >= test_scale(1000000));
     /* and the bulk calls really ran */
-    TEST_CHECK(orc_total.iter_removed > 0 && orc_total.removed_if > 0 && orc_total.many > 0);
+    TEST_CHECK(orc_total.iter_removed > 0 && orc_total.removed_if > 0 && orc_total.many > 0 &&
+               orc_total.put_many > 0);
 }
 
 int main(int argc, char **argv)
@@ -243,9 +245,11 @@ int main(int argc, char **argv)
     RUN(oracle_all_configurations);
     printf("total: %" PRIu64 " operations (%" PRIu64 " inserted, %" PRIu64 " found, %" PRIu64
            " refused as full, %" PRIu64 " removed, %" PRIu64 " clears, %" PRIu64 " iterations;\n"
-           "  %" PRIu64 " removed while iterating, %" PRIu64 " by remove_if, %" PRIu64 " batched lookups)\n",
+           "  %" PRIu64 " removed while iterating, %" PRIu64 " by remove_if, %" PRIu64 " batched lookups, %" PRIu64
+           " batched puts)\n",
            orc_total.ops, orc_total.inserted, orc_total.found, orc_total.full, orc_total.removed,
-           orc_total.clears, orc_total.iters, orc_total.iter_removed, orc_total.removed_if, orc_total.many);
+           orc_total.clears, orc_total.iters, orc_total.iter_removed, orc_total.removed_if, orc_total.many,
+           orc_total.put_many);
     RUN(oracle_operation_count);
     return test_finish();
 }

@@ -2,8 +2,8 @@
  * nothing aborts, and the same violations as tests/test_contract.c must
  * not loop for ever (an alarm kills a hung run), must not write outside
  * the block (guard bytes on both sides are checked), and leave a map that
- * passes N_check. The *_assume_capacity calls on a full map and remove_at
- * with a foreign pointer change nothing at all (the block is compared
+ * passes N_check. The *_assume_capacity calls on a full map, remove_at
+ * with a foreign pointer and put_many with NULL arrays change nothing at all (the block is compared
  * byte for byte). put_new of a present key is the documented exception
  * (docs/map.md): it stores the key a second time, N_check reports that as
  * OHM_CORRUPT, and removing the key twice makes the map sound again. */
@@ -107,6 +107,30 @@ static void remove_at_foreign_pointer(void)
     guarded_free(&h);
 }
 
+/* put_many with NULL keys or values and n > 0: nothing put, 0 returned. */
+static void put_many_null_arrays(void)
+{
+    guarded g;
+    rmap *m = guarded_map(&g, 32, 100, 20);
+    size_t n = rmap_block_size(m);
+    unsigned char *copy = malloc(n);
+    memcpy(copy, m, n);
+    const uint32_t k[2] = {100, 101}, v[2] = {1, 2};
+    TEST_EQ_U(rmap_put_many(m, NULL, v, 2), 0);
+    TEST_EQ_U(rmap_put_many(m, k, NULL, 2), 0);
+    TEST_EQ_U(rmap_put_many(m, NULL, NULL, 5), 0);
+    TEST_CHECK(memcmp(copy, m, n) == 0);
+    TEST_CHECK(guarded_intact(&g));
+    free(copy);
+    guarded_free(&g);
+    ohm_layout l = rset_layout_for_capacity(8);
+    void *b = test_block(rset_base_align(), l.total_size);
+    rset *s = rset_init(b, l);
+    TEST_EQ_U(rset_put_many(s, NULL, 3), 0);
+    TEST_EQ_U(rset_count(s), 0);
+    free(b);
+}
+
 /* put_new of a present key: stored twice (documented), contained. */
 static void put_new_present_key(void)
 {
@@ -167,5 +191,6 @@ int main(void)
     RUN(assume_capacity_on_full_map);
     RUN(remove_at_foreign_pointer);
     RUN(put_new_present_key);
+    RUN(put_many_null_arrays);
     return test_finish();
 }

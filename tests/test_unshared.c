@@ -10,8 +10,8 @@
  * (the blocks are one format). Capacities 8, 64 and 1024, at loads up to
  * a full table (maximum load 100), with puts, overwrites, put_new (of
  * absent keys),
- * fetch_put, get_or_put_value, removes (shifts across groups), remove_if
- * and clear. Seeded: argv[1] or OHM_TEST_SEED.
+ * fetch_put, get_or_put_value, put_many, removes (shifts across groups),
+ * remove_if and clear. Seeded: argv[1] or OHM_TEST_SEED.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -115,6 +115,11 @@ static void maps_agree(uint32_t cap, uint32_t ops)
             umap_entry y;
             ok = smap_get_or_put_value(a, k, v, &x) == umap_get_or_put_value(b, k, v, &y) &&
                  (x.key == NULL) == (y.key == NULL) && (!x.key || (*x.key == *y.key && *x.value == *y.value));
+        } else if (op < 66) { /* a batch, often running into a full map */
+            uint64_t bk[8], bv[8];
+            size_t n = (size_t)(v % 9);
+            for (size_t j = 0; j < n; j++) bk[j] = 1 + rnd() % range, bv[j] = rnd();
+            ok = smap_put_many(a, bk, bv, n) == umap_put_many(b, bk, bv, n);
         } else if (op < 96) {
             ok = smap_remove(a, k) == umap_remove(b, k);
         } else if (op < 99) {
@@ -155,8 +160,14 @@ static void sets_agree(void)
     for (uint32_t i = 0; i < 20000 && ok; i++) {
         uint64_t r = rnd();
         uint32_t k = (uint32_t)(r % 300);
-        if ((r >> 40) % 3) ok = sset_put(a, k) == uset_put(b, k);
-        else ok = sset_remove(a, k) == uset_remove(b, k);
+        if ((r >> 40) % 7 == 0) {
+            uint32_t bk[4] = {k, (k + 1) % 300, (k + 7) % 300, k};
+            ok = sset_put_many(a, bk, 4) == uset_put_many(b, bk, 4);
+        } else if ((r >> 40) % 3) {
+            ok = sset_put(a, k) == uset_put(b, k);
+        } else {
+            ok = sset_remove(a, k) == uset_remove(b, k);
+        }
         ok = ok && same_blocks(pa, pb, l.total_size, false);
     }
     TEST_CHECK(ok);

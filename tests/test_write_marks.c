@@ -8,7 +8,9 @@
  * stripe word changes no group's bytes).
  *
  * Mutations: inserts (home and displaced), overwrites, removals with a
- * shift across groups, N_remove_if, N_clear; in a 64-slot table (4
+ * shift across groups, N_put_many (a batch of puts: the sequence word
+ * turns even between them, and the next store is the next put's first,
+ * which makes it odd again), N_remove_if, N_clear; in a 64-slot table (4
  * groups, 4 stripes) kept nearly full, and an 8-slot one.
  */
 #include <stdbool.h>
@@ -27,6 +29,19 @@ static void hook(void);
 static tmap *cur;                /* the map being watched, or NULL */
 static unsigned char before[8192]; /* its bytes at the previous store */
 static uint64_t hooks, bad;
+static uint32_t last_seq;          /* the sequence word at the previous store */
+
+/* The store announced while the sequence word was even must be the one
+ * that makes it odd (a mutation's first): so no other store is made
+ * outside a mutation, and a batch (put_many) is one mutation after
+ * another. */
+static void seq_step(uint32_t seq)
+{
+    if (hooks > 0 && !(last_seq & 1) && seq != last_seq + 1) {
+        if (bad++ < 3) fprintf(stderr, "  a store made while the sequence word was even\n");
+    }
+    last_seq = seq;
+}
 
 /* The group of the byte at offset off of the block, or -1 (header, sync,
  * journal buffer, stripes, padding). */
@@ -44,11 +59,11 @@ static int group_of(const tmap *m, size_t off)
 static void hook(void)
 {
     if (!cur) return;
+    seq_step(__atomic_load_n(&tmap__sync(cur)->seq, __ATOMIC_RELAXED));
     hooks++;
     const unsigned char *b = (const unsigned char *)cur;
     uint32_t cap = tmap_capacity(cur), ns = cap / 16 ? cap / 16 : 1;
     const uint32_t *stripes = tmap__stripes(cur);
-    if (!(__atomic_load_n(&tmap__sync(cur)->seq, __ATOMIC_RELAXED) & 1) && hooks > 1) bad++;
     for (size_t off = 0; off < tmap_block_size(cur); off++) {
         if (b[off] == before[off]) continue;
         int g = group_of(cur, off);
@@ -70,6 +85,7 @@ static void watch(tmap *m)
 static void unwatch(tmap *m)
 {
     cur = NULL;
+    seq_step(tmap__sync(m)->seq); /* the last store */
     uint32_t cap = tmap_capacity(m), ns = cap / 16 ? cap / 16 : 1;
     const uint32_t *stripes = tmap__stripes(m);
     for (uint32_t k = 0; k < ns; k++) TEST_CHECK(!(stripes[k] & 1));
@@ -109,6 +125,14 @@ static void churn(uint32_t cap)
             TEST_CHECK(tmap_remove(m, keys[k]));
             unwatch(m);
             keys[k] = keys[--n];
+        }
+        { /* a batch: an overwrite, then new keys, one mutation after another */
+            uint64_t bk[3] = {keys[0], test_rand(&rng), test_rand(&rng)}, bv[3] = {1, 2, 3};
+            watch(m);
+            TEST_EQ_U(tmap_put_many(m, bk, bv, 3), 3);
+            unwatch(m);
+            keys[n++] = bk[1];
+            keys[n++] = bk[2];
         }
         if (round % 8 == 3) {
             watch(m);

@@ -83,6 +83,17 @@ int main()
     CHECK(imap_remove(copy, 12) && !imap_contains(copy, 12));
     imap_kv old;
     CHECK(imap_fetch_put(copy, 13, 1, &old) == OHM_FOUND && old.value == 169);
+    // A batch of puts: one present key overwritten, one new; an iterator
+    // from a found entry gives what a whole iteration gives after it.
+    const uint32_t bk[2] = {14, 5000}, bv[2] = {7, 8};
+    CHECK(imap_put_many(copy, bk, bv, 2) == 2 && *imap_get(copy, 14) == 7 && *imap_get(copy, 5000) == 8);
+    imap_iter whole = imap_iter_begin(copy);
+    imap_entry we, ae;
+    while (imap_iter_next(&whole, &we) && *we.key != 5000) {}
+    imap_iter from = imap_iter_at(copy, imap_get_entry(copy, 5000));
+    bool same = true;
+    while (imap_iter_next(&whole, &we)) same = same && imap_iter_next(&from, &ae) && ae.key == we.key;
+    CHECK(same && !imap_iter_next(&from, &ae));
     std::free(b);
 
     // A seeded set: another seed, another placement; the same answers.

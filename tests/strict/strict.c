@@ -186,6 +186,7 @@ int main(void)
     cset_entry found[3];
     cset_get_many(c, probes, 3, found);
     CHECK(found[0].key && *found[0].key == -1 && found[1].key && !found[2].key);
+    CHECK(cset_put_many(c, probes, 3) == 3 && cset_contains(c, 200)); /* two present, one new */
     free(cb);
 
     /* Strings by offset, found and added by (pointer, length) probes. */
@@ -226,6 +227,9 @@ int main(void)
     CHECK(de.key && *de.value == 10);
     dmap_iter di = dmap_iter_at(dm, de);
     CHECK(dmap_iter_remove(&di) && !dmap_contains(dm, ten << 40));
+    const uint64_t bk[2] = {ten << 40, ten << 41};
+    const uint16_t bv[2] = {1, 2};
+    CHECK(dmap_put_many(dm, bk, bv, 2) == 2 && *dmap_get(dm, ten << 41) == 2);
     dmap_clear(dm);
     CHECK(dmap_count(dm) == 0 && dmap_validate(db, ld.total_size) == OHM_OK);
     free(db);
