@@ -108,13 +108,18 @@ typedef struct ohm_layout {
 } ohm_layout;
 
 #define OHM_MAX_CAPACITY (OHM__CAST(uint32_t, 1) << 31)
+/* Slots a group: a probe reads the metadata of an aligned group of 16
+ * slots at once (a table of fewer slots is one group), and each group has
+ * a class byte whose bits say which classes of keys homed there are
+ * stored outside it, so a lookup can stop at its home group
+ * (docs/FORMAT.md). */
+#define OHM_GROUP_SLOTS 16u
+/* Slots per class byte: a group's. OHM_OVF_SLOTS is the earlier name. */
+#define OHM_CLASS_SLOTS OHM_GROUP_SLOTS
+#define OHM_OVF_SLOTS OHM_GROUP_SLOTS
 /* Metadata bytes mirrored after the last slot so that a probe can read a
  * whole group at any slot without wrapping (see docs/FORMAT.md). */
 #define OHM_GROUP_MIRROR 16u
-/* Slots per class byte: each aligned group of 16 slots has one byte whose
- * bits say which classes of keys homed there are stored outside it, so a
- * lookup can stop at its home group (docs/FORMAT.md). */
-#define OHM_OVF_SLOTS 16u
 
 /* Bytes from the first metadata byte to the end of the class bytes: a
  * byte per slot, the mirror, a byte per 16-slot group. */
@@ -122,7 +127,7 @@ static inline uint64_t ohm__meta_len(uint32_t ohm_capacity)
 {
     if (ohm_capacity == 0) return 0;
     return OHM__CAST(uint64_t, ohm_capacity) + OHM_GROUP_MIRROR +
-           (ohm_capacity >= OHM_OVF_SLOTS ? ohm_capacity / OHM_OVF_SLOTS : 0);
+           (ohm_capacity >= OHM_GROUP_SLOTS ? ohm_capacity / OHM_GROUP_SLOTS : 0);
 }
 
 /* The layout of a block with `capacity` raw slots for keys and values of the
@@ -467,25 +472,59 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, siz
 #define OHM__CAT(a, b) OHM__CAT2(a, b)
 #define OHM__NONE UINT32_MAX /* "no slot" */
 
-/* Metadata bytes (formats 3 and 4). Slots form aligned groups of 16; a key lives
- * in its home group (the group of slot hash & (capacity - 1)) or, when
- * that was full, d >= 1 groups past it. A free slot's byte is 0, so a
- * zeroed block is an empty map. A key in its home group has 0x80 | the
- * hash's top 7 bits (its fingerprint); a displaced key has
- * (min(d, 15) << 3) | class, 0x08..0x7f, where the class is 3 hash bits
- * (54..56) that neither the home slot (at most the low 31 bits) nor the
- * fingerprint uses. Bytes 0x01..0x07 are never stored. */
-#define OHM__DMAX 15u
-static inline uint8_t ohm__tag(uint64_t ohm_hash) { return OHM__CAST(uint8_t, 0x80u | (ohm_hash >> 57)); }
-static inline uint32_t ohm__class(uint64_t ohm_hash) { return OHM__CAST(uint32_t, ohm_hash >> 54) & 7u; }
-static inline uint8_t ohm__dtag(uint64_t ohm_hash, uint32_t ohm_d)
+/* Metadata bytes (docs/FORMAT.md "Metadata bytes"). Slots form aligned
+ * groups of OHM_GROUP_SLOTS; a key lives in its home group (the group of
+ * slot hash & (capacity - 1)) or, when that was full, d >= 1 groups past
+ * it. One byte a slot:
+ *
+ *          bit 7   6   5   4   3   2   1   0
+ *            +---+---------------------------+
+ *   home     | 1 |  fingerprint: hash >> 57  |  0x80..0xff  ohm__tag(hash)
+ *            +---+---------------+-----------+
+ *   d >= 1   | 0 | min(d, 15)    |   class   |  0x08..0x7f  ohm__dtag(hash, d)
+ *            +---+---------------+-----------+
+ *   free     | 0   0   0   0   0   0   0   0 |  0x00        a zeroed block is an empty map
+ *            +-------------------------------+
+ *
+ * The class is 3 hash bits (54..56) that neither the home slot (at most
+ * the low 31 bits) nor the fingerprint uses; code 15 means "15 groups or
+ * more" (the distance then comes from the key's hash). Bytes 0x01..0x07
+ * are never stored, but for N_remove_if's transient mark 0x01
+ * (OHM__DOOMED). A key's byte at distance d is ohm__byte_for(hash, d); a
+ * byte is read back with ohm__holds_key, ohm__is_home, ohm__dist_code and
+ * ohm__byte_class. The group scans (ohm__g16_*) compare whole bytes: the
+ * displaced bytes of code >= k are those >= ohm__code_min(k). */
+#define OHM__HOME_BIT 0x80u   /* set in a key's byte in its home group */
+#define OHM__DMAX 15u         /* the largest distance code: 15 or more groups */
+#define OHM__CODE_SHIFT 3     /* the distance code's place in the byte */
+#define OHM__CLASS_MASK 7u    /* the class bits of a displaced key's byte */
+#define OHM__DISPLACED_MIN 0x08u /* the lowest displaced byte (code 1, class 0), and the lowest byte of a key */
+static inline uint8_t ohm__tag(uint64_t ohm_hash) { return OHM__CAST(uint8_t, OHM__HOME_BIT | (ohm_hash >> 57)); }
+static inline uint32_t ohm__class(uint64_t ohm_hash) { return OHM__CAST(uint32_t, ohm_hash >> 54) & OHM__CLASS_MASK; }
+/* The byte of a key of class c, d >= 1 groups past its home (code capped at 15). */
+static inline uint8_t ohm__dist_byte(uint32_t ohm_d, uint32_t ohm_c)
 {
-    return OHM__CAST(uint8_t, ((ohm_d < OHM__DMAX ? ohm_d : OHM__DMAX) << 3) | ohm__class(ohm_hash));
+    return OHM__CAST(uint8_t, ((ohm_d < OHM__DMAX ? ohm_d : OHM__DMAX) << OHM__CODE_SHIFT) | ohm_c);
 }
+static inline uint8_t ohm__dtag(uint64_t ohm_hash, uint32_t ohm_d) { return ohm__dist_byte(ohm_d, ohm__class(ohm_hash)); }
+/* The byte of a key of this hash stored d groups past its home (d >= 0). */
+static inline uint8_t ohm__byte_for(uint64_t ohm_hash, uint32_t ohm_d)
+{
+    return ohm_d ? ohm__dtag(ohm_hash, ohm_d) : ohm__tag(ohm_hash);
+}
+/* The lowest byte whose distance code is at least min(k, 15) (k >= 1). */
+static inline uint8_t ohm__code_min(uint32_t ohm_k) { return ohm__dist_byte(ohm_k, 0); }
+/* What a stored byte says: a key is there (not free, not doomed); the key
+ * is in its home group; a displaced key's distance code and class. */
+static inline bool ohm__holds_key(uint8_t ohm_b) { return ohm_b >= OHM__DISPLACED_MIN; }
+static inline bool ohm__is_home(uint8_t ohm_b) { return (ohm_b & OHM__HOME_BIT) != 0; }
+static inline uint32_t ohm__dist_code(uint8_t ohm_b) { return OHM__CAST(uint32_t, ohm_b) >> OHM__CODE_SHIFT; }
+static inline uint32_t ohm__byte_class(uint8_t ohm_b) { return ohm_b & OHM__CLASS_MASK; }
 /* Each group has a class byte: bit c is set when a key homed in the group
  * with class c is stored outside it, so a lookup that does not find its
  * key in the home group stops there unless its class bit is set. */
-static inline uint8_t ohm__ovf_bit(uint64_t ohm_hash) { return OHM__CAST(uint8_t, 1u << ohm__class(ohm_hash)); }
+static inline uint8_t ohm__class_bit(uint32_t ohm_c) { return OHM__CAST(uint8_t, 1u << ohm_c); }
+static inline uint8_t ohm__cls_bit(uint64_t ohm_hash) { return ohm__class_bit(ohm__class(ohm_hash)); }
 
 /* The default hash for integer keys: _Generic (in C++, overloads at the end
  * of this header) picks a widening that never changes the value's meaning,
@@ -591,7 +630,7 @@ static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_
 #endif
 /* Masks over one 16-slot group (format 3 on; bit j: slot j), the same on
  * every architecture: the slots whose byte is v, and the displaced slots
- * whose distance code is at least lo >> 3 (bytes lo..0x7f; lo 0x08..0x78). */
+ * whose distance code is at least k (bytes lo..0x7f, lo = ohm__code_min(k)). */
 #if defined(__SSE2__) && !defined(OHM_NO_SIMD)
 static inline uint32_t ohm__g16_eq(const uint8_t *ohm_p, uint8_t ohm_v)
 {

@@ -466,7 +466,7 @@ static inline uint8_t *OHM__F(__meta)(const OHM__N *ohm_m)
 }
 /* The class bytes, one per 16-slot group, after the metadata mirror;
  * tables smaller than a group have none. */
-static inline uint8_t *OHM__F(__ovf)(const OHM__N *ohm_m)
+static inline uint8_t *OHM__F(__cls)(const OHM__N *ohm_m)
 {
     return OHM__F(__meta)(ohm_m) + ohm_m->hdr.capacity + OHM_GROUP_MIRROR;
 }
@@ -591,7 +591,7 @@ static inline ohm__geo OHM__F(__geo)(const OHM__N *ohm_m)
  * its distance code, or from its hash when the code is 15 ("15 or more"). */
 static inline uint32_t OHM__F(__dist_in)(const OHM__N *ohm_m, const ohm__geo *ohm_g, uint32_t ohm_s)
 {
-    uint32_t ohm_code = ohm_g->meta[ohm_s] >> 3;
+    uint32_t ohm_code = ohm__dist_code(ohm_g->meta[ohm_s]);
     if (ohm_code < OHM__DMAX) return ohm_code;
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_s));
     return (ohm_s / OHM__GS - (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM__GS) & ohm_g->gm;
@@ -599,7 +599,7 @@ static inline uint32_t OHM__F(__dist_in)(const OHM__N *ohm_m, const ohm__geo *oh
 /* The same from the live header, for the writers. */
 static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
-    uint32_t ohm_code = OHM__F(__meta)(ohm_m)[ohm_s] >> 3;
+    uint32_t ohm_code = ohm__dist_code(OHM__F(__meta)(ohm_m)[ohm_s]);
     if (ohm_code < OHM__DMAX) return ohm_code;
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key)(ohm_m, ohm_s));
     return (ohm_s / OHM__GS - OHM__F(__home_group)(ohm_m, ohm_h)) & OHM__F(__gmask)(ohm_m);
@@ -646,7 +646,7 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_ha
          * 4096: 9.1 ns testing fullness first, 5.1 ns so; one combined
          * branch: 5.5 ns, and slower at load 0.5). */
         if (ohm_m->hdr.capacity < OHM__GS ||
-            !((OHM__F(__ovf)(ohm_m)[ohm_base / OHM__GS] >> ohm__class(ohm_hash)) & 1))
+            !((OHM__F(__cls)(ohm_m)[ohm_base / OHM__GS] >> ohm__class(ohm_hash)) & 1))
             return OHM__NONE;
         if (ohm__g16_free(ohm_meta + ohm_base)) return OHM__NONE;
     } else {
@@ -672,7 +672,7 @@ OHM__NOINLINE uint32_t OHM__F(__probe_far)(const OHM__N *ohm_m, uint64_t ohm_has
     /* Keys of its class may lie further on only when its class bit is set
      * (a lookup comes here only then: N__probe tested it; an insert walks
      * on to the first group with room either way). */
-    bool ohm_passed = (OHM__F(__ovf)(ohm_m)[ohm_g] & ohm__ovf_bit(ohm_hash)) != 0;
+    bool ohm_passed = (OHM__F(__cls)(ohm_m)[ohm_g] & ohm__cls_bit(ohm_hash)) != 0;
     for (uint32_t ohm_j = 1; ohm_j <= ohm_gm; ohm_j++) {
         uint32_t ohm_base = ((ohm_g + ohm_j) & ohm_gm) * OHM__GS;
         if (!ohm_no_eq && ohm_passed)
@@ -794,10 +794,10 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
     (void)ohm_store_val;
 #endif
     if (ohm_d) {
-        uint8_t *ohm_c = OHM__F(__ovf)(ohm_m) + ohm_g;
-        if (!(*ohm_c & ohm__ovf_bit(ohm_hash))) ohm__st8(ohm_c, OHM__CAST(uint8_t, *ohm_c | ohm__ovf_bit(ohm_hash)));
+        uint8_t *ohm_c = OHM__F(__cls)(ohm_m) + ohm_g;
+        if (!(*ohm_c & ohm__cls_bit(ohm_hash))) ohm__st8(ohm_c, OHM__CAST(uint8_t, *ohm_c | ohm__cls_bit(ohm_hash)));
     }
-    OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm_d ? ohm__dtag(ohm_hash, ohm_d) : ohm__tag(ohm_hash));
+    OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm__byte_for(ohm_hash, ohm_d));
     OHM__F(__count_add)(ohm_m, 1);
     OHM__F(__w_end)(&ohm_wr);
     *ohm_slot = ohm_free_slot;
@@ -860,17 +860,17 @@ static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t o
         const uint8_t *ohm_p = ohm_meta + ohm_y * OHM__GS;
         OHM__COUNT_READ();
         if (ohm_j < OHM__DMAX) {
-            if (ohm__g16_eq(ohm_p, OHM__CAST(uint8_t, (ohm_j << 3) | ohm_c))) return;
+            if (ohm__g16_eq(ohm_p, ohm__dist_byte(ohm_j, ohm_c))) return;
         } else {
-            for (uint32_t ohm_u = ohm__g16_eq(ohm_p, OHM__CAST(uint8_t, (OHM__DMAX << 3) | ohm_c)); ohm_u; ohm_u &= ohm_u - 1) {
+            for (uint32_t ohm_u = ohm__g16_eq(ohm_p, ohm__dist_byte(OHM__DMAX, ohm_c)); ohm_u; ohm_u &= ohm_u - 1) {
                 uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_y * OHM__GS + ohm__m16_first(ohm_u)));
                 if (OHM__F(__home_group)(ohm_m, ohm_h) == ohm_g) return;
             }
         }
         if (ohm__g16_free(ohm_p)) break;
     }
-    uint8_t *ohm_cb = OHM__F(__ovf)(ohm_m) + ohm_g;
-    if (*ohm_cb & (1u << ohm_c)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb & ~(1u << ohm_c)));
+    uint8_t *ohm_cb = OHM__F(__cls)(ohm_m) + ohm_g;
+    if (*ohm_cb & ohm__class_bit(ohm_c)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb & ~ohm__class_bit(ohm_c)));
 }
 
 /* Move the entry in slot `from` back to the free slot `to`, `newd` groups
@@ -885,7 +885,7 @@ static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_
     if (ohm_newd == 0)
         ohm_tg = ohm__tag(OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_from)));
     else if (ohm_newd < OHM__DMAX)
-        ohm_tg = OHM__CAST(uint8_t, (ohm_newd << 3) | (ohm_tg & 7));
+        ohm_tg = ohm__dist_byte(ohm_newd, ohm__byte_class(ohm_tg));
 #ifdef OHM__TEST_FREE_BEFORE_COPY /* a wrong order, for tests/test_crash.c to catch (make test-crash-mutant) */
     OHM__F(__set_meta)(ohm_m, ohm_from, 0);
 #endif
@@ -904,7 +904,7 @@ static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_
 static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, uint32_t ohm_end)
 {
     ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
-    uint8_t *ohm_cls = OHM__F(__ovf)(ohm_m);
+    uint8_t *ohm_cls = OHM__F(__cls)(ohm_m);
     uint32_t ohm_span = (ohm_end - ohm_first) & ohm_g.gm; /* groups rebuilt */
     for (uint32_t ohm_q = 0; ohm_q < ohm_span; ohm_q++) {
         uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
@@ -913,10 +913,10 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
     for (uint32_t ohm_q = 1; ohm_q <= ohm_span; ohm_q++) {
         uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
         OHM__COUNT_READ();
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM__GS, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
             uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s);
-            uint8_t *ohm_cb = ohm_cls + ((ohm_y - ohm_d) & ohm_g.gm), ohm_bit = OHM__CAST(uint8_t, 1u << (ohm_g.meta[ohm_s] & 7));
+            uint8_t *ohm_cb = ohm_cls + ((ohm_y - ohm_d) & ohm_g.gm), ohm_bit = ohm__class_bit(ohm__byte_class(ohm_g.meta[ohm_s]));
             if (ohm_d <= ohm_q && !(*ohm_cb & ohm_bit)) /* homed at or after first */
                 ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
         }
@@ -929,14 +929,14 @@ static inline void OHM__F(__rebuild_all_classes)(OHM__N *ohm_m)
 {
     ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
     if (ohm_g.cap < OHM__GS) return;
-    uint8_t *ohm_cls = OHM__F(__ovf)(ohm_m);
+    uint8_t *ohm_cls = OHM__F(__cls)(ohm_m);
     for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
         if (ohm_cls[ohm_y]) ohm__st8(ohm_cls + ohm_y, 0);
     for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM__GS, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
             uint8_t *ohm_cb = ohm_cls + ((ohm_y - OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s)) & ohm_g.gm);
-            uint8_t ohm_bit = OHM__CAST(uint8_t, 1u << (ohm_g.meta[ohm_s] & 7));
+            uint8_t ohm_bit = ohm__class_bit(ohm__byte_class(ohm_g.meta[ohm_s]));
             if (!(*ohm_cb & ohm_bit)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
         }
 }
@@ -969,7 +969,7 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x,
             OHM__COUNT_READ();
             ohm_yfree = ohm__g16_free(ohm_p);
             /* a byte of code >= k: its probe passes x */
-            for (uint32_t ohm_u = ohm__g16_ge(ohm_p, OHM__CAST(uint8_t, (ohm_k < OHM__DMAX ? ohm_k : OHM__DMAX) << 3)); ohm_u;
+            for (uint32_t ohm_u = ohm__g16_ge(ohm_p, ohm__code_min(ohm_k)); ohm_u;
                  ohm_u &= ohm_u - 1) {
                 uint32_t ohm_c2 = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
                 uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_c2);
@@ -984,7 +984,7 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x,
         if (ohm_t == OHM__NONE) break; /* the hole stays in x */
         if (ohm_newd == 0 && ohm_gone < OHM__PULL_RECOMPUTES) { /* its class, from its byte */
             ohm_home[ohm_gone] = ohm_x;
-            ohm_class[ohm_gone] = ohm_meta[ohm_t] & 7u;
+            ohm_class[ohm_gone] = ohm__byte_class(ohm_meta[ohm_t]);
         }
         ohm_gone += ohm_newd == 0;
         OHM__F(__w_touch)(ohm_wr, ohm_y);
@@ -1014,7 +1014,7 @@ static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_x = ohm_i / OHM__GS;
     uint8_t ohm_b = ohm_meta[ohm_i];
     uint64_t ohm_h = 0;
-    bool ohm_displaced = ohm_gm != 0 && !(ohm_b & 0x80);
+    bool ohm_displaced = ohm_gm != 0 && !ohm__is_home(ohm_b);
     if (ohm_displaced) /* its home's class bit is recomputed below */
         ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_i));
     bool ohm_was_full = ohm_gm != 0 && ohm__g16_free(ohm_meta + ohm_x * OHM__GS) == 0;
@@ -1249,7 +1249,7 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
  * probe. The arrays' places are read from the header once a batch. */
 typedef struct OHM__F(__ahead_s) {
     uint32_t mask;
-    const uint8_t *meta, *ovf;
+    const uint8_t *meta, *cls;
     char *kb;
 } OHM__F(__ahead_s);
 static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
@@ -1257,7 +1257,7 @@ static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
     OHM__F(__ahead_s) ohm_a;
     ohm_a.mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
     ohm_a.meta = OHM__F(__meta)(ohm_m);
-    ohm_a.ovf = OHM__F(__ovf)(ohm_m);
+    ohm_a.cls = OHM__F(__cls)(ohm_m);
     ohm_a.kb = OHM__F(__key_base)(ohm_m);
     return ohm_a;
 }
@@ -1267,7 +1267,7 @@ static inline uint64_t OHM__F(__hash_ahead)(const OHM__N *ohm_m, const OHM__K *o
     uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->mask & ~(OHM__GS - 1); /* its home group's first slot */
     const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_a->kb, ohm_home));
     OHM__PREFETCH(ohm_a->meta + ohm_home); /* 16 bytes, aligned: one line */
-    OHM__PREFETCH(ohm_a->ovf + ohm_home / OHM__GS);
+    OHM__PREFETCH(ohm_a->cls + ohm_home / OHM__GS);
     OHM__PREFETCH(ohm_k);
     OHM__PREFETCH(ohm_k + 64);
     OHM__PREFETCH(ohm_k + 128);
@@ -1519,7 +1519,7 @@ static inline uint32_t OHM__F(__uncrossed)(const OHM__N *ohm_m, const ohm__geo *
     int64_t ohm_low = INT64_MAX; /* the lowest home position of a key at p or later */
     for (int64_t ohm_p = 2 * (OHM__CAST(int64_t, ohm_g->gm) + 1); ohm_p-- > 0;) {
         uint32_t ohm_y = OHM__CAST(uint32_t, ohm_p) & ohm_g->gm, ohm_maxd = 0;
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_g->meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_g->meta + ohm_y * OHM__GS, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, ohm_g, ohm_y * OHM__GS + ohm__m16_first(ohm_u));
             if (ohm_d > ohm_maxd) ohm_maxd = ohm_d;
         }
@@ -1693,8 +1693,8 @@ OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it)
 }
 
 /* Removal marks: during N_remove_if a doomed entry's metadata byte is
- * this value, which no used (0x80 | fingerprint, or 0x08..0x7f) or free
- * (0) byte has. */
+ * this value, which no byte of a key (ohm__holds_key) or free byte (0)
+ * has. */
 #define OHM__DOOMED 0x01u
 
 /* N_remove_if's search for the first group with a free slot at a group
@@ -1747,7 +1747,7 @@ static inline void OHM__F(__compact)(OHM__N *ohm_m, uint32_t ohm_start)
         for (uint32_t ohm_u = ohm__g16_eq(ohm_meta + ohm_base, OHM__DOOMED) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1)
             OHM__F(__set_meta)(ohm_m, ohm_base + ohm__m16_first(ohm_u), 0);
         if (ohm_gm == 0) break;
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_base, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_base, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_u);
             uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s);
             uint32_t ohm_hq = ohm_d <= ohm_q ? ohm_q - ohm_d : 0; /* its home's position */
@@ -1926,7 +1926,7 @@ static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_ha
         if (ohm_st != OHM_ABSENT) return ohm_st;
     }
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
-    bool ohm_on = ohm_gm != 0 && ((ohm__ld8(OHM__F(__ovf)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
+    bool ohm_on = ohm_gm != 0 && ((ohm__ld8(OHM__F(__cls)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
                   !(ohm__grp_eq(ohm_grp, 0) & ohm_valid);
     for (uint32_t ohm_j = 1; ohm_on && ohm_j <= ohm_gm; ohm_j++) {
         uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
@@ -2029,7 +2029,7 @@ OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t 
         OHM__FENCE_ACQ();
         return ohm__ld32(ohm_sp) == ohm_v ? OHM_FOUND : OHM_BUSY;
     }
-    if (OHM__F(__gmask)(ohm_m) != 0 && ((ohm__ld8(OHM__F(__ovf)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
+    if (OHM__F(__gmask)(ohm_m) != 0 && ((ohm__ld8(OHM__F(__cls)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
         !(ohm__grp_eq(ohm_grp, 0) & ohm_valid))
         return OHM__F(__read_far)(ohm_m, ohm_hash, ohm_key, ohm_value_out, ohm_g, ohm_g & ohm_m->hdr.smask,
                                   ohm_v); /* the probe goes on past the home group */
@@ -2121,7 +2121,7 @@ OHM__API ohm_status OHM__F(_snapshot)(const OHM__N *ohm_m, void *ohm_dst, size_t
 static inline void OHM__F(__r_settle_move)(OHM__N *ohm_m, uint32_t ohm_hole, uint32_t ohm_src)
 {
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    if (ohm_src != OHM__NONE && ohm_hole != OHM__NONE && ohm_meta[ohm_hole] >= 0x08 && ohm_meta[ohm_src] >= 0x08)
+    if (ohm_src != OHM__NONE && ohm_hole != OHM__NONE && ohm__holds_key(ohm_meta[ohm_hole]) && ohm__holds_key(ohm_meta[ohm_src]))
         OHM__F(__set_meta)(ohm_m, ohm_src, 0);
 }
 
@@ -2137,7 +2137,7 @@ static inline void OHM__F(__r_undoom)(OHM__N *ohm_m)
         if (ohm_meta[ohm_i] != OHM__DOOMED) continue;
         uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key)(ohm_m, ohm_i));
         uint32_t ohm_d = (ohm_i / OHM__GS - OHM__F(__home_group)(ohm_m, ohm_h)) & ohm_gm;
-        OHM__F(__set_meta)(ohm_m, ohm_i, ohm_d ? ohm__dtag(ohm_h, ohm_d) : ohm__tag(ohm_h));
+        OHM__F(__set_meta)(ohm_m, ohm_i, ohm__byte_for(ohm_h, ohm_d));
     }
 }
 
@@ -2191,7 +2191,7 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
          * no move named): nothing happened. Otherwise the move in progress
          * is settled and the shift goes on from the hole. */
         if (ohm_src == OHM__NONE && ohm_meta[ohm_hole] != 0) break;
-        if (ohm_src != OHM__NONE && ohm_meta[ohm_hole] >= 0x08) { /* the copy was published */
+        if (ohm_src != OHM__NONE && ohm__holds_key(ohm_meta[ohm_hole])) { /* the copy was published */
             OHM__F(__r_settle_move)(ohm_m, ohm_hole, ohm_src);
             ohm_hole = ohm_src;
         }
@@ -2201,7 +2201,7 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
         break;
     case OHM__OP_OVERWRITE:
 #ifdef OHM_VALUE
-        if (ohm_meta[ohm_hole] >= 0x08)
+        if (ohm__holds_key(ohm_meta[ohm_hole]))
             ohm__st_copy(OHM__F(__val)(ohm_m, ohm_hole), OHM__F(__jval)(ohm_m), sizeof(OHM__V), OHM__VAL_ALIGN);
 #endif
         break;
@@ -2241,7 +2241,7 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
  * right for its key and place, so a copy has such a byte; of two copies,
  * the one farther from home has the other on its probe). Costs a group
  * read per group of each probe and a compare per matching byte, bounded
- * here (1024 * capacity + 2^20 in all, else OHM_TOO_COSTLY). Used only
+ * here (OHM__CHECK_BUDGET in all, else OHM_TOO_COSTLY). Used only
  * when N__check_dups cannot have its scratch memory. */
 static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m, const ohm__geo *ohm_g)
 {
@@ -2254,7 +2254,7 @@ static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m, const oh
         for (uint32_t ohm_j = 0; ohm_j <= ohm_dist; ohm_j++) {
             uint32_t ohm_base = ((ohm_home + ohm_j) & ohm_g->gm) * OHM__GS;
             uint32_t ohm_match =
-                ohm__g16_eq(ohm_g->meta + ohm_base, ohm_j ? ohm__dtag(ohm_h, ohm_j) : ohm__tag(ohm_h)) & ohm_g->valid;
+                ohm__g16_eq(ohm_g->meta + ohm_base, ohm__byte_for(ohm_h, ohm_j)) & ohm_g->valid;
             for (; ohm_match; ohm_match &= ohm_match - 1) {
                 if (ohm_budget == 0) return OHM_TOO_COSTLY;
                 ohm_budget--;
@@ -2385,13 +2385,13 @@ static inline ohm_status OHM__F(__check_in)(const OHM__N *ohm_m, const ohm__geo 
         for (uint32_t ohm_u = ohm_used_here; ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_i = ohm_base + ohm__m16_first(ohm_u);
             uint8_t ohm_b = ohm_meta[ohm_i];
-            if (ohm_b < 0x08) return OHM_CORRUPT; /* not a byte a slot can hold */
+            if (!ohm__holds_key(ohm_b)) return OHM_CORRUPT; /* not a byte a slot can hold */
             ohm_used++;
             uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_i));
             uint32_t ohm_home = (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM__GS, ohm_d = (ohm_y - ohm_home) & ohm_gm;
-            if (ohm_b != (ohm_d ? ohm__dtag(ohm_h, ohm_d) : ohm__tag(ohm_h))) return OHM_CORRUPT;
+            if (ohm_b != (ohm__byte_for(ohm_h, ohm_d))) return OHM_CORRUPT;
             if (ohm_d == 0) continue;
-            if (!(ohm_g->cls[ohm_home] & ohm__ovf_bit(ohm_h))) return OHM_CORRUPT; /* a lookup would stop at home */
+            if (!(ohm_g->cls[ohm_home] & ohm__cls_bit(ohm_h))) return OHM_CORRUPT; /* a lookup would stop at home */
             if (OHM__CAST(int64_t, ohm_q) - OHM__CAST(int64_t, ohm_d) <= ohm_last_room)
                 return OHM_CORRUPT; /* its probe passes a group with room, or the walk's start */
         }
