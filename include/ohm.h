@@ -261,7 +261,7 @@ static inline uint64_t ohm__meta_start(uint64_t ohm_val_size, uint64_t ohm_val_a
 #define OHM_STRIPES_MAX 1024u
 static inline uint32_t ohm__stripes(uint32_t ohm_capacity)
 {
-    uint32_t ohm_g = ohm_capacity / 16u;
+    uint32_t ohm_g = ohm_capacity / OHM_GROUP_SLOTS;
     return ohm_g == 0 ? 1u : ohm_g < OHM_STRIPES_MAX ? ohm_g : OHM_STRIPES_MAX;
 }
 
@@ -544,11 +544,11 @@ static inline uint64_t ohm__hash_unsigned(uint64_t ohm_k, uint64_t ohm_seed) { r
         unsigned long long: ohm__hash_unsigned)((k), (seed))
 #endif
 
-/* Group probing: the metadata of OHM__GROUP consecutive slots is examined at
- * once. ohm__group_scan gives two bit sets over the group, the slots whose
- * byte equals `tag` and the free slots; ohm__bits_first gives the index of
- * the lowest member. SSE2 on x86-64, NEON on arm64, otherwise SWAR on one
- * 64-bit word. All give the same answers and write the same blocks. */
+/* Group probing: the metadata of a group's 16 slots is examined at once,
+ * as a mask (bit j: slot j) the same on every architecture. SSE2 on
+ * x86-64, NEON on arm64, otherwise SWAR on two 64-bit words (OHM__SIMD
+ * names the one this unit has). All give the same answers and write the
+ * same blocks. */
 #if defined(__GNUC__) || defined(__clang__)
 static inline unsigned ohm__ctz64(uint64_t ohm_x) { return OHM__CAST(unsigned, __builtin_ctzll(ohm_x)); }
 #else
@@ -562,45 +562,12 @@ static inline unsigned ohm__ctz64(uint64_t ohm_x)
 
 #if defined(__SSE2__) && !defined(OHM_NO_SIMD)
 #include <emmintrin.h>
-#define OHM__GROUP 16u
 #define OHM__SIMD "sse2"
-typedef uint32_t ohm__bits; /* bit j: slot pos + j */
-static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
-{
-    __m128i ohm_g = _mm_loadu_si128(OHM__CAST(const __m128i *, OHM__CAST(const void *, ohm_p)));
-    *ohm_match = OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_set1_epi8(OHM__CAST(char, ohm_tag)))));
-    *ohm_empty = OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_setzero_si128())));
-}
-static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
-{
-    __m128i ohm_g = _mm_loadu_si128(OHM__CAST(const __m128i *, OHM__CAST(const void *, ohm_p)));
-    return ~OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_setzero_si128()))) & 0xffffu;
-}
-static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b); }
 #elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(OHM_NO_SIMD)
 #include <arm_neon.h>
-#define OHM__GROUP 8u
 #define OHM__SIMD "neon"
-typedef uint64_t ohm__bits; /* bit 8j+7: slot pos + j, as in SWAR */
-static inline uint64_t ohm__neon_bits(uint8x8_t ohm_v)
-{
-    return vget_lane_u64(vreinterpret_u64_u8(ohm_v), 0) & 0x8080808080808080u;
-}
-static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
-{
-    uint8x8_t ohm_g = vld1_u8(ohm_p);
-    *ohm_match = ohm__neon_bits(vceq_u8(ohm_g, vdup_n_u8(ohm_tag)));
-    *ohm_empty = ohm__neon_bits(vceq_u8(ohm_g, vdup_n_u8(0)));
-}
-static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
-{
-    return ~ohm__neon_bits(vceq_u8(vld1_u8(ohm_p), vdup_n_u8(0))) & 0x8080808080808080u;
-}
-static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b) >> 3; }
 #else
-#define OHM__GROUP 8u
 #define OHM__SIMD "swar"
-typedef uint64_t ohm__bits; /* bit 8j+7: slot pos + j */
 static inline uint64_t ohm__load_le64(const uint8_t *ohm_p)
 {
     uint64_t ohm_v;
@@ -616,21 +583,10 @@ static inline uint64_t ohm__swar_zero(uint64_t ohm_w)
     const uint64_t ohm_lo7 = 0x7f7f7f7f7f7f7f7fu;
     return ~(((ohm_w & ohm_lo7) + ohm_lo7) | ohm_w | ohm_lo7);
 }
-static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
-{
-    uint64_t ohm_w = ohm__load_le64(ohm_p);
-    *ohm_match = ohm__swar_zero(ohm_w ^ (0x0101010101010101u * ohm_tag));
-    *ohm_empty = ohm__swar_zero(ohm_w);
-}
-static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
-{
-    return ~ohm__swar_zero(ohm__load_le64(ohm_p)) & 0x8080808080808080u;
-}
-static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b) >> 3; }
 #endif
-/* Masks over one 16-slot group (format 3 on; bit j: slot j), the same on
- * every architecture: the slots whose byte is v, and the displaced slots
- * whose distance code is at least k (bytes lo..0x7f, lo = ohm__code_min(k)). */
+/* Masks over one 16-slot group (bit j: slot j): the slots whose byte is
+ * v, and the displaced slots whose distance code is at least k (bytes
+ * lo..0x7f, lo = ohm__code_min(k)). */
 #if defined(__SSE2__) && !defined(OHM_NO_SIMD)
 static inline uint32_t ohm__g16_eq(const uint8_t *ohm_p, uint8_t ohm_v)
 {
@@ -680,18 +636,9 @@ static inline uint32_t ohm__g16_ge(const uint8_t *ohm_p, uint8_t ohm_lo)
 static inline uint32_t ohm__g16_free(const uint8_t *ohm_p) { return ohm__g16_eq(ohm_p, 0); }
 static inline unsigned ohm__m16_first(uint32_t ohm_m) { return ohm__ctz64(ohm_m); }
 
-/* The free slots of the group at p. */
-static inline ohm__bits ohm__group_free(const uint8_t *ohm_p)
-{
-    return ~ohm__group_used(ohm_p) & (OHM__GROUP == 16u ? OHM__CAST(ohm__bits, 0xffffu) : OHM__CAST(ohm__bits, 0x8080808080808080u));
-}
-/* The members for slots 0..n-1 of a group (n < OHM__GROUP). */
-static inline ohm__bits ohm__bits_below(unsigned ohm_n)
-{
-    return OHM__GROUP == 16u ? ((OHM__CAST(ohm__bits, 1) << ohm_n) - 1) : ((OHM__CAST(ohm__bits, 1) << (8 * ohm_n)) - 1);
-}
-/* `b` without its lowest member. */
-static inline ohm__bits ohm__bits_drop_first(ohm__bits ohm_b) { return ohm_b & (ohm_b - 1); }
+/* The used slots of the group at p, and the slots 0..n-1 of a group (n < 16). */
+static inline uint32_t ohm__g16_used(const uint8_t *ohm_p) { return ~ohm__g16_free(ohm_p) & 0xffffu; }
+static inline uint32_t ohm__m16_below(unsigned ohm_n) { return (1u << ohm_n) - 1; }
 
 /* ------------------------------------------------------------------------
  * Racing accesses (docs/concurrency.md). Readers without a lock load the
