@@ -495,11 +495,12 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, siz
  * ohm__byte_class. The group scans (ohm__g16_*) compare whole bytes: the
  * displaced bytes of code >= k are those >= ohm__code_min(k). */
 #define OHM__HOME_BIT 0x80u   /* set in a key's byte in its home group */
+#define OHM__FP_BITS 7u       /* the fingerprint's bits (the header's fp_bits) */
 #define OHM__DMAX 15u         /* the largest distance code: 15 or more groups */
 #define OHM__CODE_SHIFT 3     /* the distance code's place in the byte */
 #define OHM__CLASS_MASK 7u    /* the class bits of a displaced key's byte */
 #define OHM__DISPLACED_MIN 0x08u /* the lowest displaced byte (code 1, class 0), and the lowest byte of a key */
-static inline uint8_t ohm__tag(uint64_t ohm_hash) { return OHM__CAST(uint8_t, OHM__HOME_BIT | (ohm_hash >> 57)); }
+static inline uint8_t ohm__tag(uint64_t ohm_hash) { return OHM__CAST(uint8_t, OHM__HOME_BIT | (ohm_hash >> (64 - OHM__FP_BITS))); }
 static inline uint32_t ohm__class(uint64_t ohm_hash) { return OHM__CAST(uint32_t, ohm_hash >> 54) & OHM__CLASS_MASK; }
 /* The byte of a key of class c, d >= 1 groups past its home (code capped at 15). */
 static inline uint8_t ohm__dist_byte(uint32_t ohm_d, uint32_t ohm_c)
@@ -1210,7 +1211,7 @@ void ohm_header_init(ohm_header *ohm_h, ohm_layout ohm_lay, const ohm_signature 
     ohm_h->count = 0;
     ohm_h->max_entries = ohm_max_entries(ohm_lay.capacity, ohm_max_load);
     ohm_h->max_load = OHM__CAST(uint8_t, ohm_max_load);
-    ohm_h->fp_bits = 7;
+    ohm_h->fp_bits = OHM__FP_BITS;
     ohm_h->mirror = OHM_GROUP_MIRROR;
     ohm_h->flags = ohm_sig->flags;
     ohm_h->seed = ohm_seed;
@@ -1258,7 +1259,7 @@ ohm_status ohm__header_read(const void *ohm_buf, size_t ohm_len, size_t ohm_base
         ohm_h.val_size != ohm_sig->val_size || ohm_h.val_align != ohm_sig->val_align ||
         ohm_h.flags != ohm_sig->flags || ohm_h.type_tag != ohm_sig->type_tag)
         return OHM_BAD_TYPE;
-    if (ohm_h.max_load < 1 || ohm_h.max_load > 100 || ohm_h.fp_bits != 7 || ohm_h.mirror != OHM_GROUP_MIRROR)
+    if (ohm_h.max_load < 1 || ohm_h.max_load > 100 || ohm_h.fp_bits != OHM__FP_BITS || ohm_h.mirror != OHM_GROUP_MIRROR)
         return OHM_BAD_TYPE;
     if (ohm_h.capacity != 0 && (!ohm__pow2(ohm_h.capacity) || ohm_h.capacity > OHM_MAX_CAPACITY))
         return OHM_BAD_CAPACITY;
