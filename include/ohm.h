@@ -108,13 +108,18 @@ typedef struct ohm_layout {
 } ohm_layout;
 
 #define OHM_MAX_CAPACITY (OHM__CAST(uint32_t, 1) << 31)
+/* Slots a group: a probe reads the metadata of an aligned group of 16
+ * slots at once (a table of fewer slots is one group), and each group has
+ * a class byte whose bits say which classes of keys homed there are
+ * stored outside it, so a lookup can stop at its home group
+ * (docs/FORMAT.md). */
+#define OHM_GROUP_SLOTS 16u
+/* Slots per class byte: a group's. OHM_OVF_SLOTS is the earlier name. */
+#define OHM_CLASS_SLOTS OHM_GROUP_SLOTS
+#define OHM_OVF_SLOTS OHM_GROUP_SLOTS
 /* Metadata bytes mirrored after the last slot so that a probe can read a
  * whole group at any slot without wrapping (see docs/FORMAT.md). */
 #define OHM_GROUP_MIRROR 16u
-/* Slots per class byte: each aligned group of 16 slots has one byte whose
- * bits say which classes of keys homed there are stored outside it, so a
- * lookup can stop at its home group (docs/FORMAT.md). */
-#define OHM_OVF_SLOTS 16u
 
 /* Bytes from the first metadata byte to the end of the class bytes: a
  * byte per slot, the mirror, a byte per 16-slot group. */
@@ -122,7 +127,7 @@ static inline uint64_t ohm__meta_len(uint32_t ohm_capacity)
 {
     if (ohm_capacity == 0) return 0;
     return OHM__CAST(uint64_t, ohm_capacity) + OHM_GROUP_MIRROR +
-           (ohm_capacity >= OHM_OVF_SLOTS ? ohm_capacity / OHM_OVF_SLOTS : 0);
+           (ohm_capacity >= OHM_GROUP_SLOTS ? ohm_capacity / OHM_GROUP_SLOTS : 0);
 }
 
 /* The layout of a block with `capacity` raw slots for keys and values of the
@@ -256,7 +261,7 @@ static inline uint64_t ohm__meta_start(uint64_t ohm_val_size, uint64_t ohm_val_a
 #define OHM_STRIPES_MAX 1024u
 static inline uint32_t ohm__stripes(uint32_t ohm_capacity)
 {
-    uint32_t ohm_g = ohm_capacity / 16u;
+    uint32_t ohm_g = ohm_capacity / OHM_GROUP_SLOTS;
     return ohm_g == 0 ? 1u : ohm_g < OHM_STRIPES_MAX ? ohm_g : OHM_STRIPES_MAX;
 }
 
@@ -467,25 +472,60 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, siz
 #define OHM__CAT(a, b) OHM__CAT2(a, b)
 #define OHM__NONE UINT32_MAX /* "no slot" */
 
-/* Metadata bytes (formats 3 and 4). Slots form aligned groups of 16; a key lives
- * in its home group (the group of slot hash & (capacity - 1)) or, when
- * that was full, d >= 1 groups past it. A free slot's byte is 0, so a
- * zeroed block is an empty map. A key in its home group has 0x80 | the
- * hash's top 7 bits (its fingerprint); a displaced key has
- * (min(d, 15) << 3) | class, 0x08..0x7f, where the class is 3 hash bits
- * (54..56) that neither the home slot (at most the low 31 bits) nor the
- * fingerprint uses. Bytes 0x01..0x07 are never stored. */
-#define OHM__DMAX 15u
-static inline uint8_t ohm__tag(uint64_t ohm_hash) { return OHM__CAST(uint8_t, 0x80u | (ohm_hash >> 57)); }
-static inline uint32_t ohm__class(uint64_t ohm_hash) { return OHM__CAST(uint32_t, ohm_hash >> 54) & 7u; }
-static inline uint8_t ohm__dtag(uint64_t ohm_hash, uint32_t ohm_d)
+/* Metadata bytes (docs/FORMAT.md "Metadata bytes"). Slots form aligned
+ * groups of OHM_GROUP_SLOTS; a key lives in its home group (the group of
+ * slot hash & (capacity - 1)) or, when that was full, d >= 1 groups past
+ * it. One byte a slot:
+ *
+ *          bit 7   6   5   4   3   2   1   0
+ *            +---+---------------------------+
+ *   home     | 1 |  fingerprint: hash >> 57  |  0x80..0xff  ohm__tag(hash)
+ *            +---+---------------+-----------+
+ *   d >= 1   | 0 | min(d, 15)    |   class   |  0x08..0x7f  ohm__dtag(hash, d)
+ *            +---+---------------+-----------+
+ *   free     | 0   0   0   0   0   0   0   0 |  0x00        a zeroed block is an empty map
+ *            +-------------------------------+
+ *
+ * The class is 3 hash bits (54..56) that neither the home slot (at most
+ * the low 31 bits) nor the fingerprint uses; code 15 means "15 groups or
+ * more" (the distance then comes from the key's hash). Bytes 0x01..0x07
+ * are never stored, but for N_remove_if's transient mark 0x01
+ * (OHM__DOOMED). A key's byte at distance d is ohm__byte_for(hash, d); a
+ * byte is read back with ohm__holds_key, ohm__is_home, ohm__dist_code and
+ * ohm__byte_class. The group scans (ohm__g16_*) compare whole bytes: the
+ * displaced bytes of code >= k are those >= ohm__code_min(k). */
+#define OHM__HOME_BIT 0x80u   /* set in a key's byte in its home group */
+#define OHM__FP_BITS 7u       /* the fingerprint's bits (the header's fp_bits) */
+#define OHM__DMAX 15u         /* the largest distance code: 15 or more groups */
+#define OHM__CODE_SHIFT 3     /* the distance code's place in the byte */
+#define OHM__CLASS_MASK 7u    /* the class bits of a displaced key's byte */
+#define OHM__DISPLACED_MIN 0x08u /* the lowest displaced byte (code 1, class 0), and the lowest byte of a key */
+static inline uint8_t ohm__tag(uint64_t ohm_hash) { return OHM__CAST(uint8_t, OHM__HOME_BIT | (ohm_hash >> (64 - OHM__FP_BITS))); }
+static inline uint32_t ohm__class(uint64_t ohm_hash) { return OHM__CAST(uint32_t, ohm_hash >> 54) & OHM__CLASS_MASK; }
+/* The byte of a key of class c, d >= 1 groups past its home (code capped at 15). */
+static inline uint8_t ohm__dist_byte(uint32_t ohm_d, uint32_t ohm_c)
 {
-    return OHM__CAST(uint8_t, ((ohm_d < OHM__DMAX ? ohm_d : OHM__DMAX) << 3) | ohm__class(ohm_hash));
+    return OHM__CAST(uint8_t, ((ohm_d < OHM__DMAX ? ohm_d : OHM__DMAX) << OHM__CODE_SHIFT) | ohm_c);
 }
+static inline uint8_t ohm__dtag(uint64_t ohm_hash, uint32_t ohm_d) { return ohm__dist_byte(ohm_d, ohm__class(ohm_hash)); }
+/* The byte of a key of this hash stored d groups past its home (d >= 0). */
+static inline uint8_t ohm__byte_for(uint64_t ohm_hash, uint32_t ohm_d)
+{
+    return ohm_d ? ohm__dtag(ohm_hash, ohm_d) : ohm__tag(ohm_hash);
+}
+/* The lowest byte whose distance code is at least min(k, 15) (k >= 1). */
+static inline uint8_t ohm__code_min(uint32_t ohm_k) { return ohm__dist_byte(ohm_k, 0); }
+/* What a stored byte says: a key is there (not free, not doomed); the key
+ * is in its home group; a displaced key's distance code and class. */
+static inline bool ohm__holds_key(uint8_t ohm_b) { return ohm_b >= OHM__DISPLACED_MIN; }
+static inline bool ohm__is_home(uint8_t ohm_b) { return (ohm_b & OHM__HOME_BIT) != 0; }
+static inline uint32_t ohm__dist_code(uint8_t ohm_b) { return OHM__CAST(uint32_t, ohm_b) >> OHM__CODE_SHIFT; }
+static inline uint32_t ohm__byte_class(uint8_t ohm_b) { return ohm_b & OHM__CLASS_MASK; }
 /* Each group has a class byte: bit c is set when a key homed in the group
  * with class c is stored outside it, so a lookup that does not find its
  * key in the home group stops there unless its class bit is set. */
-static inline uint8_t ohm__ovf_bit(uint64_t ohm_hash) { return OHM__CAST(uint8_t, 1u << ohm__class(ohm_hash)); }
+static inline uint8_t ohm__class_bit(uint32_t ohm_c) { return OHM__CAST(uint8_t, 1u << ohm_c); }
+static inline uint8_t ohm__cls_bit(uint64_t ohm_hash) { return ohm__class_bit(ohm__class(ohm_hash)); }
 
 /* The default hash for integer keys: _Generic (in C++, overloads at the end
  * of this header) picks a widening that never changes the value's meaning,
@@ -505,11 +545,11 @@ static inline uint64_t ohm__hash_unsigned(uint64_t ohm_k, uint64_t ohm_seed) { r
         unsigned long long: ohm__hash_unsigned)((k), (seed))
 #endif
 
-/* Group probing: the metadata of OHM__GROUP consecutive slots is examined at
- * once. ohm__group_scan gives two bit sets over the group, the slots whose
- * byte equals `tag` and the free slots; ohm__bits_first gives the index of
- * the lowest member. SSE2 on x86-64, NEON on arm64, otherwise SWAR on one
- * 64-bit word. All give the same answers and write the same blocks. */
+/* Group probing: the metadata of a group's 16 slots is examined at once,
+ * as a mask (bit j: slot j) the same on every architecture. SSE2 on
+ * x86-64, NEON on arm64, otherwise SWAR on two 64-bit words (OHM__SIMD
+ * names the one this unit has). All give the same answers and write the
+ * same blocks. */
 #if defined(__GNUC__) || defined(__clang__)
 static inline unsigned ohm__ctz64(uint64_t ohm_x) { return OHM__CAST(unsigned, __builtin_ctzll(ohm_x)); }
 #else
@@ -523,45 +563,12 @@ static inline unsigned ohm__ctz64(uint64_t ohm_x)
 
 #if defined(__SSE2__) && !defined(OHM_NO_SIMD)
 #include <emmintrin.h>
-#define OHM__GROUP 16u
 #define OHM__SIMD "sse2"
-typedef uint32_t ohm__bits; /* bit j: slot pos + j */
-static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
-{
-    __m128i ohm_g = _mm_loadu_si128(OHM__CAST(const __m128i *, OHM__CAST(const void *, ohm_p)));
-    *ohm_match = OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_set1_epi8(OHM__CAST(char, ohm_tag)))));
-    *ohm_empty = OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_setzero_si128())));
-}
-static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
-{
-    __m128i ohm_g = _mm_loadu_si128(OHM__CAST(const __m128i *, OHM__CAST(const void *, ohm_p)));
-    return ~OHM__CAST(uint32_t, _mm_movemask_epi8(_mm_cmpeq_epi8(ohm_g, _mm_setzero_si128()))) & 0xffffu;
-}
-static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b); }
 #elif defined(__aarch64__) && defined(__ARM_NEON) && !defined(OHM_NO_SIMD)
 #include <arm_neon.h>
-#define OHM__GROUP 8u
 #define OHM__SIMD "neon"
-typedef uint64_t ohm__bits; /* bit 8j+7: slot pos + j, as in SWAR */
-static inline uint64_t ohm__neon_bits(uint8x8_t ohm_v)
-{
-    return vget_lane_u64(vreinterpret_u64_u8(ohm_v), 0) & 0x8080808080808080u;
-}
-static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
-{
-    uint8x8_t ohm_g = vld1_u8(ohm_p);
-    *ohm_match = ohm__neon_bits(vceq_u8(ohm_g, vdup_n_u8(ohm_tag)));
-    *ohm_empty = ohm__neon_bits(vceq_u8(ohm_g, vdup_n_u8(0)));
-}
-static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
-{
-    return ~ohm__neon_bits(vceq_u8(vld1_u8(ohm_p), vdup_n_u8(0))) & 0x8080808080808080u;
-}
-static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b) >> 3; }
 #else
-#define OHM__GROUP 8u
 #define OHM__SIMD "swar"
-typedef uint64_t ohm__bits; /* bit 8j+7: slot pos + j */
 static inline uint64_t ohm__load_le64(const uint8_t *ohm_p)
 {
     uint64_t ohm_v;
@@ -577,21 +584,10 @@ static inline uint64_t ohm__swar_zero(uint64_t ohm_w)
     const uint64_t ohm_lo7 = 0x7f7f7f7f7f7f7f7fu;
     return ~(((ohm_w & ohm_lo7) + ohm_lo7) | ohm_w | ohm_lo7);
 }
-static inline void ohm__group_scan(const uint8_t *ohm_p, uint8_t ohm_tag, ohm__bits *ohm_match, ohm__bits *ohm_empty)
-{
-    uint64_t ohm_w = ohm__load_le64(ohm_p);
-    *ohm_match = ohm__swar_zero(ohm_w ^ (0x0101010101010101u * ohm_tag));
-    *ohm_empty = ohm__swar_zero(ohm_w);
-}
-static inline ohm__bits ohm__group_used(const uint8_t *ohm_p)
-{
-    return ~ohm__swar_zero(ohm__load_le64(ohm_p)) & 0x8080808080808080u;
-}
-static inline unsigned ohm__bits_first(ohm__bits ohm_b) { return ohm__ctz64(ohm_b) >> 3; }
 #endif
-/* Masks over one 16-slot group (format 3 on; bit j: slot j), the same on
- * every architecture: the slots whose byte is v, and the displaced slots
- * whose distance code is at least lo >> 3 (bytes lo..0x7f; lo 0x08..0x78). */
+/* Masks over one 16-slot group (bit j: slot j): the slots whose byte is
+ * v, and the displaced slots whose distance code is at least k (bytes
+ * lo..0x7f, lo = ohm__code_min(k)). */
 #if defined(__SSE2__) && !defined(OHM_NO_SIMD)
 static inline uint32_t ohm__g16_eq(const uint8_t *ohm_p, uint8_t ohm_v)
 {
@@ -641,18 +637,9 @@ static inline uint32_t ohm__g16_ge(const uint8_t *ohm_p, uint8_t ohm_lo)
 static inline uint32_t ohm__g16_free(const uint8_t *ohm_p) { return ohm__g16_eq(ohm_p, 0); }
 static inline unsigned ohm__m16_first(uint32_t ohm_m) { return ohm__ctz64(ohm_m); }
 
-/* The free slots of the group at p. */
-static inline ohm__bits ohm__group_free(const uint8_t *ohm_p)
-{
-    return ~ohm__group_used(ohm_p) & (OHM__GROUP == 16u ? OHM__CAST(ohm__bits, 0xffffu) : OHM__CAST(ohm__bits, 0x8080808080808080u));
-}
-/* The members for slots 0..n-1 of a group (n < OHM__GROUP). */
-static inline ohm__bits ohm__bits_below(unsigned ohm_n)
-{
-    return OHM__GROUP == 16u ? ((OHM__CAST(ohm__bits, 1) << ohm_n) - 1) : ((OHM__CAST(ohm__bits, 1) << (8 * ohm_n)) - 1);
-}
-/* `b` without its lowest member. */
-static inline ohm__bits ohm__bits_drop_first(ohm__bits ohm_b) { return ohm_b & (ohm_b - 1); }
+/* The used slots of the group at p, and the slots 0..n-1 of a group (n < 16). */
+static inline uint32_t ohm__g16_used(const uint8_t *ohm_p) { return ~ohm__g16_free(ohm_p) & 0xffffu; }
+static inline uint32_t ohm__m16_below(unsigned ohm_n) { return (1u << ohm_n) - 1; }
 
 /* ------------------------------------------------------------------------
  * Racing accesses (docs/concurrency.md). Readers without a lock load the
@@ -1224,7 +1211,7 @@ void ohm_header_init(ohm_header *ohm_h, ohm_layout ohm_lay, const ohm_signature 
     ohm_h->count = 0;
     ohm_h->max_entries = ohm_max_entries(ohm_lay.capacity, ohm_max_load);
     ohm_h->max_load = OHM__CAST(uint8_t, ohm_max_load);
-    ohm_h->fp_bits = 7;
+    ohm_h->fp_bits = OHM__FP_BITS;
     ohm_h->mirror = OHM_GROUP_MIRROR;
     ohm_h->flags = ohm_sig->flags;
     ohm_h->seed = ohm_seed;
@@ -1272,7 +1259,7 @@ ohm_status ohm__header_read(const void *ohm_buf, size_t ohm_len, size_t ohm_base
         ohm_h.val_size != ohm_sig->val_size || ohm_h.val_align != ohm_sig->val_align ||
         ohm_h.flags != ohm_sig->flags || ohm_h.type_tag != ohm_sig->type_tag)
         return OHM_BAD_TYPE;
-    if (ohm_h.max_load < 1 || ohm_h.max_load > 100 || ohm_h.fp_bits != 7 || ohm_h.mirror != OHM_GROUP_MIRROR)
+    if (ohm_h.max_load < 1 || ohm_h.max_load > 100 || ohm_h.fp_bits != OHM__FP_BITS || ohm_h.mirror != OHM_GROUP_MIRROR)
         return OHM_BAD_TYPE;
     if (ohm_h.capacity != 0 && (!ohm__pow2(ohm_h.capacity) || ohm_h.capacity > OHM_MAX_CAPACITY))
         return OHM_BAD_CAPACITY;

@@ -270,7 +270,7 @@ typedef struct OHM__ITER {
     const OHM__N *map;
     uint32_t start; /* the slot iteration began at; OHM__NONE: from N_iter_at, not settled yet */
     uint32_t pos;   /* position (slots after start) of the group being visited */
-    ohm__bits used; /* used slots of that group not visited yet */
+    uint32_t used;  /* used slots of that group not visited yet */
     uint32_t last;  /* slot of the entry N_iter_next gave last; OHM__NONE: none, or removed */
     uint32_t stamp; /* the map's stamp when the iterator was made (see N_iter_next) */
     const OHM__K *at; /* N_iter_at's entry, until the iterator is settled (start OHM__NONE) */
@@ -466,7 +466,7 @@ static inline uint8_t *OHM__F(__meta)(const OHM__N *ohm_m)
 }
 /* The class bytes, one per 16-slot group, after the metadata mirror;
  * tables smaller than a group have none. */
-static inline uint8_t *OHM__F(__ovf)(const OHM__N *ohm_m)
+static inline uint8_t *OHM__F(__cls)(const OHM__N *ohm_m)
 {
     return OHM__F(__meta)(ohm_m) + ohm_m->hdr.capacity + OHM_GROUP_MIRROR;
 }
@@ -540,22 +540,21 @@ static inline void OHM__F(__set_meta)(OHM__N *ohm_m, uint32_t ohm_i, uint8_t ohm
     for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) ohm__st8(ohm_meta + ohm_cap + ohm_k, ohm_v);
 }
 
-/* The geometry (docs/FORMAT.md, formats 3 and 4): slots in aligned groups of 16 (a
+/* The geometry (docs/FORMAT.md): slots in aligned groups of OHM_GROUP_SLOTS (a
  * table of fewer slots is one group), probed home group first, then the
  * following groups in order, round the end. */
-#define OHM__GS 16u
 static inline uint32_t OHM__F(__gmask)(const OHM__N *ohm_m)
 {
-    return ohm_m->hdr.capacity >= OHM__GS ? ohm_m->hdr.capacity / OHM__GS - 1 : 0;
+    return ohm_m->hdr.capacity >= OHM_GROUP_SLOTS ? ohm_m->hdr.capacity / OHM_GROUP_SLOTS - 1 : 0;
 }
 /* The bits of a group mask that are slots of the table. */
 static inline uint32_t OHM__F(__gvalid)(const OHM__N *ohm_m)
 {
-    return ohm_m->hdr.capacity >= OHM__GS ? 0xffffu : (1u << ohm_m->hdr.capacity) - 1;
+    return ohm_m->hdr.capacity >= OHM_GROUP_SLOTS ? 0xffffu : (1u << ohm_m->hdr.capacity) - 1;
 }
 static inline uint32_t OHM__F(__home_group)(const OHM__N *ohm_m, uint64_t ohm_hash)
 {
-    return (OHM__CAST(uint32_t, ohm_hash) & (ohm_m->hdr.capacity - 1)) / OHM__GS;
+    return (OHM__CAST(uint32_t, ohm_hash) & (ohm_m->hdr.capacity - 1)) / OHM_GROUP_SLOTS;
 }
 /* The first slot of the home group: one AND of the hash on a lookup's
  * critical path. The mask does not depend on the key, so a loop of
@@ -564,7 +563,7 @@ static inline uint32_t OHM__F(__home_group)(const OHM__N *ohm_m, uint64_t ohm_ha
 static inline uint32_t OHM__F(__home_base)(const OHM__N *ohm_m, uint64_t ohm_hash)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
-    return OHM__CAST(uint32_t, ohm_hash) & (ohm_cap >= OHM__GS ? ohm_cap - OHM__GS : 0u);
+    return OHM__CAST(uint32_t, ohm_hash) & (ohm_cap >= OHM_GROUP_SLOTS ? ohm_cap - OHM_GROUP_SLOTS : 0u);
 }
 /* The geometry of a block of `cap` slots whose keys start `keys_start`
  * bytes in (ohm__geo): the checks of untrusted blocks take these from one
@@ -575,8 +574,8 @@ static inline ohm__geo OHM__F(__geo_of)(const OHM__N *ohm_m, uint32_t ohm_cap, u
     ohm__geo ohm_g;
     ohm_g.cap = ohm_cap;
     ohm_g.mask = ohm_cap ? ohm_cap - 1 : 0;
-    ohm_g.gm = ohm_cap >= OHM__GS ? ohm_cap / OHM__GS - 1 : 0;
-    ohm_g.valid = ohm_cap >= OHM__GS ? 0xffffu : (1u << ohm_cap) - 1;
+    ohm_g.gm = ohm_cap >= OHM_GROUP_SLOTS ? ohm_cap / OHM_GROUP_SLOTS - 1 : 0;
+    ohm_g.valid = ohm_cap >= OHM_GROUP_SLOTS ? 0xffffu : (1u << ohm_cap) - 1;
     ohm_g.meta = OHM__UNCONST(const uint8_t *, ohm_m) + ohm_meta_start;
     ohm_g.cls = ohm_g.meta + ohm_cap + OHM_GROUP_MIRROR;
     ohm_g.kb = OHM__UNCONST(char *, ohm_m) + ohm_keys_start;
@@ -591,18 +590,18 @@ static inline ohm__geo OHM__F(__geo)(const OHM__N *ohm_m)
  * its distance code, or from its hash when the code is 15 ("15 or more"). */
 static inline uint32_t OHM__F(__dist_in)(const OHM__N *ohm_m, const ohm__geo *ohm_g, uint32_t ohm_s)
 {
-    uint32_t ohm_code = ohm_g->meta[ohm_s] >> 3;
+    uint32_t ohm_code = ohm__dist_code(ohm_g->meta[ohm_s]);
     if (ohm_code < OHM__DMAX) return ohm_code;
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_s));
-    return (ohm_s / OHM__GS - (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM__GS) & ohm_g->gm;
+    return (ohm_s / OHM_GROUP_SLOTS - (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM_GROUP_SLOTS) & ohm_g->gm;
 }
 /* The same from the live header, for the writers. */
 static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
-    uint32_t ohm_code = OHM__F(__meta)(ohm_m)[ohm_s] >> 3;
+    uint32_t ohm_code = ohm__dist_code(OHM__F(__meta)(ohm_m)[ohm_s]);
     if (ohm_code < OHM__DMAX) return ohm_code;
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key)(ohm_m, ohm_s));
-    return (ohm_s / OHM__GS - OHM__F(__home_group)(ohm_m, ohm_h)) & OHM__F(__gmask)(ohm_m);
+    return (ohm_s / OHM_GROUP_SLOTS - OHM__F(__home_group)(ohm_m, ohm_h)) & OHM__F(__gmask)(ohm_m);
 }
 
 /* The probe. Looks for a key in its home group, then, when the home group
@@ -645,8 +644,8 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_ha
          * predictor, the bit is mostly clear (a miss at load 0.875, C =
          * 4096: 9.1 ns testing fullness first, 5.1 ns so; one combined
          * branch: 5.5 ns, and slower at load 0.5). */
-        if (ohm_m->hdr.capacity < OHM__GS ||
-            !((OHM__F(__ovf)(ohm_m)[ohm_base / OHM__GS] >> ohm__class(ohm_hash)) & 1))
+        if (ohm_m->hdr.capacity < OHM_GROUP_SLOTS ||
+            !((OHM__F(__cls)(ohm_m)[ohm_base / OHM_GROUP_SLOTS] >> ohm__class(ohm_hash)) & 1))
             return OHM__NONE;
         if (ohm__g16_free(ohm_meta + ohm_base)) return OHM__NONE;
     } else {
@@ -672,9 +671,9 @@ OHM__NOINLINE uint32_t OHM__F(__probe_far)(const OHM__N *ohm_m, uint64_t ohm_has
     /* Keys of its class may lie further on only when its class bit is set
      * (a lookup comes here only then: N__probe tested it; an insert walks
      * on to the first group with room either way). */
-    bool ohm_passed = (OHM__F(__ovf)(ohm_m)[ohm_g] & ohm__ovf_bit(ohm_hash)) != 0;
+    bool ohm_passed = (OHM__F(__cls)(ohm_m)[ohm_g] & ohm__cls_bit(ohm_hash)) != 0;
     for (uint32_t ohm_j = 1; ohm_j <= ohm_gm; ohm_j++) {
-        uint32_t ohm_base = ((ohm_g + ohm_j) & ohm_gm) * OHM__GS;
+        uint32_t ohm_base = ((ohm_g + ohm_j) & ohm_gm) * OHM_GROUP_SLOTS;
         if (!ohm_no_eq && ohm_passed)
             for (uint32_t ohm_match = ohm__g16_eq(ohm_meta + ohm_base, ohm__dtag(ohm_hash, ohm_j)); ohm_match;
                  ohm_match &= ohm_match - 1) {
@@ -782,7 +781,7 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
         return OHM_FOUND;
     }
     if (ohm_m->hdr.count >= ohm_m->hdr.max_entries || ohm_free_slot == OHM__NONE) return OHM_FULL;
-    uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash), ohm_y = ohm_free_slot / OHM__GS;
+    uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash), ohm_y = ohm_free_slot / OHM_GROUP_SLOTS;
     uint32_t ohm_d = (ohm_y - ohm_g) & OHM__F(__gmask)(ohm_m);
     ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
     OHM__F(__w_touch)(&ohm_wr, ohm_g);
@@ -794,10 +793,10 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
     (void)ohm_store_val;
 #endif
     if (ohm_d) {
-        uint8_t *ohm_c = OHM__F(__ovf)(ohm_m) + ohm_g;
-        if (!(*ohm_c & ohm__ovf_bit(ohm_hash))) ohm__st8(ohm_c, OHM__CAST(uint8_t, *ohm_c | ohm__ovf_bit(ohm_hash)));
+        uint8_t *ohm_c = OHM__F(__cls)(ohm_m) + ohm_g;
+        if (!(*ohm_c & ohm__cls_bit(ohm_hash))) ohm__st8(ohm_c, OHM__CAST(uint8_t, *ohm_c | ohm__cls_bit(ohm_hash)));
     }
-    OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm_d ? ohm__dtag(ohm_hash, ohm_d) : ohm__tag(ohm_hash));
+    OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm__byte_for(ohm_hash, ohm_d));
     OHM__F(__count_add)(ohm_m, 1);
     OHM__F(__w_end)(&ohm_wr);
     *ohm_slot = ohm_free_slot;
@@ -814,7 +813,7 @@ static inline void OHM__F(__overwrite)(OHM__N *ohm_m, uint32_t ohm_s, const OHM_
     if (OHM_SHARED) ohm__st_copy(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
     OHM__F(__j_step)(ohm_m, ohm_s, OHM__NONE);
     OHM__F(__j_op)(ohm_m, OHM__OP_OVERWRITE);
-    OHM__F(__w_touch)(&ohm_wr, ohm_s / OHM__GS);
+    OHM__F(__w_touch)(&ohm_wr, ohm_s / OHM_GROUP_SLOTS);
     ohm__st_copy(OHM__F(__val)(ohm_m, ohm_s), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
     OHM__F(__w_end)(&ohm_wr);
@@ -857,20 +856,20 @@ static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t o
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
     for (uint32_t ohm_j = 1; ohm_j <= ohm_gm; ohm_j++) {
         uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
-        const uint8_t *ohm_p = ohm_meta + ohm_y * OHM__GS;
+        const uint8_t *ohm_p = ohm_meta + ohm_y * OHM_GROUP_SLOTS;
         OHM__COUNT_READ();
         if (ohm_j < OHM__DMAX) {
-            if (ohm__g16_eq(ohm_p, OHM__CAST(uint8_t, (ohm_j << 3) | ohm_c))) return;
+            if (ohm__g16_eq(ohm_p, ohm__dist_byte(ohm_j, ohm_c))) return;
         } else {
-            for (uint32_t ohm_u = ohm__g16_eq(ohm_p, OHM__CAST(uint8_t, (OHM__DMAX << 3) | ohm_c)); ohm_u; ohm_u &= ohm_u - 1) {
-                uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_y * OHM__GS + ohm__m16_first(ohm_u)));
+            for (uint32_t ohm_u = ohm__g16_eq(ohm_p, ohm__dist_byte(OHM__DMAX, ohm_c)); ohm_u; ohm_u &= ohm_u - 1) {
+                uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u)));
                 if (OHM__F(__home_group)(ohm_m, ohm_h) == ohm_g) return;
             }
         }
         if (ohm__g16_free(ohm_p)) break;
     }
-    uint8_t *ohm_cb = OHM__F(__ovf)(ohm_m) + ohm_g;
-    if (*ohm_cb & (1u << ohm_c)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb & ~(1u << ohm_c)));
+    uint8_t *ohm_cb = OHM__F(__cls)(ohm_m) + ohm_g;
+    if (*ohm_cb & ohm__class_bit(ohm_c)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb & ~ohm__class_bit(ohm_c)));
 }
 
 /* Move the entry in slot `from` back to the free slot `to`, `newd` groups
@@ -885,7 +884,7 @@ static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_
     if (ohm_newd == 0)
         ohm_tg = ohm__tag(OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_kb, ohm_from)));
     else if (ohm_newd < OHM__DMAX)
-        ohm_tg = OHM__CAST(uint8_t, (ohm_newd << 3) | (ohm_tg & 7));
+        ohm_tg = ohm__dist_byte(ohm_newd, ohm__byte_class(ohm_tg));
 #ifdef OHM__TEST_FREE_BEFORE_COPY /* a wrong order, for tests/test_crash.c to catch (make test-crash-mutant) */
     OHM__F(__set_meta)(ohm_m, ohm_from, 0);
 #endif
@@ -904,7 +903,7 @@ static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_
 static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, uint32_t ohm_end)
 {
     ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
-    uint8_t *ohm_cls = OHM__F(__ovf)(ohm_m);
+    uint8_t *ohm_cls = OHM__F(__cls)(ohm_m);
     uint32_t ohm_span = (ohm_end - ohm_first) & ohm_g.gm; /* groups rebuilt */
     for (uint32_t ohm_q = 0; ohm_q < ohm_span; ohm_q++) {
         uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
@@ -913,10 +912,10 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
     for (uint32_t ohm_q = 1; ohm_q <= ohm_span; ohm_q++) {
         uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
         OHM__COUNT_READ();
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
-            uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM_GROUP_SLOTS, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_s = ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u);
             uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s);
-            uint8_t *ohm_cb = ohm_cls + ((ohm_y - ohm_d) & ohm_g.gm), ohm_bit = OHM__CAST(uint8_t, 1u << (ohm_g.meta[ohm_s] & 7));
+            uint8_t *ohm_cb = ohm_cls + ((ohm_y - ohm_d) & ohm_g.gm), ohm_bit = ohm__class_bit(ohm__byte_class(ohm_g.meta[ohm_s]));
             if (ohm_d <= ohm_q && !(*ohm_cb & ohm_bit)) /* homed at or after first */
                 ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
         }
@@ -928,15 +927,15 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
 static inline void OHM__F(__rebuild_all_classes)(OHM__N *ohm_m)
 {
     ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
-    if (ohm_g.cap < OHM__GS) return;
-    uint8_t *ohm_cls = OHM__F(__ovf)(ohm_m);
+    if (ohm_g.cap < OHM_GROUP_SLOTS) return;
+    uint8_t *ohm_cls = OHM__F(__cls)(ohm_m);
     for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
         if (ohm_cls[ohm_y]) ohm__st8(ohm_cls + ohm_y, 0);
     for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
-            uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM_GROUP_SLOTS, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_s = ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u);
             uint8_t *ohm_cb = ohm_cls + ((ohm_y - OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s)) & ohm_g.gm);
-            uint8_t ohm_bit = OHM__CAST(uint8_t, 1u << (ohm_g.meta[ohm_s] & 7));
+            uint8_t ohm_bit = ohm__class_bit(ohm__byte_class(ohm_g.meta[ohm_s]));
             if (!(*ohm_cb & ohm_bit)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
         }
 }
@@ -965,13 +964,13 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x,
         uint32_t ohm_t = OHM__NONE, ohm_y = ohm_x, ohm_newd = 0, ohm_yfree = 0;
         for (uint32_t ohm_k = 1; ohm_k <= ohm_gm; ohm_k++) {
             ohm_y = (ohm_x + ohm_k) & ohm_gm;
-            const uint8_t *ohm_p = ohm_meta + ohm_y * OHM__GS;
+            const uint8_t *ohm_p = ohm_meta + ohm_y * OHM_GROUP_SLOTS;
             OHM__COUNT_READ();
             ohm_yfree = ohm__g16_free(ohm_p);
             /* a byte of code >= k: its probe passes x */
-            for (uint32_t ohm_u = ohm__g16_ge(ohm_p, OHM__CAST(uint8_t, (ohm_k < OHM__DMAX ? ohm_k : OHM__DMAX) << 3)); ohm_u;
+            for (uint32_t ohm_u = ohm__g16_ge(ohm_p, ohm__code_min(ohm_k)); ohm_u;
                  ohm_u &= ohm_u - 1) {
-                uint32_t ohm_c2 = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
+                uint32_t ohm_c2 = ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u);
                 uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_c2);
                 if (ohm_d >= ohm_k) {
                     ohm_t = ohm_c2;
@@ -984,7 +983,7 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x,
         if (ohm_t == OHM__NONE) break; /* the hole stays in x */
         if (ohm_newd == 0 && ohm_gone < OHM__PULL_RECOMPUTES) { /* its class, from its byte */
             ohm_home[ohm_gone] = ohm_x;
-            ohm_class[ohm_gone] = ohm_meta[ohm_t] & 7u;
+            ohm_class[ohm_gone] = ohm__byte_class(ohm_meta[ohm_t]);
         }
         ohm_gone += ohm_newd == 0;
         OHM__F(__w_touch)(ohm_wr, ohm_y);
@@ -1011,13 +1010,13 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x,
 static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
 {
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_x = ohm_i / OHM__GS;
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_x = ohm_i / OHM_GROUP_SLOTS;
     uint8_t ohm_b = ohm_meta[ohm_i];
     uint64_t ohm_h = 0;
-    bool ohm_displaced = ohm_gm != 0 && !(ohm_b & 0x80);
+    bool ohm_displaced = ohm_gm != 0 && !ohm__is_home(ohm_b);
     if (ohm_displaced) /* its home's class bit is recomputed below */
         ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(OHM__F(__key_base)(ohm_m), ohm_i));
-    bool ohm_was_full = ohm_gm != 0 && ohm__g16_free(ohm_meta + ohm_x * OHM__GS) == 0;
+    bool ohm_was_full = ohm_gm != 0 && ohm__g16_free(ohm_meta + ohm_x * OHM_GROUP_SLOTS) == 0;
     ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
     OHM__F(__w_touch)(&ohm_wr, ohm_displaced ? OHM__F(__home_group)(ohm_m, ohm_h) : ohm_x);
     OHM__F(__w_touch)(&ohm_wr, ohm_x);
@@ -1249,7 +1248,7 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
  * probe. The arrays' places are read from the header once a batch. */
 typedef struct OHM__F(__ahead_s) {
     uint32_t mask;
-    const uint8_t *meta, *ovf;
+    const uint8_t *meta, *cls;
     char *kb;
 } OHM__F(__ahead_s);
 static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
@@ -1257,17 +1256,17 @@ static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
     OHM__F(__ahead_s) ohm_a;
     ohm_a.mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
     ohm_a.meta = OHM__F(__meta)(ohm_m);
-    ohm_a.ovf = OHM__F(__ovf)(ohm_m);
+    ohm_a.cls = OHM__F(__cls)(ohm_m);
     ohm_a.kb = OHM__F(__key_base)(ohm_m);
     return ohm_a;
 }
 static inline uint64_t OHM__F(__hash_ahead)(const OHM__N *ohm_m, const OHM__K *ohm_key, const OHM__F(__ahead_s) *ohm_a)
 {
     uint64_t ohm_hash = OHM__F(__hash)(ohm_m, ohm_key);
-    uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->mask & ~(OHM__GS - 1); /* its home group's first slot */
+    uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->mask & ~(OHM_GROUP_SLOTS - 1); /* its home group's first slot */
     const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_a->kb, ohm_home));
     OHM__PREFETCH(ohm_a->meta + ohm_home); /* 16 bytes, aligned: one line */
-    OHM__PREFETCH(ohm_a->ovf + ohm_home / OHM__GS);
+    OHM__PREFETCH(ohm_a->cls + ohm_home / OHM_GROUP_SLOTS);
     OHM__PREFETCH(ohm_k);
     OHM__PREFETCH(ohm_k + 64);
     OHM__PREFETCH(ohm_k + 128);
@@ -1519,8 +1518,8 @@ static inline uint32_t OHM__F(__uncrossed)(const OHM__N *ohm_m, const ohm__geo *
     int64_t ohm_low = INT64_MAX; /* the lowest home position of a key at p or later */
     for (int64_t ohm_p = 2 * (OHM__CAST(int64_t, ohm_g->gm) + 1); ohm_p-- > 0;) {
         uint32_t ohm_y = OHM__CAST(uint32_t, ohm_p) & ohm_g->gm, ohm_maxd = 0;
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_g->meta + ohm_y * OHM__GS, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
-            uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, ohm_g, ohm_y * OHM__GS + ohm__m16_first(ohm_u));
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_g->meta + ohm_y * OHM_GROUP_SLOTS, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, ohm_g, ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u));
             if (ohm_d > ohm_maxd) ohm_maxd = ohm_d;
         }
         if (ohm_p - ohm_maxd < ohm_low) ohm_low = ohm_p - ohm_maxd;
@@ -1539,21 +1538,21 @@ static inline uint32_t OHM__F(__uncrossed)(const OHM__N *ohm_m, const ohm__geo *
 static inline uint32_t OHM__F(__walk_start)(const OHM__N *ohm_m)
 {
     ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
-    if (ohm_g.cap < OHM__GS) return 0;
+    if (ohm_g.cap < OHM_GROUP_SLOTS) return 0;
     for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
-        if (ohm__g16_free(ohm_g.meta + ohm_y * OHM__GS)) return ((ohm_y + 1) & ohm_g.gm) * OHM__GS;
+        if (ohm__g16_free(ohm_g.meta + ohm_y * OHM_GROUP_SLOTS)) return ((ohm_y + 1) & ohm_g.gm) * OHM_GROUP_SLOTS;
     uint32_t ohm_y = OHM__F(__uncrossed)(ohm_m, &ohm_g);
-    return ohm_y == OHM__NONE ? 0 : ohm_y * OHM__GS;
+    return ohm_y == OHM__NONE ? 0 : ohm_y * OHM_GROUP_SLOTS;
 }
 
-/* The used slots among positions pos .. pos + OHM__GROUP - 1 of a walk
+/* The used slots among positions pos .. pos + 15 of a walk
  * from `start` (positions past the capacity excluded). */
-static inline ohm__bits OHM__F(__used_at)(const OHM__N *ohm_m, uint32_t ohm_start, uint32_t ohm_pos)
+static inline uint32_t OHM__F(__used_at)(const OHM__N *ohm_m, uint32_t ohm_start, uint32_t ohm_pos)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     /* the mirror lets a group start at any slot */
-    ohm__bits ohm_used = ohm__group_used(OHM__F(__meta)(ohm_m) + ((ohm_start + ohm_pos) & (ohm_cap - 1)));
-    return ohm_cap - ohm_pos < OHM__GROUP ? ohm_used & ohm__bits_below(ohm_cap - ohm_pos) : ohm_used;
+    uint32_t ohm_used = ohm__g16_used(OHM__F(__meta)(ohm_m) + ((ohm_start + ohm_pos) & (ohm_cap - 1)));
+    return ohm_cap - ohm_pos < OHM_GROUP_SLOTS ? ohm_used & ohm__m16_below(ohm_cap - ohm_pos) : ohm_used;
 }
 
 /* An iterator whose next entry is the first used slot at position `pos`
@@ -1577,10 +1576,10 @@ static inline OHM__ITER OHM__F(__iter_from)(const OHM__N *ohm_m, uint32_t ohm_st
 static inline uint32_t OHM__F(__walk_start_fast)(const OHM__N *ohm_m)
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
-    if (ohm_cap < OHM__GS) return 0;
+    if (ohm_cap < OHM_GROUP_SLOTS) return 0;
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    for (uint32_t ohm_y = 0; ohm_y < ohm_cap / OHM__GS; ohm_y++)
-        if (ohm__g16_free(ohm_meta + ohm_y * OHM__GS)) return ((ohm_y + 1) * OHM__GS) & (ohm_cap - 1);
+    for (uint32_t ohm_y = 0; ohm_y < ohm_cap / OHM_GROUP_SLOTS; ohm_y++)
+        if (ohm__g16_free(ohm_meta + ohm_y * OHM_GROUP_SLOTS)) return ((ohm_y + 1) * OHM_GROUP_SLOTS) & (ohm_cap - 1);
     return OHM__F(__walk_start)(ohm_m); /* completely full */
 }
 
@@ -1599,11 +1598,12 @@ static inline void OHM__F(__iter_settle)(OHM__ITER *ohm_it)
         return;
     }
     uint32_t ohm_start = OHM__F(__walk_start_fast)(ohm_m);
-    uint32_t ohm_off = (ohm_s - ohm_start) & (ohm_cap - 1), ohm_pos = ohm_off & ~(OHM__GROUP - 1);
-    ohm_it->start = ohm_start; /* a multiple of OHM__GROUP: chunks are aligned */
+    uint32_t ohm_off = (ohm_s - ohm_start) & (ohm_cap - 1), ohm_pos = ohm_off & ~(OHM_GROUP_SLOTS - 1);
+    ohm_it->start = ohm_start; /* a multiple of 16: chunks are groups */
     ohm_it->last = ohm_s;
     ohm_it->pos = ohm_pos;
-    ohm_it->used = ohm__bits_drop_first(OHM__F(__used_at)(ohm_m, ohm_start, ohm_pos) & ~ohm__bits_below(ohm_off - ohm_pos));
+    ohm_it->used = OHM__F(__used_at)(ohm_m, ohm_start, ohm_pos) & ~ohm__m16_below(ohm_off - ohm_pos);
+    ohm_it->used &= ohm_it->used - 1; /* e's own slot */
 }
 
 /* Every entry once, in slot order from the group after one with a free
@@ -1630,16 +1630,16 @@ OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
             OHM__F(__iter_settle)(ohm_it);
             continue;
         }
-        if (ohm_cap - ohm_it->pos <= OHM__GROUP) {
+        if (ohm_cap - ohm_it->pos <= OHM_GROUP_SLOTS) {
             ohm_it->pos = ohm_cap; /* stays at the end */
             ohm_it->last = OHM__NONE; /* the last call gave nothing */
             return false;
         }
-        ohm_it->pos += OHM__GROUP;
+        ohm_it->pos += OHM_GROUP_SLOTS;
         ohm_it->used = OHM__F(__used_at)(ohm_m, ohm_it->start, ohm_it->pos);
     }
-    uint32_t ohm_s = (ohm_it->start + ohm_it->pos + ohm__bits_first(ohm_it->used)) & (ohm_cap - 1);
-    ohm_it->used = ohm__bits_drop_first(ohm_it->used);
+    uint32_t ohm_s = (ohm_it->start + ohm_it->pos + ohm__m16_first(ohm_it->used)) & (ohm_cap - 1);
+    ohm_it->used &= ohm_it->used - 1;
     ohm_it->last = ohm_s;
     if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_s);
     return true;
@@ -1693,8 +1693,8 @@ OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it)
 }
 
 /* Removal marks: during N_remove_if a doomed entry's metadata byte is
- * this value, which no used (0x80 | fingerprint, or 0x08..0x7f) or free
- * (0) byte has. */
+ * this value, which no byte of a key (ohm__holds_key) or free byte (0)
+ * has. */
 #define OHM__DOOMED 0x01u
 
 /* N_remove_if's search for the first group with a free slot at a group
@@ -1717,7 +1717,7 @@ static inline uint32_t OHM__F(__group_with_room)(const OHM__N *ohm_m, uint32_t o
             }
             if (ohm_q >= ohm_to) break;
         }
-        if (ohm__g16_free(ohm_meta + ((ohm_start + ohm_q) & ohm_gm) * OHM__GS)) return ohm_q;
+        if (ohm__g16_free(ohm_meta + ((ohm_start + ohm_q) & ohm_gm) * OHM_GROUP_SLOTS)) return ohm_q;
         if (ohm_next) ohm_next[ohm_q] = ohm_q + 1;
     }
     return ohm_to;
@@ -1743,15 +1743,15 @@ static inline void OHM__F(__compact)(OHM__N *ohm_m, uint32_t ohm_start)
     uint32_t *ohm_next = OHM__NULL; /* the union-find of __group_with_room, made when first needed */
     bool ohm_asked = false;
     for (uint32_t ohm_q = 0; ohm_q <= ohm_gm; ohm_q++) {
-        uint32_t ohm_y = (ohm_start + ohm_q) & ohm_gm, ohm_base = ohm_y * OHM__GS;
+        uint32_t ohm_y = (ohm_start + ohm_q) & ohm_gm, ohm_base = ohm_y * OHM_GROUP_SLOTS;
         for (uint32_t ohm_u = ohm__g16_eq(ohm_meta + ohm_base, OHM__DOOMED) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1)
             OHM__F(__set_meta)(ohm_m, ohm_base + ohm__m16_first(ohm_u), 0);
         if (ohm_gm == 0) break;
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_base, 0x08); ohm_u; ohm_u &= ohm_u - 1) {
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_base, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_u);
             uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s);
             uint32_t ohm_hq = ohm_d <= ohm_q ? ohm_q - ohm_d : 0; /* its home's position */
-            if (ohm_hq + 1 < ohm_q && !ohm_asked && ohm__g16_free(ohm_meta + ((ohm_start + ohm_hq) & ohm_gm) * OHM__GS) == 0) {
+            if (ohm_hq + 1 < ohm_q && !ohm_asked && ohm__g16_free(ohm_meta + ((ohm_start + ohm_hq) & ohm_gm) * OHM_GROUP_SLOTS) == 0) {
                 ohm_asked = true;
                 size_t ohm_bytes;
                 if (ohm__scratch_size(OHM__CAST(uint64_t, ohm_gm) + 2, sizeof(uint32_t), &ohm_bytes))
@@ -1760,7 +1760,7 @@ static inline void OHM__F(__compact)(OHM__N *ohm_m, uint32_t ohm_start)
             }
             uint32_t ohm_tq = OHM__F(__group_with_room)(ohm_m, ohm_start, ohm_hq, ohm_q, ohm_next);
             if (ohm_tq >= ohm_q) continue; /* none before it: it stays */
-            uint32_t ohm_tbase = ((ohm_start + ohm_tq) & ohm_gm) * OHM__GS;
+            uint32_t ohm_tbase = ((ohm_start + ohm_tq) & ohm_gm) * OHM_GROUP_SLOTS;
             uint32_t ohm_t = ohm_tbase + ohm__m16_first(ohm__g16_free(ohm_meta + ohm_tbase));
             OHM__F(__j_step)(ohm_m, ohm_t, ohm_s);
             OHM__F(__move_back)(ohm_m, ohm_s, ohm_t, ohm_tq - ohm_hq);
@@ -1781,7 +1781,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     if (ohm_cap == 0 || ohm_m->hdr.count == 0) return 0;
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    uint32_t ohm_start = OHM__F(__walk_start)(ohm_m) / OHM__GS; /* before marking: a doomed slot is not free */
+    uint32_t ohm_start = OHM__F(__walk_start)(ohm_m) / OHM_GROUP_SLOTS; /* before marking: a doomed slot is not free */
     size_t ohm_doomed = 0;
     ohm__wr ohm_wr;
     memset(&ohm_wr, 0, sizeof ohm_wr);
@@ -1916,7 +1916,7 @@ static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_ha
         if (ohm_r->seq & 1) return OHM_BUSY;
     }
     if (ohm_cap == 0) return OHM_ABSENT;
-    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM__GS;
+    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM_GROUP_SLOTS;
     if (!OHM__F(__r_note)(ohm_m, ohm_r, ohm_g)) return OHM_BUSY;
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     ohm__grp ohm_grp = ohm__grp_load(ohm_meta + ohm_base);
@@ -1926,7 +1926,7 @@ static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_ha
         if (ohm_st != OHM_ABSENT) return ohm_st;
     }
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
-    bool ohm_on = ohm_gm != 0 && ((ohm__ld8(OHM__F(__ovf)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
+    bool ohm_on = ohm_gm != 0 && ((ohm__ld8(OHM__F(__cls)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
                   !(ohm__grp_eq(ohm_grp, 0) & ohm_valid);
     for (uint32_t ohm_j = 1; ohm_on && ohm_j <= ohm_gm; ohm_j++) {
         uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
@@ -1934,9 +1934,9 @@ static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_ha
             if (ohm_r->n == OHM__READ_NOTES) ohm_r->whole = true; /* a long probe: the next attempt checks the sequence */
             return OHM_BUSY;
         }
-        ohm_grp = ohm__grp_load(ohm_meta + ohm_y * OHM__GS);
+        ohm_grp = ohm__grp_load(ohm_meta + ohm_y * OHM_GROUP_SLOTS);
         for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__dtag(ohm_hash, ohm_j)); ohm_u; ohm_u &= ohm_u - 1) {
-            ohm_status ohm_st = OHM__F(__r_match)(ohm_m, ohm_r, ohm_y * OHM__GS + ohm__m16_first(ohm_u), ohm_key,
+            ohm_status ohm_st = OHM__F(__r_match)(ohm_m, ohm_r, ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u), ohm_key,
                                                   ohm_value_out);
             if (ohm_st != OHM_ABSENT) return ohm_st;
         }
@@ -1981,9 +1981,9 @@ static inline ohm_status OHM__F(__read_far)(const OHM__N *ohm_m, uint64_t ohm_ha
         ohm_k[ohm_n] = ohm_y & ohm_smask;
         ohm_v[ohm_n] = __atomic_load_n(ohm_st + ohm_k[ohm_n], __ATOMIC_ACQUIRE);
         if (ohm_v[ohm_n++] & 1) return OHM_BUSY;
-        ohm__grp ohm_grp = ohm__grp_load(ohm_meta + ohm_y * OHM__GS);
+        ohm__grp ohm_grp = ohm__grp_load(ohm_meta + ohm_y * OHM_GROUP_SLOTS);
         for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__dtag(ohm_hash, ohm_j)); ohm_u; ohm_u &= ohm_u - 1) {
-            uint32_t ohm_s = ohm_y * OHM__GS + ohm__m16_first(ohm_u);
+            uint32_t ohm_s = ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u);
             OHM__K ohm_c;
             ohm__ld_copy(&ohm_c, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_c, OHM__ALIGNOF(OHM__K));
             if (!OHM__KEY_WHOLE) {
@@ -2010,7 +2010,7 @@ OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t 
 {
     uint32_t ohm_cap = ohm_m->hdr.capacity;
     if (ohm_cap == 0) return OHM_ABSENT;
-    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM__GS;
+    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM_GROUP_SLOTS;
     const uint32_t *ohm_sp = OHM__F(__stripes)(ohm_m) + (ohm_g & ohm_m->hdr.smask);
     uint32_t ohm_v = __atomic_load_n(ohm_sp, __ATOMIC_ACQUIRE);
     if (ohm_v & 1) return OHM_BUSY;
@@ -2029,7 +2029,7 @@ OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t 
         OHM__FENCE_ACQ();
         return ohm__ld32(ohm_sp) == ohm_v ? OHM_FOUND : OHM_BUSY;
     }
-    if (OHM__F(__gmask)(ohm_m) != 0 && ((ohm__ld8(OHM__F(__ovf)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
+    if (OHM__F(__gmask)(ohm_m) != 0 && ((ohm__ld8(OHM__F(__cls)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
         !(ohm__grp_eq(ohm_grp, 0) & ohm_valid))
         return OHM__F(__read_far)(ohm_m, ohm_hash, ohm_key, ohm_value_out, ohm_g, ohm_g & ohm_m->hdr.smask,
                                   ohm_v); /* the probe goes on past the home group */
@@ -2121,7 +2121,7 @@ OHM__API ohm_status OHM__F(_snapshot)(const OHM__N *ohm_m, void *ohm_dst, size_t
 static inline void OHM__F(__r_settle_move)(OHM__N *ohm_m, uint32_t ohm_hole, uint32_t ohm_src)
 {
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    if (ohm_src != OHM__NONE && ohm_hole != OHM__NONE && ohm_meta[ohm_hole] >= 0x08 && ohm_meta[ohm_src] >= 0x08)
+    if (ohm_src != OHM__NONE && ohm_hole != OHM__NONE && ohm__holds_key(ohm_meta[ohm_hole]) && ohm__holds_key(ohm_meta[ohm_src]))
         OHM__F(__set_meta)(ohm_m, ohm_src, 0);
 }
 
@@ -2136,8 +2136,8 @@ static inline void OHM__F(__r_undoom)(OHM__N *ohm_m)
     for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++) {
         if (ohm_meta[ohm_i] != OHM__DOOMED) continue;
         uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key)(ohm_m, ohm_i));
-        uint32_t ohm_d = (ohm_i / OHM__GS - OHM__F(__home_group)(ohm_m, ohm_h)) & ohm_gm;
-        OHM__F(__set_meta)(ohm_m, ohm_i, ohm_d ? ohm__dtag(ohm_h, ohm_d) : ohm__tag(ohm_h));
+        uint32_t ohm_d = (ohm_i / OHM_GROUP_SLOTS - OHM__F(__home_group)(ohm_m, ohm_h)) & ohm_gm;
+        OHM__F(__set_meta)(ohm_m, ohm_i, ohm__byte_for(ohm_h, ohm_d));
     }
 }
 
@@ -2191,17 +2191,17 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
          * no move named): nothing happened. Otherwise the move in progress
          * is settled and the shift goes on from the hole. */
         if (ohm_src == OHM__NONE && ohm_meta[ohm_hole] != 0) break;
-        if (ohm_src != OHM__NONE && ohm_meta[ohm_hole] >= 0x08) { /* the copy was published */
+        if (ohm_src != OHM__NONE && ohm__holds_key(ohm_meta[ohm_hole])) { /* the copy was published */
             OHM__F(__r_settle_move)(ohm_m, ohm_hole, ohm_src);
             ohm_hole = ohm_src;
         }
         if (ohm_meta[ohm_hole] != 0) return OHM_CORRUPT;
         OHM__F(__j_step)(ohm_m, ohm_hole, OHM__NONE);
-        if (OHM__F(__gmask)(ohm_m) != 0) OHM__F(__pull)(ohm_m, ohm_hole, ohm_hole / OHM__GS, &ohm_wr);
+        if (OHM__F(__gmask)(ohm_m) != 0) OHM__F(__pull)(ohm_m, ohm_hole, ohm_hole / OHM_GROUP_SLOTS, &ohm_wr);
         break;
     case OHM__OP_OVERWRITE:
 #ifdef OHM_VALUE
-        if (ohm_meta[ohm_hole] >= 0x08)
+        if (ohm__holds_key(ohm_meta[ohm_hole]))
             ohm__st_copy(OHM__F(__val)(ohm_m, ohm_hole), OHM__F(__jval)(ohm_m), sizeof(OHM__V), OHM__VAL_ALIGN);
 #endif
         break;
@@ -2241,7 +2241,7 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
  * right for its key and place, so a copy has such a byte; of two copies,
  * the one farther from home has the other on its probe). Costs a group
  * read per group of each probe and a compare per matching byte, bounded
- * here (1024 * capacity + 2^20 in all, else OHM_TOO_COSTLY). Used only
+ * here (OHM__CHECK_BUDGET in all, else OHM_TOO_COSTLY). Used only
  * when N__check_dups cannot have its scratch memory. */
 static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m, const ohm__geo *ohm_g)
 {
@@ -2250,11 +2250,12 @@ static inline ohm_status OHM__F(__check_dups_walk)(const OHM__N *ohm_m, const oh
         if (ohm_g->meta[ohm_i] == 0) continue;
         const OHM__K *ohm_key = OHM__F(__key_in)(ohm_g->kb, ohm_i);
         uint64_t ohm_h = OHM__F(__hash)(ohm_m, ohm_key);
-        uint32_t ohm_home = (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM__GS, ohm_dist = (ohm_i / OHM__GS - ohm_home) & ohm_g->gm;
+        uint32_t ohm_home = (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM_GROUP_SLOTS;
+        uint32_t ohm_dist = (ohm_i / OHM_GROUP_SLOTS - ohm_home) & ohm_g->gm;
         for (uint32_t ohm_j = 0; ohm_j <= ohm_dist; ohm_j++) {
-            uint32_t ohm_base = ((ohm_home + ohm_j) & ohm_g->gm) * OHM__GS;
+            uint32_t ohm_base = ((ohm_home + ohm_j) & ohm_g->gm) * OHM_GROUP_SLOTS;
             uint32_t ohm_match =
-                ohm__g16_eq(ohm_g->meta + ohm_base, ohm_j ? ohm__dtag(ohm_h, ohm_j) : ohm__tag(ohm_h)) & ohm_g->valid;
+                ohm__g16_eq(ohm_g->meta + ohm_base, ohm__byte_for(ohm_h, ohm_j)) & ohm_g->valid;
             for (; ohm_match; ohm_match &= ohm_match - 1) {
                 if (ohm_budget == 0) return OHM_TOO_COSTLY;
                 ohm_budget--;
@@ -2375,23 +2376,23 @@ static inline ohm_status OHM__F(__check_in)(const OHM__N *ohm_m, const ohm__geo 
      * passes it. */
     uint32_t ohm_start = OHM__NONE, ohm_used = 0;
     for (uint32_t ohm_y = 0; ohm_y <= ohm_gm && ohm_start == OHM__NONE; ohm_y++)
-        if (ohm__g16_free(ohm_meta + ohm_y * OHM__GS) & ohm_valid) ohm_start = (ohm_y + 1) & ohm_gm;
+        if (ohm__g16_free(ohm_meta + ohm_y * OHM_GROUP_SLOTS) & ohm_valid) ohm_start = (ohm_y + 1) & ohm_gm;
     if (ohm_start == OHM__NONE) ohm_start = ohm_gm == 0 ? 0 : OHM__F(__uncrossed)(ohm_m, ohm_g);
     if (ohm_start == OHM__NONE) return OHM_CORRUPT; /* full, and every group boundary crossed */
     int64_t ohm_last_room = -1;
     for (uint32_t ohm_q = 0; ohm_q <= ohm_gm; ohm_q++) {
-        uint32_t ohm_y = (ohm_start + ohm_q) & ohm_gm, ohm_base = ohm_y * OHM__GS;
+        uint32_t ohm_y = (ohm_start + ohm_q) & ohm_gm, ohm_base = ohm_y * OHM_GROUP_SLOTS;
         uint32_t ohm_used_here = ~ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
         for (uint32_t ohm_u = ohm_used_here; ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_i = ohm_base + ohm__m16_first(ohm_u);
             uint8_t ohm_b = ohm_meta[ohm_i];
-            if (ohm_b < 0x08) return OHM_CORRUPT; /* not a byte a slot can hold */
+            if (!ohm__holds_key(ohm_b)) return OHM_CORRUPT; /* not a byte a slot can hold */
             ohm_used++;
             uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key_in)(ohm_g->kb, ohm_i));
-            uint32_t ohm_home = (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM__GS, ohm_d = (ohm_y - ohm_home) & ohm_gm;
-            if (ohm_b != (ohm_d ? ohm__dtag(ohm_h, ohm_d) : ohm__tag(ohm_h))) return OHM_CORRUPT;
+            uint32_t ohm_home = (OHM__CAST(uint32_t, ohm_h) & ohm_g->mask) / OHM_GROUP_SLOTS, ohm_d = (ohm_y - ohm_home) & ohm_gm;
+            if (ohm_b != (ohm__byte_for(ohm_h, ohm_d))) return OHM_CORRUPT;
             if (ohm_d == 0) continue;
-            if (!(ohm_g->cls[ohm_home] & ohm__ovf_bit(ohm_h))) return OHM_CORRUPT; /* a lookup would stop at home */
+            if (!(ohm_g->cls[ohm_home] & ohm__cls_bit(ohm_h))) return OHM_CORRUPT; /* a lookup would stop at home */
             if (OHM__CAST(int64_t, ohm_q) - OHM__CAST(int64_t, ohm_d) <= ohm_last_room)
                 return OHM_CORRUPT; /* its probe passes a group with room, or the walk's start */
         }
@@ -2528,7 +2529,6 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM__KEY_WHOLE
 #undef OHM__READ_FAR
 #undef OHM__META_START
-#undef OHM__GS
 #undef OHM__VAL_SIZE
 #undef OHM__VAL_ALIGN
 #undef OHM__FLAGS

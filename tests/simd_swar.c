@@ -1,7 +1,7 @@
 /* simd_swar.c - the portable (SWAR) probing, for tests/test_simd.c: this
- * unit defines OHM_NO_SIMD before any ohm header, so its maps scan 8
- * metadata bytes at a time in a plain 64-bit word instead of SSE2/NEON
- * groups. It runs the same operation sequences (tests/simd_seq.h). */
+ * unit defines OHM_NO_SIMD before any ohm header, so its maps read a
+ * group's 16 metadata bytes as two plain 64-bit words instead of one
+ * SSE2/NEON vector, for lookups, writes and iteration alike. It runs the same operation sequences (tests/simd_seq.h). */
 #define OHM_NO_SIMD
 #include <string.h>
 

@@ -73,7 +73,7 @@ static void put_raw(adv *m, uint32_t s, uint64_t k, uint32_t d)
     *adv__val(m, s) = ~k;
     uint64_t h = adv__hash(m, &k);
     adv__set_meta(m, s, d ? ohm__dtag(h, d) : ohm__tag(h));
-    if (d) adv__ovf(m)[adv__home_group(m, h)] |= ohm__ovf_bit(h);
+    if (d) adv__cls(m)[adv__home_group(m, h)] |= ohm__cls_bit(h);
 }
 
 /* --- 1. a full table needs a boundary that no probe crosses ---------------- */
@@ -259,7 +259,7 @@ static void class_bytes_stay_exact_after_a_long_shift(void)
         }
         TEST_CHECK(adv_remove(m, victim));
         TEST_STATUS(adv_check(m), OHM_OK);
-        TEST_CHECK(memcmp(adv__ovf(m), adv__ovf(fresh), groups) == 0);
+        TEST_CHECK(memcmp(adv__cls(m), adv__cls(fresh), groups) == 0);
     }
     free(raw);
     free(raw2);

@@ -52,7 +52,7 @@
         uint64_t h = P##__hash(m, P##__key(m, to));                                          \
         uint32_t g = ((uint32_t)h & (cap - 1)) / 16, d = (to / 16 - g) & gm;                 \
         P##__set_meta(m, to, d ? ohm__dtag(h, d) : ohm__tag(h));                             \
-        if (d) P##__ovf(m)[g] |= ohm__ovf_bit(h);                                            \
+        if (d) P##__cls(m)[g] |= ohm__cls_bit(h);                                            \
     }
 
 COPY_KEY(near)
@@ -138,16 +138,16 @@ static void a_completely_full_map_validates(void)
     uint32_t s0 = full32__slot_of(m, full32_get_key(m, 0)), s1 = (s0 + cap / 2) & (cap - 1);
     uint32_t saved = *full32__key(m, s1);
     uint8_t saved_meta = full32__meta(m)[s1];
-    uint8_t *ovf = full32__ovf(m);
+    uint8_t *cls = full32__cls(m);
     uint32_t g0 = ((uint32_t)full32__hash(m, full32__key(m, s0)) & (cap - 1)) / 16;
-    uint8_t saved_ovf = ovf[g0];
+    uint8_t saved_cls = cls[g0];
     TEST_STATUS(full32_dups(m), OHM_OK);
     full32_copy_key(m, s0, s1);
     TEST_STATUS(full32_dups(m), OHM_CORRUPT);
     TEST_STATUS(full32_check(m), OHM_CORRUPT);
     *full32__key(m, s1) = saved;
     full32__set_meta(m, s1, saved_meta);
-    ovf[g0] = saved_ovf;
+    cls[g0] = saved_cls;
     TEST_STATUS(full32_check(m), OHM_OK);
     free(raw);
 }
@@ -199,13 +199,13 @@ static void every_duplicate_pair_is_found(void)
                 for (uint32_t b = 0; b < cap; b++) {
                     if (a == b) continue;
                     uint32_t key = *full32__key(m, b);
-                    uint8_t tag = full32__meta(m)[b], ovf[4] = {0};
-                    if (cap >= 16) memcpy(ovf, full32__ovf(m), cap / 16);
+                    uint8_t tag = full32__meta(m)[b], cls[4] = {0};
+                    if (cap >= 16) memcpy(cls, full32__cls(m), cap / 16);
                     full32_copy_key(m, a, b);
                     TEST_STATUS(full32_dups(m), OHM_CORRUPT);
                     *full32__key(m, b) = key;
                     full32__set_meta(m, b, tag);
-                    if (cap >= 16) memcpy(full32__ovf(m), ovf, cap / 16);
+                    if (cap >= 16) memcpy(full32__cls(m), cls, cap / 16);
                 }
             TEST_STATUS(full32_check(m), OHM_OK);
             free(raw);

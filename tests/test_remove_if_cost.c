@@ -62,7 +62,7 @@ static void place(ident *m, uint32_t s, uint64_t k)
     *ident__key(m, s) = k;
     *ident__val(m, s) = k ^ 0x5555;
     ident__set_meta(m, s, d ? ohm__dtag(h, d) : ohm__tag(h));
-    if (d) ident__ovf(m)[g] |= ohm__ovf_bit(h);
+    if (d) ident__cls(m)[g] |= ohm__cls_bit(h);
     m->hdr.count++;
 }
 

@@ -4,7 +4,7 @@
  * probing (SSE2 on x86-64); tests/simd_swar.c defines OHM_NO_SIMD and so
  * has the portable SWAR probing. Both run the same sequences
  * (tests/simd_seq.h) on a map, a set, a constant-hash map and an
- * identity-hash map, across capacities 0..4096 (below and above either
+ * identity-hash map, across capacities 0..4096 (below and above the
  * group width) and loads 50/80/100, and must agree on every result and
  * every byte. */
 #include "test.h"
