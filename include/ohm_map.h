@@ -741,6 +741,20 @@ static inline void OHM__F(__j_op)(OHM__N *ohm_m, uint32_t ohm_op)
     if (!OHM_SHARED) return;
     ohm__st32(&OHM__F(__sync)(ohm_m)->op, ohm_op);
 }
+/* N_remove_if: the group its walk starts at. */
+static inline void OHM__F(__j_start)(OHM__N *ohm_m, uint32_t ohm_start)
+{
+    if (!OHM_SHARED) return;
+    ohm__st32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
+}
+#ifdef OHM_VALUE
+/* An overwrite: the new value, into the journal's value buffer. */
+static inline void OHM__F(__j_value)(OHM__N *ohm_m, const OHM__V *ohm_v)
+{
+    if (!OHM_SHARED) return;
+    ohm__st_copy(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
+}
+#endif
 
 /* The stripe marks (ohm.h), none when OHM_SHARED is 0. */
 static inline void OHM__F(__w_touch)(ohm__wr *ohm_wr, uint32_t ohm_g)
@@ -810,7 +824,7 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
 static inline void OHM__F(__overwrite)(OHM__N *ohm_m, uint32_t ohm_s, const OHM__V *ohm_v)
 {
     ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
-    if (OHM_SHARED) ohm__st_copy(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
+    OHM__F(__j_value)(ohm_m, ohm_v);
     OHM__F(__j_step)(ohm_m, ohm_s, OHM__NONE);
     OHM__F(__j_op)(ohm_m, OHM__OP_OVERWRITE);
     OHM__F(__w_touch)(&ohm_wr, ohm_s / OHM_GROUP_SLOTS);
@@ -1318,14 +1332,22 @@ OHM__API ohm_status OHM__F(_get_or_put)(OHM__N *ohm_m, OHM__K ohm_key, OHM__ENTR
 /* Insert or overwrite: OHM_OK inserted, OHM_FOUND overwrote the value,
  * OHM_FULL absent and no room (nothing changed). An existing key is
  * overwritten even when the map is full. */
-OHM__API ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
+/* N_put of a key whose hash is known (N_put, N_put_many). */
+static inline ohm_status OHM__F(__put_hashed)(OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                              const void *ohm_value)
 {
     uint32_t ohm_s = OHM__NONE;
-    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL,
-                                        false, &ohm_key, OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
-    OHM__MAP_ONLY(if (ohm_st == OHM_FOUND) OHM__F(__overwrite)(ohm_m, ohm_s, &ohm_value);)
+    ohm_status ohm_st =
+        OHM__F(__claim)(ohm_m, ohm_hash, ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, false, ohm_key, ohm_value, &ohm_s);
+    OHM__MAP_ONLY(if (ohm_st == OHM_FOUND) OHM__F(__overwrite)(ohm_m, ohm_s, OHM__CAST(const OHM__V *, ohm_value));)
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
+}
+
+OHM__API ohm_status OHM__F(_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value))
+{
+    return OHM__F(__put_hashed)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key,
+                                OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL));
 }
 
 /* Puts in a batch: N_put(m, keys[i], values[i]) for i = 0, 1, ... in
@@ -1350,13 +1372,9 @@ OHM__API size_t OHM__F(_put_many)(OHM__N *ohm_m, const OHM__K *ohm_keys OHM__MAP
     for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
         if (ohm_i >= OHM__AHEAD) { /* put i - AHEAD first: its hash's place is reused next */
             size_t ohm_j = ohm_i - OHM__AHEAD;
-            uint32_t ohm_s = OHM__NONE;
-            ohm_status ohm_st = OHM__F(__claim)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], OHM__NULL, OHM__NULL,
-                                                OHM__NULL, false, &ohm_keys[ohm_j],
-                                                OHM__MAP_ONLY(&ohm_values[ohm_j]) OHM__SET_ONLY(OHM__NULL), &ohm_s);
-            if (ohm_st == OHM_FULL) return ohm_j;
-            OHM__MAP_ONLY(if (ohm_st == OHM_FOUND) OHM__F(__overwrite)(ohm_m, ohm_s, &ohm_values[ohm_j]);)
-            OHM__DEBUG_CHECK(ohm_m);
+            if (OHM__F(__put_hashed)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j],
+                                     OHM__MAP_ONLY(&ohm_values[ohm_j]) OHM__SET_ONLY(OHM__NULL)) == OHM_FULL)
+                return ohm_j;
         }
         if (ohm_i < ohm_n) ohm_h[ohm_i % OHM__AHEAD] = OHM__F(__hash_ahead)(ohm_m, &ohm_keys[ohm_i], &ohm_ahead);
     }
@@ -1800,7 +1818,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     /* Every doomed entry is marked: from here on N_recover finishes the
      * removal; before, it undoes the marks (pred was not asked of all). */
     OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
-    if (OHM_SHARED) ohm__st32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
+    OHM__F(__j_start)(ohm_m, ohm_start);
     OHM__F(__j_op)(ohm_m, OHM__OP_REMOVE_IF);
     OHM__F(__compact)(ohm_m, ohm_start);
     ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
