@@ -68,6 +68,21 @@ static bool fz_type_is(const ot_block *b, ohm_signature sig)
            h->val_align == sig.val_align && h->flags == sig.flags && h->type_tag == sig.type_tag;
 }
 
+/* The map type N's answers: validate; the tool's recover on `mine` with
+ * --int-key's status `rc` and signedness `sgn`; the library's N_recover
+ * on `theirs`, then validate. */
+#define FZ_RECOVER_AS(N, rc, sgn)                                                                  \
+    do {                                                                                           \
+        v = N##_validate(buf, size);                                                               \
+        rc_hashed = (rc);                                                                          \
+        o.is_signed = (sgn);                                                                       \
+        rc_rec = ot_run(&o, mine, size);                                                           \
+        N *m_;                                                                                     \
+        FZ_REQUIRE(N##_attach(theirs, size, &m_) == OHM_OK);                                       \
+        rv = N##_recover(m_);                                                                      \
+        rv_valid = N##_validate(theirs, size);                                                     \
+    } while (0)
+
 /* The status N_attach of a map whose signature is `sig` returned (`st`)
  * against what the tool said of the same bytes. */
 static void fz_same_status(const ot_block *b, ohm_signature sig, ohm_status st)
@@ -142,46 +157,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.cmd = OT_RECOVER;
         o.int_key = o.ints = false;
         if (fz_type_is(&b, bm__signature())) {
-            v = bm_validate(buf, size);
-            rc_hashed = rc_int;
-            o.is_signed = false;
-            rc_rec = ot_run(&o, mine, size);
-            bm *m;
-            FZ_REQUIRE(bm_attach(theirs, size, &m) == OHM_OK);
-            rv = bm_recover(m);
-            rv_valid = bm_validate(theirs, size);
+            FZ_RECOVER_AS(bm, rc_int, false);
         } else if (fz_type_is(&b, bs__signature())) {
-            v = bs_validate(buf, size);
-            rc_hashed = rc_int;
-            o.is_signed = false;
-            rc_rec = ot_run(&o, mine, size);
-            bs *m;
-            FZ_REQUIRE(bs_attach(theirs, size, &m) == OHM_OK);
-            rv = bs_recover(m);
-            rv_valid = bs_validate(theirs, size);
+            FZ_RECOVER_AS(bs, rc_int, false);
         } else if (fz_type_is(&b, ft64__signature())) {
-            v = ft64_validate(buf, size);
-            rc_hashed = rc_int;
-            o.is_signed = false;
-            rc_rec = ot_run(&o, mine, size);
-            ft64 *m;
-            FZ_REQUIRE(ft64_attach(theirs, size, &m) == OHM_OK);
-            rv = ft64_recover(m);
-            rv_valid = ft64_validate(theirs, size);
+            FZ_RECOVER_AS(ft64, rc_int, false);
         } else if (fz_type_is(&b, fti16__signature())) {
-            v = fti16_validate(buf, size);
-            rc_hashed = rc_signed;
-            o.is_signed = true;
-            rc_rec = ot_run(&o, mine, size);
-            fti16 *m;
-            FZ_REQUIRE(fti16_attach(theirs, size, &m) == OHM_OK);
-            rv = fti16_recover(m);
-            rv_valid = fti16_validate(theirs, size);
+            FZ_RECOVER_AS(fti16, rc_signed, true);
         } else if (fz_type_is(&b, bc__signature())) {
             v = bc_validate(buf, size);
         } else {
             known = false;
         }
+#undef FZ_RECOVER_AS
         /* Problems without hashing are problems. */
         if (known && rc_plain == OT_EXIT_PROBLEMS) FZ_REQUIRE(v == OHM_CORRUPT);
         /* A write in progress or cut short is the library's OHM_BUSY. */

@@ -953,241 +953,151 @@ static uint64_t ot_rec_hash(uint64_t u, size_t n, uint64_t seed)
     return ohm_hash_u64(u, seed);
 }
 
+/* Each instantiation's recover: attach, then N_recover. */
+#define OT_REC_RUN(N)                                                                              \
+    static ohm_status N##_run(void *buf, size_t len)                                               \
+    {                                                                                              \
+        N *m;                                                                                      \
+        ohm_status st = N##_attach(buf, len, &m);                                                  \
+        return st == OHM_OK ? N##_recover(m) : st;                                                 \
+    }
+
 #define OHM_NAME ot_r_k1s
 #define OHM_KEY uint8_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k1s_run(void *buf, size_t len)
-{
-    ot_r_k1s *m;
-    ohm_status st = ot_r_k1s_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k1s_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k1s)
 
 #define OHM_NAME ot_r_k1v1
 #define OHM_KEY uint8_t
 #define OHM_VALUE uint8_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k1v1_run(void *buf, size_t len)
-{
-    ot_r_k1v1 *m;
-    ohm_status st = ot_r_k1v1_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k1v1_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k1v1)
 
 #define OHM_NAME ot_r_k1v2
 #define OHM_KEY uint8_t
 #define OHM_VALUE uint16_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k1v2_run(void *buf, size_t len)
-{
-    ot_r_k1v2 *m;
-    ohm_status st = ot_r_k1v2_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k1v2_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k1v2)
 
 #define OHM_NAME ot_r_k1v4
 #define OHM_KEY uint8_t
 #define OHM_VALUE uint32_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k1v4_run(void *buf, size_t len)
-{
-    ot_r_k1v4 *m;
-    ohm_status st = ot_r_k1v4_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k1v4_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k1v4)
 
 #define OHM_NAME ot_r_k1v8
 #define OHM_KEY uint8_t
 #define OHM_VALUE uint64_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k1v8_run(void *buf, size_t len)
-{
-    ot_r_k1v8 *m;
-    ohm_status st = ot_r_k1v8_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k1v8_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k1v8)
 
 #define OHM_NAME ot_r_k2s
 #define OHM_KEY uint16_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k2s_run(void *buf, size_t len)
-{
-    ot_r_k2s *m;
-    ohm_status st = ot_r_k2s_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k2s_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k2s)
 
 #define OHM_NAME ot_r_k2v1
 #define OHM_KEY uint16_t
 #define OHM_VALUE uint8_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k2v1_run(void *buf, size_t len)
-{
-    ot_r_k2v1 *m;
-    ohm_status st = ot_r_k2v1_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k2v1_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k2v1)
 
 #define OHM_NAME ot_r_k2v2
 #define OHM_KEY uint16_t
 #define OHM_VALUE uint16_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k2v2_run(void *buf, size_t len)
-{
-    ot_r_k2v2 *m;
-    ohm_status st = ot_r_k2v2_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k2v2_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k2v2)
 
 #define OHM_NAME ot_r_k2v4
 #define OHM_KEY uint16_t
 #define OHM_VALUE uint32_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k2v4_run(void *buf, size_t len)
-{
-    ot_r_k2v4 *m;
-    ohm_status st = ot_r_k2v4_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k2v4_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k2v4)
 
 #define OHM_NAME ot_r_k2v8
 #define OHM_KEY uint16_t
 #define OHM_VALUE uint64_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k2v8_run(void *buf, size_t len)
-{
-    ot_r_k2v8 *m;
-    ohm_status st = ot_r_k2v8_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k2v8_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k2v8)
 
 #define OHM_NAME ot_r_k4s
 #define OHM_KEY uint32_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k4s_run(void *buf, size_t len)
-{
-    ot_r_k4s *m;
-    ohm_status st = ot_r_k4s_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k4s_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k4s)
 
 #define OHM_NAME ot_r_k4v1
 #define OHM_KEY uint32_t
 #define OHM_VALUE uint8_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k4v1_run(void *buf, size_t len)
-{
-    ot_r_k4v1 *m;
-    ohm_status st = ot_r_k4v1_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k4v1_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k4v1)
 
 #define OHM_NAME ot_r_k4v2
 #define OHM_KEY uint32_t
 #define OHM_VALUE uint16_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k4v2_run(void *buf, size_t len)
-{
-    ot_r_k4v2 *m;
-    ohm_status st = ot_r_k4v2_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k4v2_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k4v2)
 
 #define OHM_NAME ot_r_k4v4
 #define OHM_KEY uint32_t
 #define OHM_VALUE uint32_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k4v4_run(void *buf, size_t len)
-{
-    ot_r_k4v4 *m;
-    ohm_status st = ot_r_k4v4_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k4v4_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k4v4)
 
 #define OHM_NAME ot_r_k4v8
 #define OHM_KEY uint32_t
 #define OHM_VALUE uint64_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k4v8_run(void *buf, size_t len)
-{
-    ot_r_k4v8 *m;
-    ohm_status st = ot_r_k4v8_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k4v8_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k4v8)
 
 #define OHM_NAME ot_r_k8s
 #define OHM_KEY uint64_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k8s_run(void *buf, size_t len)
-{
-    ot_r_k8s *m;
-    ohm_status st = ot_r_k8s_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k8s_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k8s)
 
 #define OHM_NAME ot_r_k8v1
 #define OHM_KEY uint64_t
 #define OHM_VALUE uint8_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k8v1_run(void *buf, size_t len)
-{
-    ot_r_k8v1 *m;
-    ohm_status st = ot_r_k8v1_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k8v1_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k8v1)
 
 #define OHM_NAME ot_r_k8v2
 #define OHM_KEY uint64_t
 #define OHM_VALUE uint16_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k8v2_run(void *buf, size_t len)
-{
-    ot_r_k8v2 *m;
-    ohm_status st = ot_r_k8v2_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k8v2_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k8v2)
 
 #define OHM_NAME ot_r_k8v4
 #define OHM_KEY uint64_t
 #define OHM_VALUE uint32_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k8v4_run(void *buf, size_t len)
-{
-    ot_r_k8v4 *m;
-    ohm_status st = ot_r_k8v4_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k8v4_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k8v4)
 
 #define OHM_NAME ot_r_k8v8
 #define OHM_KEY uint64_t
 #define OHM_VALUE uint64_t
 #define OHM_HASH_EX(m, key, seed) ot_rec_hash((uint64_t)(key), sizeof(key), (seed))
 #include "ohm_map.h"
-static ohm_status ot_r_k8v8_run(void *buf, size_t len)
-{
-    ot_r_k8v8 *m;
-    ohm_status st = ot_r_k8v8_attach(buf, len, &m);
-    return st == OHM_OK ? ot_r_k8v8_recover(m) : st;
-}
+OT_REC_RUN(ot_r_k8v8)
+#undef OT_REC_RUN
 
 typedef struct ot_rec_type {
     ohm_signature (*sig)(void);
