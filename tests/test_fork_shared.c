@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "robust.h"
 #include "test.h"
 
 #define OHM_NAME smap
@@ -108,13 +109,7 @@ static bool setup(void *block, size_t size, uint64_t map_off)
     ctl *c = block;
     c->map_off = map_off;
     c->size = size;
-    pthread_mutexattr_t a;
-    if (pthread_mutexattr_init(&a) != 0) return false;
-    bool ok = pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED) == 0 &&
-              pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST) == 0 &&
-              pthread_mutex_init(&c->lock, &a) == 0;
-    pthread_mutexattr_destroy(&a);
-    return ok && smap_init(ohm_ptr(block, map_off), smap_layout(STEPS)) != NULL;
+    return test_robust_mutex_init(&c->lock) && smap_init(ohm_ptr(block, map_off), smap_layout(STEPS)) != NULL;
 }
 
 static ohm_plan plan(uint64_t *map_off)

@@ -64,6 +64,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "robust.h"
 #include "test.h"
 
 typedef struct val {
@@ -673,12 +674,7 @@ static bool setup(run *R, uint64_t seed, bool readers_mode)
     c->fill = 1;
     c->readers_mode = readers_mode;
     R->rng = seed * 0x9e3779b97f4a7c15u + (readers_mode ? 7 : 3);
-    pthread_mutexattr_t a;
-    pthread_mutexattr_init(&a);
-    TEST_EQ_U(pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED), 0);
-    TEST_EQ_U(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST), 0);
-    TEST_EQ_U(pthread_mutex_init(&c->lock, &a), 0);
-    pthread_mutexattr_destroy(&a);
+    TEST_CHECK(test_robust_mutex_init(&c->lock));
     kmap *m = kmap_init_seeded(ohm_ptr(c, map_off), l, seed);
     TEST_CHECK(m != NULL);
     if (!m) return false;

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "robust.h"
 #include "test.h"
 
 #define OHM_NAME pmap
@@ -257,12 +258,7 @@ static void procs_lose_nothing(void)
     c->reports_off = reports_off;
     c->map_off = map_off;
     c->last_holder = -1;
-    pthread_mutexattr_t a;
-    pthread_mutexattr_init(&a);
-    TEST_EQ_U(pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED), 0);
-    TEST_EQ_U(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST), 0);
-    TEST_EQ_U(pthread_mutex_init(&c->lock, &a), 0);
-    pthread_mutexattr_destroy(&a);
+    TEST_CHECK(test_robust_mutex_init(&c->lock));
     pmap *m = pmap_init_seeded(ohm_ptr(c, map_off), l, run_seed);
     TEST_CHECK(m != NULL);
     if (!m) return;

@@ -41,13 +41,7 @@
 #include "template_clean.h"
 
 static uint64_t rng;
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
+static uint64_t rnd(void) { return test_rand(&rng); }
 
 /* Bytes [lo, hi) of a block the bookkeeping alone writes: the sync area,
  * the rest of the writer's line, the journal's value buffer (up to the
