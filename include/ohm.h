@@ -641,6 +641,12 @@ static inline unsigned ohm__m16_first(uint32_t ohm_m) { return ohm__ctz64(ohm_m)
 static inline uint32_t ohm__g16_used(const uint8_t *ohm_p) { return ~ohm__g16_free(ohm_p) & 0xffffu; }
 static inline uint32_t ohm__m16_below(unsigned ohm_n) { return (1u << ohm_n) - 1; }
 
+/* The groups after group g in probe order, once round a table of gm + 1
+ * groups: a for statement whose body sees j = 1 .. gm (groups past g) and
+ * y, the group j past g. Every walk past a home group, a hole or a walk's
+ * start goes through it. */
+#define OHM__GROUPS_AFTER(g, gm, j, y) for (uint32_t j = 1, y = 0; j <= (gm) && ((y = ((g) + j) & (gm)), 1); j++)
+
 /* ------------------------------------------------------------------------
  * Racing accesses (docs/concurrency.md). Readers without a lock load the
  * block while one writer stores into it; both sides go through these, so

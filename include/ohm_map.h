@@ -604,88 +604,140 @@ static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s)
     return (ohm_s / OHM_GROUP_SLOTS - OHM__F(__home_group)(ohm_m, ohm_h)) & OHM__F(__gmask)(ohm_m);
 }
 
-/* The probe. Looks for a key in its home group, then, when the home group
- * is full and the key's class bit is set there, in the following groups
- * (among the keys whose byte carries that distance and class) up to the
- * first group with a free slot. Returns the slot holding the key, or
- * OHM__NONE; then *free_slot (when asked) is the slot where the key
- * belongs (the lowest free slot of the first group with one), or
- * OHM__NONE when the table has no free slot. Keys are compared with
- * OHM_EQ, or with `eq` when it is given (adapted calls); `no_eq` skips
- * comparing (put_new). */
-OHM__NOINLINE uint32_t OHM__F(__probe_far)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
-                                           OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx, bool ohm_no_eq,
-                                           uint32_t *ohm_free_slot);
+/* The probe: lookups (N__find) and the insert's search (N__seek, N__room)
+ * walk the same groups, home first, then the following groups in order
+ * round the end, up to the first group with a free slot (invariant I: no
+ * key lies past it). They share the matcher and the group walk. */
 
-OHM__ALWAYS_INLINE uint32_t OHM__F(__probe)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
-                                            OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx, bool ohm_no_eq,
-                                            uint32_t *ohm_free_slot)
+/* The slot among the candidates `match` (a mask over the group at `base`)
+ * whose key is the one looked for, or OHM__NONE. Keys are compared with
+ * OHM_EQ, or with `eq` when it is given (adapted calls). */
+OHM__ALWAYS_INLINE uint32_t OHM__F(__match)(const OHM__N *ohm_m, uint32_t ohm_base, uint32_t ohm_match,
+                                            const OHM__K *ohm_key, OHM__EQ_FN ohm_eq, const void *ohm_probe,
+                                            void *ohm_ctx)
 {
-    if (ohm_m->hdr.capacity == 0) {
-        if (ohm_free_slot) *ohm_free_slot = OHM__NONE;
-        return OHM__NONE;
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    for (; ohm_match; ohm_match &= ohm_match - 1) {
+        uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_match);
+        const OHM__K *ohm_k = OHM__F(__key_in)(ohm_kb, ohm_s);
+        if (ohm_eq ? ohm_eq(ohm_probe, ohm_k, ohm_ctx) : OHM__F(__eq)(ohm_m, ohm_k, ohm_key)) return ohm_s;
     }
+    return OHM__NONE;
+}
+
+/* A lookup past its full home group g, whose class bit is set: the keys
+ * whose byte carries their distance and the key's class, up to the first
+ * group with a free slot. */
+OHM__NOINLINE uint32_t OHM__F(__find_far)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                          OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx)
+{
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash);
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    OHM__GROUPS_AFTER(ohm_g, ohm_gm, ohm_j, ohm_y) {
+        const uint8_t *ohm_p = ohm_meta + ohm_y * OHM_GROUP_SLOTS;
+        uint32_t ohm_s = OHM__F(__match)(ohm_m, ohm_y * OHM_GROUP_SLOTS, ohm__g16_eq(ohm_p, ohm__dtag(ohm_hash, ohm_j)),
+                                         ohm_key, ohm_eq, ohm_probe, ohm_ctx);
+        if (ohm_s != OHM__NONE) return ohm_s;
+        if (ohm__g16_free(ohm_p)) break;
+    }
+    return OHM__NONE;
+}
+
+/* The slot holding the key, or OHM__NONE. Looks in its home group, then,
+ * when the home group is full and the key's class bit is set there, in
+ * the following groups (N__find_far). */
+OHM__ALWAYS_INLINE uint32_t OHM__F(__find)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                           OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx)
+{
+    if (ohm_m->hdr.capacity == 0) return OHM__NONE;
     /* The home group: most lookups end here. */
     uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_valid = OHM__F(__gvalid)(ohm_m);
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    if (!ohm_no_eq) {
-        char *ohm_kb = OHM__F(__key_base)(ohm_m);
-        for (uint32_t ohm_match = ohm__g16_eq(ohm_meta + ohm_base, ohm__tag(ohm_hash)) & ohm_valid; ohm_match;
-             ohm_match &= ohm_match - 1) {
-            uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_match);
-            const OHM__K *ohm_k = OHM__F(__key_in)(ohm_kb, ohm_s);
-            if (ohm_eq ? ohm_eq(ohm_probe, ohm_k, ohm_ctx) : OHM__F(__eq)(ohm_m, ohm_k, ohm_key)) return ohm_s;
-        }
-    }
-    if (!ohm_free_slot) {
-        /* A lookup goes on only when its class bit is set and the home
-         * group is full. The bit is tested first: at high load whether the
-         * home group is full is close to a coin toss for the branch
-         * predictor, the bit is mostly clear (a miss at load 0.875, C =
-         * 4096: 9.1 ns testing fullness first, 5.1 ns so; one combined
-         * branch: 5.5 ns, and slower at load 0.5). */
-        if (ohm_m->hdr.capacity < OHM_GROUP_SLOTS ||
-            !((OHM__F(__cls)(ohm_m)[ohm_base / OHM_GROUP_SLOTS] >> ohm__class(ohm_hash)) & 1))
-            return OHM__NONE;
-        if (ohm__g16_free(ohm_meta + ohm_base)) return OHM__NONE;
-    } else {
-        uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
-        if (ohm_free) {
-            *ohm_free_slot = ohm_base + ohm__m16_first(ohm_free);
-            return OHM__NONE;
-        }
-    }
-    return OHM__F(__probe_far)(ohm_m, ohm_hash, ohm_key, ohm_eq, ohm_probe, ohm_ctx, ohm_no_eq, ohm_free_slot);
+    uint32_t ohm_s = OHM__F(__match)(ohm_m, ohm_base, ohm__g16_eq(ohm_meta + ohm_base, ohm__tag(ohm_hash)) & ohm_valid,
+                                     ohm_key, ohm_eq, ohm_probe, ohm_ctx);
+    if (ohm_s != OHM__NONE) return ohm_s;
+    /* A lookup goes on only when its class bit is set and the home group
+     * is full. The bit is tested first: at high load whether the home
+     * group is full is close to a coin toss for the branch predictor, the
+     * bit is mostly clear (a miss at load 0.875, C = 4096: 9.1 ns testing
+     * fullness first, 5.1 ns so; one combined branch: 5.5 ns, and slower
+     * at load 0.5). */
+    if (ohm_m->hdr.capacity < OHM_GROUP_SLOTS ||
+        !((OHM__F(__cls)(ohm_m)[ohm_base / OHM_GROUP_SLOTS] >> ohm__class(ohm_hash)) & 1))
+        return OHM__NONE;
+    if (ohm__g16_free(ohm_meta + ohm_base)) return OHM__NONE;
+    return OHM__F(__find_far)(ohm_m, ohm_hash, ohm_key, ohm_eq, ohm_probe, ohm_ctx);
 }
 
-/* The probe past a full home group. */
-OHM__NOINLINE uint32_t OHM__F(__probe_far)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
-                                           OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx, bool ohm_no_eq,
-                                           uint32_t *ohm_free_slot)
+/* The insert's search past its full home group g: in each following group
+ * the key is looked for (only when its class bit is set: otherwise no key
+ * of its home and class lies outside g), up to the first group with a free
+ * slot, whose lowest free slot goes to *free_slot (OHM__NONE when no group
+ * has one). */
+OHM__NOINLINE uint32_t OHM__F(__seek_far)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                          OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx,
+                                          uint32_t *ohm_free_slot)
 {
-    if (ohm_free_slot) *ohm_free_slot = OHM__NONE;
+    *ohm_free_slot = OHM__NONE;
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash);
     if (ohm_gm == 0) return OHM__NONE;
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    /* Keys of its class may lie further on only when its class bit is set
-     * (a lookup comes here only then: N__probe tested it; an insert walks
-     * on to the first group with room either way). */
     bool ohm_passed = (OHM__F(__cls)(ohm_m)[ohm_g] & ohm__cls_bit(ohm_hash)) != 0;
-    for (uint32_t ohm_j = 1; ohm_j <= ohm_gm; ohm_j++) {
-        uint32_t ohm_base = ((ohm_g + ohm_j) & ohm_gm) * OHM_GROUP_SLOTS;
-        if (!ohm_no_eq && ohm_passed)
-            for (uint32_t ohm_match = ohm__g16_eq(ohm_meta + ohm_base, ohm__dtag(ohm_hash, ohm_j)); ohm_match;
-                 ohm_match &= ohm_match - 1) {
-                uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_match);
-                const OHM__K *ohm_k = OHM__F(__key_in)(ohm_kb, ohm_s);
-                if (ohm_eq ? ohm_eq(ohm_probe, ohm_k, ohm_ctx) : OHM__F(__eq)(ohm_m, ohm_k, ohm_key)) return ohm_s;
-            }
-        uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base);
-        if (ohm_free) {
-            if (ohm_free_slot) *ohm_free_slot = ohm_base + ohm__m16_first(ohm_free);
-            return OHM__NONE;
+    OHM__GROUPS_AFTER(ohm_g, ohm_gm, ohm_j, ohm_y) {
+        const uint8_t *ohm_p = ohm_meta + ohm_y * OHM_GROUP_SLOTS;
+        if (ohm_passed) {
+            uint32_t ohm_s = OHM__F(__match)(ohm_m, ohm_y * OHM_GROUP_SLOTS, ohm__g16_eq(ohm_p, ohm__dtag(ohm_hash, ohm_j)),
+                                             ohm_key, ohm_eq, ohm_probe, ohm_ctx);
+            if (ohm_s != OHM__NONE) return ohm_s;
         }
+        uint32_t ohm_free = ohm__g16_free(ohm_p);
+        if (ohm_free) {
+            *ohm_free_slot = ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_free);
+            break;
+        }
+    }
+    return OHM__NONE;
+}
+
+/* The insert's search: the slot holding the key, or OHM__NONE and in
+ * *free_slot the slot where the key belongs (the lowest free slot of the
+ * first group with one, from its home), or OHM__NONE when the table has
+ * no free slot. */
+OHM__ALWAYS_INLINE uint32_t OHM__F(__seek)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                           OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx,
+                                           uint32_t *ohm_free_slot)
+{
+    if (ohm_m->hdr.capacity == 0) {
+        *ohm_free_slot = OHM__NONE;
+        return OHM__NONE;
+    }
+    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_valid = OHM__F(__gvalid)(ohm_m);
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    uint32_t ohm_s = OHM__F(__match)(ohm_m, ohm_base, ohm__g16_eq(ohm_meta + ohm_base, ohm__tag(ohm_hash)) & ohm_valid,
+                                     ohm_key, ohm_eq, ohm_probe, ohm_ctx);
+    if (ohm_s != OHM__NONE) return ohm_s;
+    uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
+    if (ohm_free) {
+        *ohm_free_slot = ohm_base + ohm__m16_first(ohm_free);
+        return OHM__NONE;
+    }
+    return OHM__F(__seek_far)(ohm_m, ohm_hash, ohm_key, ohm_eq, ohm_probe, ohm_ctx, ohm_free_slot);
+}
+
+/* The slot a key known to be absent takes (N_put_new, N_rehash): the
+ * lowest free slot of the first group with one, from its home, comparing
+ * no key; OHM__NONE when the table has no free slot. */
+OHM__ALWAYS_INLINE uint32_t OHM__F(__room)(const OHM__N *ohm_m, uint64_t ohm_hash)
+{
+    if (ohm_m->hdr.capacity == 0) return OHM__NONE;
+    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_valid = OHM__F(__gvalid)(ohm_m);
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    uint32_t ohm_free = ohm__g16_free(ohm_meta + ohm_base) & ohm_valid;
+    if (ohm_free) return ohm_base + ohm__m16_first(ohm_free);
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_g = ohm_base / OHM_GROUP_SLOTS;
+    OHM__GROUPS_AFTER(ohm_g, ohm_gm, ohm_j, ohm_y) {
+        ohm_free = ohm__g16_free(ohm_meta + ohm_y * OHM_GROUP_SLOTS);
+        if (ohm_free) return ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_free);
     }
     return OHM__NONE;
 }
@@ -777,23 +829,15 @@ static inline void OHM__F(__count_add)(OHM__N *ohm_m, uint32_t ohm_add)
     ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
 }
 
-/* Find the key or make its entry: OHM_FOUND with its slot (nothing
- * written), OHM_OK with a new entry made, OHM_FULL with nothing changed.
- * A new entry gets `store_key` and `store_val` (either may be NULL: the
+/* Make a new entry in `free_slot` (N__seek's or N__room's answer): OHM_OK
+ * with its slot, OHM_FULL with nothing changed (at the maximum load, or no
+ * free slot). It gets `store_key` and `store_val` (either may be NULL: the
  * adapted insert's caller stores its key after; get_or_put's caller its
  * value), then its home's class bit when displaced, then its metadata
  * byte, which publishes it, then the count. Never moves an entry. */
-static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
-                                         OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx,
-                                         bool ohm_no_eq, const OHM__K *ohm_store_key, const void *ohm_store_val,
-                                         uint32_t *ohm_slot)
+static inline ohm_status OHM__F(__place)(OHM__N *ohm_m, uint64_t ohm_hash, uint32_t ohm_free_slot,
+                                         const OHM__K *ohm_store_key, const void *ohm_store_val, uint32_t *ohm_slot)
 {
-    uint32_t ohm_free_slot;
-    uint32_t ohm_s = OHM__F(__probe)(ohm_m, ohm_hash, ohm_key, ohm_eq, ohm_probe, ohm_ctx, ohm_no_eq, &ohm_free_slot);
-    if (ohm_s != OHM__NONE) {
-        *ohm_slot = ohm_s;
-        return OHM_FOUND;
-    }
     if (ohm_m->hdr.count >= ohm_m->hdr.max_entries || ohm_free_slot == OHM__NONE) return OHM_FULL;
     uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash), ohm_y = ohm_free_slot / OHM_GROUP_SLOTS;
     uint32_t ohm_d = (ohm_y - ohm_g) & OHM__F(__gmask)(ohm_m);
@@ -815,6 +859,22 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
     OHM__F(__w_end)(&ohm_wr);
     *ohm_slot = ohm_free_slot;
     return OHM_OK;
+}
+
+/* Find the key or make its entry (N__place): OHM_FOUND with its slot
+ * (nothing written), OHM_OK with a new entry made, OHM_FULL with nothing
+ * changed. The key is compared as N__match does. */
+static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                         OHM__EQ_FN ohm_eq, const void *ohm_probe, void *ohm_ctx,
+                                         const OHM__K *ohm_store_key, const void *ohm_store_val, uint32_t *ohm_slot)
+{
+    uint32_t ohm_free_slot;
+    uint32_t ohm_s = OHM__F(__seek)(ohm_m, ohm_hash, ohm_key, ohm_eq, ohm_probe, ohm_ctx, &ohm_free_slot);
+    if (ohm_s != OHM__NONE) {
+        *ohm_slot = ohm_s;
+        return OHM_FOUND;
+    }
+    return OHM__F(__place)(ohm_m, ohm_hash, ohm_free_slot, ohm_store_key, ohm_store_val, ohm_slot);
 }
 
 #ifdef OHM_VALUE
@@ -868,8 +928,7 @@ static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t o
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
     const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    for (uint32_t ohm_j = 1; ohm_j <= ohm_gm; ohm_j++) {
-        uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
+    OHM__GROUPS_AFTER(ohm_g, ohm_gm, ohm_j, ohm_y) {
         const uint8_t *ohm_p = ohm_meta + ohm_y * OHM_GROUP_SLOTS;
         OHM__COUNT_READ();
         if (ohm_j < OHM__DMAX) {
@@ -975,9 +1034,8 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x,
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     uint32_t ohm_home[OHM__PULL_RECOMPUTES], ohm_class[OHM__PULL_RECOMPUTES], ohm_gone = 0;
     for (uint32_t ohm_steps = 0; ohm_steps <= ohm_gm; ohm_steps++) {
-        uint32_t ohm_t = OHM__NONE, ohm_y = ohm_x, ohm_newd = 0, ohm_yfree = 0;
-        for (uint32_t ohm_k = 1; ohm_k <= ohm_gm; ohm_k++) {
-            ohm_y = (ohm_x + ohm_k) & ohm_gm;
+        uint32_t ohm_t = OHM__NONE, ohm_ty = ohm_x, ohm_newd = 0, ohm_yfree = 0; /* t: the key that moves, in group ty */
+        OHM__GROUPS_AFTER(ohm_x, ohm_gm, ohm_k, ohm_y) {
             const uint8_t *ohm_p = ohm_meta + ohm_y * OHM_GROUP_SLOTS;
             OHM__COUNT_READ();
             ohm_yfree = ohm__g16_free(ohm_p);
@@ -988,6 +1046,7 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x,
                 uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_c2);
                 if (ohm_d >= ohm_k) {
                     ohm_t = ohm_c2;
+                    ohm_ty = ohm_y;
                     ohm_newd = ohm_d - ohm_k;
                     break;
                 }
@@ -1000,13 +1059,13 @@ static inline void OHM__F(__pull)(OHM__N *ohm_m, uint32_t ohm_s, uint32_t ohm_x,
             ohm_class[ohm_gone] = ohm__byte_class(ohm_meta[ohm_t]);
         }
         ohm_gone += ohm_newd == 0;
-        OHM__F(__w_touch)(ohm_wr, ohm_y);
+        OHM__F(__w_touch)(ohm_wr, ohm_ty);
         OHM__F(__j_step)(ohm_m, ohm_s, ohm_t);
         OHM__F(__move_back)(ohm_m, ohm_t, ohm_s, ohm_newd);
         OHM__F(__j_step)(ohm_m, ohm_t, OHM__NONE);
         ohm_s = ohm_t;
-        ohm_x = ohm_y;
-        if (ohm_yfree) break; /* y had room before: nothing passes it */
+        ohm_x = ohm_ty;
+        if (ohm_yfree) break; /* ty had room before: nothing passes it */
     }
     /* x now has the last hole: every key homed in first..x lies there */
     if (ohm_gone > OHM__PULL_RECOMPUTES)
@@ -1228,7 +1287,7 @@ OHM__API ohm_status OHM__F(_reserve_total)(OHM__N *ohm_m, uint32_t ohm_total)
 OHM__API OHM__ENTRY OHM__F(_get_entry)(const OHM__N *ohm_m, OHM__K ohm_key)
 {
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, &ohm_key);
-    return OHM__F(__entry_at)(ohm_m, OHM__F(__probe)(ohm_m, ohm_h, &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, false, OHM__NULL));
+    return OHM__F(__entry_at)(ohm_m, OHM__F(__find)(ohm_m, ohm_h, &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL));
 }
 
 #ifdef OHM_VALUE
@@ -1305,7 +1364,7 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
         if (ohm_i >= OHM__AHEAD) { /* probe lookup i - AHEAD first: its hash's place is reused next */
             size_t ohm_j = ohm_i - OHM__AHEAD;
             ohm_out[ohm_j] = OHM__F(__entry_at)(
-                ohm_m, OHM__F(__probe)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], OHM__NULL, OHM__NULL, OHM__NULL, false, OHM__NULL));
+                ohm_m, OHM__F(__find)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], OHM__NULL, OHM__NULL, OHM__NULL));
         }
         if (ohm_i < ohm_n) ohm_h[ohm_i % OHM__AHEAD] = OHM__F(__hash_ahead)(ohm_m, &ohm_keys[ohm_i], &ohm_ahead);
     }
@@ -1323,7 +1382,7 @@ OHM__API ohm_status OHM__F(_get_or_put)(OHM__N *ohm_m, OHM__K ohm_key, OHM__ENTR
 {
     uint32_t ohm_s = OHM__NONE; /* set by __claim unless OHM_FULL; gcc -O1 cannot see it */
     ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL,
-                                        false, &ohm_key, OHM__NULL, &ohm_s);
+                                        &ohm_key, OHM__NULL, &ohm_s);
     if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_st == OHM_FULL ? OHM__NONE : ohm_s);
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
@@ -1338,7 +1397,7 @@ static inline ohm_status OHM__F(__put_hashed)(OHM__N *ohm_m, uint64_t ohm_hash, 
 {
     uint32_t ohm_s = OHM__NONE;
     ohm_status ohm_st =
-        OHM__F(__claim)(ohm_m, ohm_hash, ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, false, ohm_key, ohm_value, &ohm_s);
+        OHM__F(__claim)(ohm_m, ohm_hash, ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, ohm_key, ohm_value, &ohm_s);
     OHM__MAP_ONLY(if (ohm_st == OHM_FOUND) OHM__F(__overwrite)(ohm_m, ohm_s, OHM__CAST(const OHM__V *, ohm_value));)
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
@@ -1389,7 +1448,7 @@ OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ON
 {
     uint32_t ohm_s = OHM__NONE;
     ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL,
-                                        false, &ohm_key, OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
+                                        &ohm_key, OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
     if (ohm_st == OHM_FOUND) {
         if (ohm_old) *ohm_old = OHM__F(__kv_at)(ohm_m, ohm_s);
         OHM__MAP_ONLY(OHM__F(__overwrite)(ohm_m, ohm_s, &ohm_value);)
@@ -1406,7 +1465,7 @@ OHM__API ohm_status OHM__F(_get_or_put_value)(OHM__N *ohm_m, OHM__K ohm_key
 {
     uint32_t ohm_s = OHM__NONE;
     ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL,
-                                        false, &ohm_key, OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
+                                        &ohm_key, OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
     if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_st == OHM_FULL ? OHM__NONE : ohm_s);
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
@@ -1419,8 +1478,9 @@ OHM__API ohm_status OHM__F(_put_new)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY
 {
     OHM_ASSERT(!OHM__F(_contains)(ohm_m, ohm_key), "put_new: the key is already present");
     uint32_t ohm_s;
-    ohm_status ohm_st = OHM__F(__claim)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL,
-                                        true, &ohm_key, OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
+    uint64_t ohm_h = OHM__F(__hash)(ohm_m, &ohm_key);
+    ohm_status ohm_st = OHM__F(__place)(ohm_m, ohm_h, OHM__F(__room)(ohm_m, ohm_h), &ohm_key,
+                                        OHM__MAP_ONLY(&ohm_value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
     OHM__DEBUG_CHECK(ohm_m);
     return ohm_st;
 }
@@ -1470,7 +1530,7 @@ OHM__API bool OHM__F(_fetch_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key
 /* True when it removed; *out (when given) then holds the pair. */
 OHM__API bool OHM__F(_fetch_remove)(OHM__N *ohm_m, OHM__K ohm_key, OHM__KV *ohm_out)
 {
-    uint32_t ohm_s = OHM__F(__probe)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL, false, OHM__NULL);
+    uint32_t ohm_s = OHM__F(__find)(ohm_m, OHM__F(__hash)(ohm_m, &ohm_key), &ohm_key, OHM__NULL, OHM__NULL, OHM__NULL);
     if (ohm_s == OHM__NONE) return false;
     if (ohm_out) *ohm_out = OHM__F(__kv_at)(ohm_m, ohm_s);
     OHM__F(__erase_slot)(ohm_m, ohm_s);
@@ -1838,7 +1898,7 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
 OHM__API OHM__ENTRY OHM__F(_get_adapted)(const OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
                                               OHM__EQ_FN ohm_eq, void *ohm_ctx)
 {
-    return OHM__F(__entry_at)(ohm_m, OHM__F(__probe)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx, false, OHM__NULL));
+    return OHM__F(__entry_at)(ohm_m, OHM__F(__find)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx));
 }
 
 /* Like get_or_put; on OHM_OK the caller must store, through out->key, a key
@@ -1847,7 +1907,7 @@ OHM__API ohm_status OHM__F(_get_or_put_adapted)(OHM__N *ohm_m, uint64_t ohm_hash
                                                      OHM__EQ_FN ohm_eq, void *ohm_ctx, OHM__ENTRY *ohm_out)
 {
     uint32_t ohm_s = OHM__NONE;
-    ohm_status ohm_st = OHM__F(__claim)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx, false, OHM__NULL, OHM__NULL, &ohm_s);
+    ohm_status ohm_st = OHM__F(__claim)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx, OHM__NULL, OHM__NULL, &ohm_s);
     if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_st == OHM_FULL ? OHM__NONE : ohm_s);
     return ohm_st;
 }
@@ -1855,7 +1915,7 @@ OHM__API ohm_status OHM__F(_get_or_put_adapted)(OHM__N *ohm_m, uint64_t ohm_hash
 OHM__API bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const void *ohm_probe,
                                            OHM__EQ_FN ohm_eq, void *ohm_ctx)
 {
-    uint32_t ohm_s = OHM__F(__probe)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx, false, OHM__NULL);
+    uint32_t ohm_s = OHM__F(__find)(ohm_m, ohm_hash, OHM__NULL, ohm_eq, ohm_probe, ohm_ctx);
     if (ohm_s == OHM__NONE) return false;
     OHM__F(__erase_slot)(ohm_m, ohm_s);
     OHM__DEBUG_CHECK(ohm_m);
@@ -1923,7 +1983,7 @@ static inline ohm_status OHM__F(__r_match)(const OHM__N *ohm_m, const OHM__F(__r
     return OHM_FOUND;
 }
 
-/* One attempt of N_read: the probe of N__probe, read racing a writer. */
+/* One attempt of N_read: the probe of N__find, read racing a writer. */
 static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
                                             void *ohm_value_out, OHM__F(__rnotes) *ohm_r)
 {
@@ -1946,8 +2006,7 @@ static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_ha
     uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
     bool ohm_on = ohm_gm != 0 && ((ohm__ld8(OHM__F(__cls)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
                   !(ohm__grp_eq(ohm_grp, 0) & ohm_valid);
-    for (uint32_t ohm_j = 1; ohm_on && ohm_j <= ohm_gm; ohm_j++) {
-        uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
+    if (ohm_on) OHM__GROUPS_AFTER(ohm_g, ohm_gm, ohm_j, ohm_y) {
         if (!OHM__F(__r_note)(ohm_m, ohm_r, ohm_y)) {
             if (ohm_r->n == OHM__READ_NOTES) ohm_r->whole = true; /* a long probe: the next attempt checks the sequence */
             return OHM_BUSY;
@@ -1958,7 +2017,7 @@ static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_ha
                                                   ohm_value_out);
             if (ohm_st != OHM_ABSENT) return ohm_st;
         }
-        ohm_on = ohm__grp_eq(ohm_grp, 0) == 0;
+        if (ohm__grp_eq(ohm_grp, 0) != 0) break; /* a free slot ends the probe */
     }
     return OHM__F(__r_valid)(ohm_m, ohm_r) ? OHM_ABSENT : OHM_BUSY;
 }
@@ -2504,8 +2563,9 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
     OHM__ENTRY ohm_e;
     while (OHM__F(_iter_next)(&ohm_it, &ohm_e)) {
         uint32_t ohm_s;
-        ohm_status ohm_st = OHM__F(__claim)(ohm_dst, OHM__F(__hash)(ohm_dst, ohm_e.key), ohm_e.key, OHM__NULL, OHM__NULL,
-                                            OHM__NULL, true, ohm_e.key, OHM__MAP_ONLY(ohm_e.value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
+        uint64_t ohm_h = OHM__F(__hash)(ohm_dst, ohm_e.key);
+        ohm_status ohm_st = OHM__F(__place)(ohm_dst, ohm_h, OHM__F(__room)(ohm_dst, ohm_h), ohm_e.key,
+                                            OHM__MAP_ONLY(ohm_e.value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
         OHM_ASSERT(ohm_st == OHM_OK, "rehash: the count did not match the entries");
         if (ohm_st != OHM_OK) break;
     }
