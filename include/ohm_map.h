@@ -438,6 +438,15 @@ OHM__API uint64_t OHM__F(_seed)(const OHM__N *ohm_m) { return ohm_m->hdr.seed; }
 OHM__API uint64_t OHM__F(_user)(const OHM__N *ohm_m) { return ohm_m->hdr.user; }
 OHM__API void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user) { ohm__st64(&ohm_m->hdr.user, ohm_user); }
 
+/* ========================================================================
+ * The core (private), in the order the algorithm runs: the key's hash
+ * and equality, block access, geometry, the probe (and the probe read
+ * racing a writer), the write order, insertion, removal's backward
+ * shift, where whole-table walks start, N_remove_if's compaction and
+ * recovery's helpers. The metadata byte these read and write is drawn
+ * in ohm.h ("Metadata bytes"); the block's layout is docs/FORMAT.md.
+ * ====================================================================== */
+
 /* The key's hash: the only place the user's hash macro is expanded. */
 static inline uint64_t OHM__F(__hash)(const OHM__N *ohm_m, const OHM__K *ohm_k)
 {
@@ -454,7 +463,7 @@ static inline bool OHM__F(__eq)(const OHM__N *ohm_m, const OHM__K *ohm_a, const 
 
 
 /* ========================================================================
- * Small helpers (private)
+ * Block access: where the arrays lie, a slot's key, value and metadata
  * ====================================================================== */
 
 /* Where the metadata starts: a constant of the value type (docs/FORMAT.md,
@@ -528,6 +537,32 @@ static inline ohm_signature OHM__F(__signature)(void)
     return ohm_s;
 }
 
+/* The slot whose key `key_ptr` points at, or OHM__NONE when it is not a
+ * key slot of this map (compared as integers: it may point anywhere). */
+static inline uint32_t OHM__F(__slot_of)(const OHM__N *ohm_m, const OHM__K *ohm_key_ptr)
+{
+    uintptr_t ohm_base = OHM__PTR_CAST(uintptr_t, OHM__F(__key_base)(ohm_m)), ohm_p = OHM__PTR_CAST(uintptr_t, ohm_key_ptr);
+    uintptr_t ohm_span = OHM__CAST(uintptr_t, ohm_m->hdr.capacity) * OHM__KSTRIDE;
+    if (ohm_p < ohm_base || ohm_p - ohm_base >= ohm_span || (ohm_p - ohm_base) % OHM__KSTRIDE != 0) return OHM__NONE;
+    return OHM__CAST(uint32_t, (ohm_p - ohm_base) / OHM__KSTRIDE);
+}
+
+static inline OHM__ENTRY OHM__F(__entry_at)(const OHM__N *ohm_m, uint32_t ohm_s)
+{
+    OHM__ENTRY ohm_e;
+    ohm_e.key = ohm_s == OHM__NONE ? OHM__NULL : OHM__F(__key)(ohm_m, ohm_s);
+    OHM__MAP_ONLY(ohm_e.value = ohm_s == OHM__NONE ? OHM__NULL : OHM__F(__val)(ohm_m, ohm_s);)
+    return ohm_e;
+}
+
+static inline OHM__KV OHM__F(__kv_at)(const OHM__N *ohm_m, uint32_t ohm_s)
+{
+    OHM__KV ohm_kv;
+    ohm_kv.key = *OHM__F(__key)(ohm_m, ohm_s);
+    OHM__MAP_ONLY(ohm_kv.value = *OHM__F(__val)(ohm_m, ohm_s);)
+    return ohm_kv;
+}
+
 /* Write slot i's metadata byte and its mirror copies after the last slot:
  * mirror byte k (k < OHM_GROUP_MIRROR) copies slot k mod capacity, so slot
  * i has copies at i, i + capacity, ... below the mirror's end (one when
@@ -539,6 +574,10 @@ static inline void OHM__F(__set_meta)(OHM__N *ohm_m, uint32_t ohm_i, uint8_t ohm
     ohm__st8(ohm_meta + ohm_i, ohm_v);
     for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) ohm__st8(ohm_meta + ohm_cap + ohm_k, ohm_v);
 }
+
+/* ========================================================================
+ * Geometry: groups, home groups, distances
+ * ====================================================================== */
 
 /* The geometry (docs/FORMAT.md): slots in aligned groups of OHM_GROUP_SLOTS (a
  * table of fewer slots is one group), probed home group first, then the
@@ -603,6 +642,10 @@ static inline uint32_t OHM__F(__dist)(const OHM__N *ohm_m, uint32_t ohm_s)
     uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key)(ohm_m, ohm_s));
     return (ohm_s / OHM_GROUP_SLOTS - OHM__F(__home_group)(ohm_m, ohm_h)) & OHM__F(__gmask)(ohm_m);
 }
+
+/* ========================================================================
+ * The probe: lookup, the insert's search, the batches' look-ahead
+ * ====================================================================== */
 
 /* The probe: lookups (N__find) and the insert's search (N__seek, N__room)
  * walk the same groups, home first, then the following groups in order
@@ -742,7 +785,256 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__room)(const OHM__N *ohm_m, uint64_t ohm_has
     return OHM__NONE;
 }
 
-/* ------------------------------------------------------------------------
+#if defined(__GNUC__) || defined(__clang__)
+#define OHM__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define OHM__PREFETCH(p) ((void)(p))
+#endif
+/* The batches' look-ahead (N_get_many, N_put_many): a key is hashed and
+ * the cache lines of its home group's metadata and class byte and of the
+ * first three key lines of its home group (and its value, when values
+ * have an array of their own) are prefetched; the hash is kept for the
+ * probe. The arrays' places are read from the header once a batch. */
+typedef struct OHM__F(__ahead_s) {
+    uint32_t mask;
+    const uint8_t *meta, *cls;
+    char *kb;
+} OHM__F(__ahead_s);
+static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
+{
+    OHM__F(__ahead_s) ohm_a;
+    ohm_a.mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
+    ohm_a.meta = OHM__F(__meta)(ohm_m);
+    ohm_a.cls = OHM__F(__cls)(ohm_m);
+    ohm_a.kb = OHM__F(__key_base)(ohm_m);
+    return ohm_a;
+}
+static inline uint64_t OHM__F(__hash_ahead)(const OHM__N *ohm_m, const OHM__K *ohm_key, const OHM__F(__ahead_s) *ohm_a)
+{
+    uint64_t ohm_hash = OHM__F(__hash)(ohm_m, ohm_key);
+    uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->mask & ~(OHM_GROUP_SLOTS - 1); /* its home group's first slot */
+    const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_a->kb, ohm_home));
+    OHM__PREFETCH(ohm_a->meta + ohm_home); /* 16 bytes, aligned: one line */
+    OHM__PREFETCH(ohm_a->cls + ohm_home / OHM_GROUP_SLOTS);
+    OHM__PREFETCH(ohm_k);
+    OHM__PREFETCH(ohm_k + 64);
+    OHM__PREFETCH(ohm_k + 128);
+#if defined(OHM_VALUE)
+    if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_home));
+#endif
+    return ohm_hash;
+}
+
+/* ========================================================================
+ * The probe read racing a writer (N_read; docs/concurrency.md). A reader
+ * notes the stripe word of each group it reads (waiting while one is
+ * odd), reads with atomic loads, and checks that none of those words
+ * changed before it trusts what it read: before comparing a key it copied
+ * (so equality never sees a torn key), and before answering. A probe that
+ * reads more groups than it can note checks the sequence word instead.
+ * ====================================================================== */
+
+#define OHM__READ_NOTES 16
+typedef struct OHM__F(__rnotes) {
+    uint32_t n;      /* stripes noted */
+    bool whole;      /* the sequence word instead (a long probe) */
+    uint32_t seq;    /* its value, when whole */
+    uint32_t idx[OHM__READ_NOTES], ver[OHM__READ_NOTES];
+} OHM__F(__rnotes);
+
+/* Note group g's stripe: false when it is odd or there is no room to note it. */
+static inline bool OHM__F(__r_note)(const OHM__N *ohm_m, OHM__F(__rnotes) *ohm_r, uint32_t ohm_g)
+{
+    if (ohm_r->whole) return true;
+    uint32_t ohm_k = ohm_g & ohm_m->hdr.smask;
+    for (uint32_t ohm_i = 0; ohm_i < ohm_r->n; ohm_i++)
+        if (ohm_r->idx[ohm_i] == ohm_k) return true;
+    if (ohm_r->n == OHM__READ_NOTES) return false;
+    uint32_t ohm_v = __atomic_load_n(OHM__F(__stripes)(ohm_m) + ohm_k, __ATOMIC_ACQUIRE);
+    if (ohm_v & 1) return false;
+    ohm_r->idx[ohm_r->n] = ohm_k;
+    ohm_r->ver[ohm_r->n++] = ohm_v;
+    return true;
+}
+/* True when no write touched the noted groups since they were noted: what
+ * was read meanwhile is what one moment of the map held. */
+static inline bool OHM__F(__r_valid)(const OHM__N *ohm_m, const OHM__F(__rnotes) *ohm_r)
+{
+    OHM__FENCE_ACQ();
+    if (ohm_r->whole) return ohm__ld32(&OHM__F(__sync)(ohm_m)->seq) == ohm_r->seq;
+    return ohm__stripes_same(OHM__F(__stripes)(ohm_m), ohm_r->idx, ohm_r->ver, ohm_r->n);
+}
+
+/* Whether the key in slot s (copied whole) is the one looked for; then the
+ * value is copied out. OHM_FOUND, OHM_ABSENT (another key), OHM_BUSY (a
+ * write overlapped: try again). */
+static inline ohm_status OHM__F(__r_match)(const OHM__N *ohm_m, const OHM__F(__rnotes) *ohm_r, uint32_t ohm_s,
+                                           const OHM__K *ohm_key, void *ohm_value_out)
+{
+    OHM__K ohm_k;
+    ohm__ld_copy(&ohm_k, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_k, OHM__ALIGNOF(OHM__K));
+    if (!OHM__F(__r_valid)(ohm_m, ohm_r)) return OHM_BUSY;
+    if (!OHM__F(__eq)(ohm_m, &ohm_k, ohm_key)) return OHM_ABSENT;
+#ifdef OHM_VALUE
+    if (ohm_value_out) {
+        ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V), OHM__VAL_ALIGN);
+        if (!OHM__F(__r_valid)(ohm_m, ohm_r)) return OHM_BUSY;
+    }
+#else
+    (void)ohm_value_out;
+#endif
+    return OHM_FOUND;
+}
+
+/* One attempt of N_read: the probe of N__find, read racing a writer. */
+static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                            void *ohm_value_out, OHM__F(__rnotes) *ohm_r)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    ohm_r->n = 0;
+    if (ohm_r->whole) {
+        ohm_r->seq = __atomic_load_n(&OHM__F(__sync)(ohm_m)->seq, __ATOMIC_ACQUIRE);
+        if (ohm_r->seq & 1) return OHM_BUSY;
+    }
+    if (ohm_cap == 0) return OHM_ABSENT;
+    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM_GROUP_SLOTS;
+    if (!OHM__F(__r_note)(ohm_m, ohm_r, ohm_g)) return OHM_BUSY;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    ohm__grp ohm_grp = ohm__grp_load(ohm_meta + ohm_base);
+    uint32_t ohm_valid = OHM__F(__gvalid)(ohm_m);
+    for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__tag(ohm_hash)) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1) {
+        ohm_status ohm_st = OHM__F(__r_match)(ohm_m, ohm_r, ohm_base + ohm__m16_first(ohm_u), ohm_key, ohm_value_out);
+        if (ohm_st != OHM_ABSENT) return ohm_st;
+    }
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
+    bool ohm_on = ohm_gm != 0 && ((ohm__ld8(OHM__F(__cls)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
+                  !(ohm__grp_eq(ohm_grp, 0) & ohm_valid);
+    if (ohm_on) OHM__GROUPS_AFTER(ohm_g, ohm_gm, ohm_j, ohm_y) {
+        if (!OHM__F(__r_note)(ohm_m, ohm_r, ohm_y)) {
+            if (ohm_r->n == OHM__READ_NOTES) ohm_r->whole = true; /* a long probe: the next attempt checks the sequence */
+            return OHM_BUSY;
+        }
+        ohm_grp = ohm__grp_load(ohm_meta + ohm_y * OHM_GROUP_SLOTS);
+        for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__dtag(ohm_hash, ohm_j)); ohm_u; ohm_u &= ohm_u - 1) {
+            ohm_status ohm_st = OHM__F(__r_match)(ohm_m, ohm_r, ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u), ohm_key,
+                                                  ohm_value_out);
+            if (ohm_st != OHM_ABSENT) return ohm_st;
+        }
+        if (ohm__grp_eq(ohm_grp, 0) != 0) break; /* a free slot ends the probe */
+    }
+    return OHM__F(__r_valid)(ohm_m, ohm_r) ? OHM_ABSENT : OHM_BUSY;
+}
+
+/* A key type read by one atomic load (1, 2, 4 or 8 bytes, aligned to its
+ * size): its copy cannot be torn, so equality may see it before the
+ * stripe is checked again. */
+#define OHM__KEY_WHOLE (sizeof(OHM__K) <= 8 && sizeof(OHM__K) == OHM__ALIGNOF(OHM__K))
+
+/* Copies slot s's value out for N_read (nothing for a set or a NULL out). */
+static inline void OHM__F(__r_value)(const OHM__N *ohm_m, uint32_t ohm_s, void *ohm_value_out)
+{
+#ifdef OHM_VALUE
+    if (ohm_value_out) ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V), OHM__VAL_ALIGN);
+#else
+    (void)ohm_m, (void)ohm_s, (void)ohm_value_out;
+#endif
+}
+
+/* The groups N_read's first attempt reads at most: a longer probe is left
+ * to the general attempts. */
+#define OHM__READ_FAR 4
+
+/* N_read's first attempt past the home group g (stripe k0 noted as v0):
+ * the next groups of the probe, each under its stripe, up to
+ * OHM__READ_FAR groups in all. */
+static inline ohm_status OHM__F(__read_far)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                            void *ohm_value_out, uint32_t ohm_g, uint32_t ohm_k0, uint32_t ohm_v0)
+{
+    const uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
+    uint32_t ohm_smask = ohm_m->hdr.smask, ohm_gm = OHM__F(__gmask)(ohm_m);
+    uint32_t ohm_k[OHM__READ_FAR], ohm_v[OHM__READ_FAR], ohm_n = 1;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    ohm_k[0] = ohm_k0;
+    ohm_v[0] = ohm_v0;
+    for (uint32_t ohm_j = 1; ohm_j <= ohm_gm && ohm_j < OHM__READ_FAR; ohm_j++) {
+        uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
+        ohm_k[ohm_n] = ohm_y & ohm_smask;
+        ohm_v[ohm_n] = __atomic_load_n(ohm_st + ohm_k[ohm_n], __ATOMIC_ACQUIRE);
+        if (ohm_v[ohm_n++] & 1) return OHM_BUSY;
+        ohm__grp ohm_grp = ohm__grp_load(ohm_meta + ohm_y * OHM_GROUP_SLOTS);
+        for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__dtag(ohm_hash, ohm_j)); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_s = ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u);
+            OHM__K ohm_c;
+            ohm__ld_copy(&ohm_c, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_c, OHM__ALIGNOF(OHM__K));
+            if (!OHM__KEY_WHOLE) {
+                OHM__FENCE_ACQ();
+                for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++)
+                    if (ohm__ld32(ohm_st + ohm_k[ohm_i]) != ohm_v[ohm_i]) return OHM_BUSY;
+            }
+            if (!OHM__F(__eq)(ohm_m, &ohm_c, ohm_key)) continue;
+            OHM__F(__r_value)(ohm_m, ohm_s, ohm_value_out);
+            return ohm__stripes_same(ohm_st, ohm_k, ohm_v, ohm_n) ? OHM_FOUND : OHM_BUSY;
+        }
+        if (ohm__grp_eq(ohm_grp, 0) != 0) /* a free slot ends the probe */
+            return ohm__stripes_same(ohm_st, ohm_k, ohm_v, ohm_n) ? OHM_ABSENT : OHM_BUSY;
+    }
+    return OHM_BUSY;
+}
+
+/* N_read's first attempt, for the common case that the home group decides
+ * (it holds the key, or the probe ends there), under that group's one
+ * stripe. OHM_BUSY: anything else (a write overlapped, a longer probe):
+ * the general attempts (N__read_try) decide. */
+OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                             void *ohm_value_out)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_cap == 0) return OHM_ABSENT;
+    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM_GROUP_SLOTS;
+    const uint32_t *ohm_sp = OHM__F(__stripes)(ohm_m) + (ohm_g & ohm_m->hdr.smask);
+    uint32_t ohm_v = __atomic_load_n(ohm_sp, __ATOMIC_ACQUIRE);
+    if (ohm_v & 1) return OHM_BUSY;
+    ohm__grp ohm_grp = ohm__grp_load(OHM__F(__meta)(ohm_m) + ohm_base);
+    uint32_t ohm_valid = OHM__F(__gvalid)(ohm_m);
+    for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__tag(ohm_hash)) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1) {
+        uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_u);
+        OHM__K ohm_k;
+        ohm__ld_copy(&ohm_k, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_k, OHM__ALIGNOF(OHM__K));
+        if (!OHM__KEY_WHOLE) {
+            OHM__FENCE_ACQ();
+            if (ohm__ld32(ohm_sp) != ohm_v) return OHM_BUSY;
+        }
+        if (!OHM__F(__eq)(ohm_m, &ohm_k, ohm_key)) continue;
+        OHM__F(__r_value)(ohm_m, ohm_s, ohm_value_out);
+        OHM__FENCE_ACQ();
+        return ohm__ld32(ohm_sp) == ohm_v ? OHM_FOUND : OHM_BUSY;
+    }
+    if (OHM__F(__gmask)(ohm_m) != 0 && ((ohm__ld8(OHM__F(__cls)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
+        !(ohm__grp_eq(ohm_grp, 0) & ohm_valid))
+        return OHM__F(__read_far)(ohm_m, ohm_hash, ohm_key, ohm_value_out, ohm_g, ohm_g & ohm_m->hdr.smask,
+                                  ohm_v); /* the probe goes on past the home group */
+    OHM__FENCE_ACQ();
+    return ohm__ld32(ohm_sp) == ohm_v ? OHM_ABSENT : OHM_BUSY;
+}
+
+/* N_read when its first attempt could not decide: the general attempts,
+ * waiting between them up to OHM_READ_WAIT_MS. Out of line, so that
+ * N_read stays small enough to inline. */
+OHM__NOINLINE ohm_status OHM__F(__read_slow)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
+                                             void *ohm_value_out)
+{
+    OHM__F(__rnotes) ohm_r;
+    ohm_r.whole = false;
+    ohm_r.seq = 0;
+    ohm__wait ohm_w = {0, 0};
+    for (;;) {
+        ohm_status ohm_st = OHM__F(__read_try)(ohm_m, ohm_hash, ohm_key, ohm_value_out, &ohm_r);
+        if (ohm_st != OHM_BUSY) return ohm_st;
+        if (!ohm__read_wait(&ohm_w, OHM_READ_WAIT_MS)) return OHM_BUSY;
+    }
+}
+
+/* ========================================================================
  * The write order (docs/concurrency.md, docs/FORMAT.md "Writing"). Every
  * mutation runs between N__w_begin and N__w_end: the sequence word is odd
  * meanwhile, and so is the stripe word of every group it changes (marked
@@ -759,7 +1051,7 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__room)(const OHM__N *ohm_m, uint64_t ohm_has
  *     hole's byte, then clears the source's; the journal names the hole and
  *     the source at each step;
  *   - the count and class bytes are derived, and N_recover recomputes them.
- * ---------------------------------------------------------------------- */
+ * ====================================================================== */
 
 /* A mutation begins: the sequence word turns odd; the bookkeeping that
  * ohm__w_touch and ohm__w_end (ohm.h) use is read once. */
@@ -829,6 +1121,10 @@ static inline void OHM__F(__count_add)(OHM__N *ohm_m, uint32_t ohm_add)
     ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
 }
 
+/* ========================================================================
+ * Insertion: a new entry in the slot the probe found
+ * ====================================================================== */
+
 /* Make a new entry in `free_slot` (N__seek's or N__room's answer): OHM_OK
  * with its slot, OHM_FULL with nothing changed (at the maximum load, or no
  * free slot). It gets `store_key` and `store_val` (either may be NULL: the
@@ -894,31 +1190,9 @@ static inline void OHM__F(__overwrite)(OHM__N *ohm_m, uint32_t ohm_s, const OHM_
 }
 #endif
 
-/* The slot whose key `key_ptr` points at, or OHM__NONE when it is not a
- * key slot of this map (compared as integers: it may point anywhere). */
-static inline uint32_t OHM__F(__slot_of)(const OHM__N *ohm_m, const OHM__K *ohm_key_ptr)
-{
-    uintptr_t ohm_base = OHM__PTR_CAST(uintptr_t, OHM__F(__key_base)(ohm_m)), ohm_p = OHM__PTR_CAST(uintptr_t, ohm_key_ptr);
-    uintptr_t ohm_span = OHM__CAST(uintptr_t, ohm_m->hdr.capacity) * OHM__KSTRIDE;
-    if (ohm_p < ohm_base || ohm_p - ohm_base >= ohm_span || (ohm_p - ohm_base) % OHM__KSTRIDE != 0) return OHM__NONE;
-    return OHM__CAST(uint32_t, (ohm_p - ohm_base) / OHM__KSTRIDE);
-}
-
-static inline OHM__ENTRY OHM__F(__entry_at)(const OHM__N *ohm_m, uint32_t ohm_s)
-{
-    OHM__ENTRY ohm_e;
-    ohm_e.key = ohm_s == OHM__NONE ? OHM__NULL : OHM__F(__key)(ohm_m, ohm_s);
-    OHM__MAP_ONLY(ohm_e.value = ohm_s == OHM__NONE ? OHM__NULL : OHM__F(__val)(ohm_m, ohm_s);)
-    return ohm_e;
-}
-
-static inline OHM__KV OHM__F(__kv_at)(const OHM__N *ohm_m, uint32_t ohm_s)
-{
-    OHM__KV ohm_kv;
-    ohm_kv.key = *OHM__F(__key)(ohm_m, ohm_s);
-    OHM__MAP_ONLY(ohm_kv.value = *OHM__F(__val)(ohm_m, ohm_s);)
-    return ohm_kv;
-}
+/* ========================================================================
+ * Removal: one entry's backward shift (the class bits kept exact)
+ * ====================================================================== */
 
 /* Clear class bit c of home group g unless a key of that home and class
  * is still displaced: such a key lies, by invariant I (docs/FORMAT.md),
@@ -1102,6 +1376,193 @@ static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
     OHM__F(__w_end)(&ohm_wr);
 }
+
+/* Every metadata and class byte and the count cleared (N_clear's work, and
+ * N_recover's when a clear was cut short). */
+static inline void OHM__F(__clear_all)(OHM__N *ohm_m)
+{
+    ohm__st_zero(OHM__F(__meta)(ohm_m), OHM__CAST(size_t, ohm__meta_len(ohm_m->hdr.capacity)));
+    ohm__st32(&ohm_m->hdr.count, 0);
+    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+}
+
+/* ========================================================================
+ * Walks over the whole table: where they start
+ * ====================================================================== */
+
+/* In a table with no free slot, a group that no key's probe runs into
+ * from the group before it: every key at that group or after it, round
+ * the table once, has its home there or after. Every full table the
+ * library makes has one (the group filled last was crossed by none, and
+ * a full table is never written again until a removal frees a slot), and
+ * the walks over the whole table, the removal's shift and N_remove_if
+ * rely on it; N_check refuses a full table without one. OHM__NONE when
+ * there is none. O(capacity): linear group positions p in [0, 2 G), the
+ * group at p qualifying when no key at p or later has its home before p. */
+static inline uint32_t OHM__F(__uncrossed)(const OHM__N *ohm_m, const ohm__geo *ohm_g)
+{
+    int64_t ohm_low = INT64_MAX; /* the lowest home position of a key at p or later */
+    for (int64_t ohm_p = 2 * (OHM__CAST(int64_t, ohm_g->gm) + 1); ohm_p-- > 0;) {
+        uint32_t ohm_y = OHM__CAST(uint32_t, ohm_p) & ohm_g->gm, ohm_maxd = 0;
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_g->meta + ohm_y * OHM_GROUP_SLOTS, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, ohm_g, ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u));
+            if (ohm_d > ohm_maxd) ohm_maxd = ohm_d;
+        }
+        if (ohm_p - ohm_maxd < ohm_low) ohm_low = ohm_p - ohm_maxd;
+        if (ohm_p <= OHM__CAST(int64_t, ohm_g->gm) && ohm_low >= ohm_p) return ohm_y;
+    }
+    return OHM__NONE;
+}
+
+/* Where walks over the whole table begin (iteration, N_remove_if): the
+ * first slot of a group that no key's probe runs into from the group
+ * before it, so a removal, which moves keys only towards their homes,
+ * never moves one across the start: the group after one with a free slot
+ * (no probe passes a group with room), or in a full table the one
+ * N__uncrossed finds (slot 0 on a block N_check would refuse). A table
+ * of fewer than 16 slots is one group: slot 0. */
+static inline uint32_t OHM__F(__walk_start)(const OHM__N *ohm_m)
+{
+    ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
+    if (ohm_g.cap < OHM_GROUP_SLOTS) return 0;
+    for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
+        if (ohm__g16_free(ohm_g.meta + ohm_y * OHM_GROUP_SLOTS)) return ((ohm_y + 1) & ohm_g.gm) * OHM_GROUP_SLOTS;
+    uint32_t ohm_y = OHM__F(__uncrossed)(ohm_m, &ohm_g);
+    return ohm_y == OHM__NONE ? 0 : ohm_y * OHM_GROUP_SLOTS;
+}
+
+/* Where the walk over the whole table starts, as N__walk_start finds it,
+ * with the search for a group with a free slot inline: the first groups'
+ * metadata, which every such search reads, stays in the cache. */
+static inline uint32_t OHM__F(__walk_start_fast)(const OHM__N *ohm_m)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_cap < OHM_GROUP_SLOTS) return 0;
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    for (uint32_t ohm_y = 0; ohm_y < ohm_cap / OHM_GROUP_SLOTS; ohm_y++)
+        if (ohm__g16_free(ohm_meta + ohm_y * OHM_GROUP_SLOTS)) return ((ohm_y + 1) * OHM_GROUP_SLOTS) & (ohm_cap - 1);
+    return OHM__F(__walk_start)(ohm_m); /* completely full */
+}
+
+/* ========================================================================
+ * N_remove_if's compaction: marked entries freed, keys moved back in one pass
+ * ====================================================================== */
+
+/* Removal marks: during N_remove_if a doomed entry's metadata byte is
+ * this value, which no byte of a key (ohm__holds_key) or free byte (0)
+ * has. */
+#define OHM__DOOMED 0x01u
+
+/* N_remove_if's search for the first group with a free slot at a group
+ * position in [from, to) of its walk, which begins at group `start` (a
+ * position counts groups from start; every group below `to` has been
+ * walked, so it only ever fills up). `next`, when there is scratch, is a
+ * union-find in which a walked group that is full points past itself, so
+ * no full group is read twice (path halving keeps the finds short).
+ * Returns `to` when there is none. */
+static inline uint32_t OHM__F(__group_with_room)(const OHM__N *ohm_m, uint32_t ohm_start, uint32_t ohm_from,
+                                                  uint32_t ohm_to, uint32_t *ohm_next)
+{
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    for (uint32_t ohm_q = ohm_from; ohm_q < ohm_to; ohm_q++) {
+        if (ohm_next) {
+            while (ohm_next[ohm_q] != ohm_q) {
+                ohm_next[ohm_q] = ohm_next[ohm_next[ohm_q]];
+                ohm_q = ohm_next[ohm_q];
+            }
+            if (ohm_q >= ohm_to) break;
+        }
+        if (ohm__g16_free(ohm_meta + ((ohm_start + ohm_q) & ohm_gm) * OHM_GROUP_SLOTS)) return ohm_q;
+        if (ohm_next) ohm_next[ohm_q] = ohm_q + 1;
+    }
+    return ohm_to;
+}
+
+/* N_remove_if's second pass, from group `start` (a group no probe runs
+ * into from the one before it): walks the groups once, frees the doomed
+ * slots of each and moves each displaced key of the group to the first
+ * group of its probe with a free slot, if that comes before (as inserting
+ * the survivors in order would), so no entry moves more than once; then
+ * the class bytes are rebuilt. Each move is journaled (hole, src). Run
+ * again from the same start on a pass that was cut short, it finishes it:
+ * the groups already walked have no doomed slot and no key with room
+ * before it. Finding that group goes through a union-find of the groups
+ * found full (4 bytes a group, OHM_MALLOC, freed before returning, made at
+ * the first search that passes a full group), so the whole is O(capacity)
+ * whatever the layout; without that memory the search reads the groups
+ * from the key's home on. */
+static inline void OHM__F(__compact)(OHM__N *ohm_m, uint32_t ohm_start)
+{
+    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_valid = OHM__F(__gvalid)(ohm_m);
+    uint32_t *ohm_next = OHM__NULL; /* the union-find of __group_with_room, made when first needed */
+    bool ohm_asked = false;
+    for (uint32_t ohm_q = 0; ohm_q <= ohm_gm; ohm_q++) {
+        uint32_t ohm_y = (ohm_start + ohm_q) & ohm_gm, ohm_base = ohm_y * OHM_GROUP_SLOTS;
+        for (uint32_t ohm_u = ohm__g16_eq(ohm_meta + ohm_base, OHM__DOOMED) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1)
+            OHM__F(__set_meta)(ohm_m, ohm_base + ohm__m16_first(ohm_u), 0);
+        if (ohm_gm == 0) break;
+        for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_base, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
+            uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_u);
+            uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s);
+            uint32_t ohm_hq = ohm_d <= ohm_q ? ohm_q - ohm_d : 0; /* its home's position */
+            if (ohm_hq + 1 < ohm_q && !ohm_asked && ohm__g16_free(ohm_meta + ((ohm_start + ohm_hq) & ohm_gm) * OHM_GROUP_SLOTS) == 0) {
+                ohm_asked = true;
+                size_t ohm_bytes;
+                if (ohm__scratch_size(OHM__CAST(uint64_t, ohm_gm) + 2, sizeof(uint32_t), &ohm_bytes))
+                    ohm_next = OHM__CAST(uint32_t *, OHM_MALLOC(ohm_bytes));
+                for (uint32_t ohm_k = 0; ohm_next && ohm_k <= ohm_gm + 1; ohm_k++) ohm_next[ohm_k] = ohm_k;
+            }
+            uint32_t ohm_tq = OHM__F(__group_with_room)(ohm_m, ohm_start, ohm_hq, ohm_q, ohm_next);
+            if (ohm_tq >= ohm_q) continue; /* none before it: it stays */
+            uint32_t ohm_tbase = ((ohm_start + ohm_tq) & ohm_gm) * OHM_GROUP_SLOTS;
+            uint32_t ohm_t = ohm_tbase + ohm__m16_first(ohm__g16_free(ohm_meta + ohm_tbase));
+            OHM__F(__j_step)(ohm_m, ohm_t, ohm_s);
+            OHM__F(__move_back)(ohm_m, ohm_s, ohm_t, ohm_tq - ohm_hq);
+            OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
+        }
+    }
+    if (ohm_next) OHM_FREE(ohm_next);
+    OHM__F(__rebuild_all_classes)(ohm_m);
+}
+
+/* ========================================================================
+ * Recovery: a block whose writer died part way through a mutation. The
+ * journal says which mutation and where; the store order (see "The write
+ * order") makes every cut point one of a few states, each finished by
+ * N_recover.
+ * ====================================================================== */
+
+/* A move from src to hole that was cut short: when the copy was published
+ * (the hole's byte set), the source is freed; otherwise the source still
+ * holds the entry and the hole is free. */
+static inline void OHM__F(__r_settle_move)(OHM__N *ohm_m, uint32_t ohm_hole, uint32_t ohm_src)
+{
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    if (ohm_src != OHM__NONE && ohm_hole != OHM__NONE && ohm__holds_key(ohm_meta[ohm_hole]) && ohm__holds_key(ohm_meta[ohm_src]))
+        OHM__F(__set_meta)(ohm_m, ohm_src, 0);
+}
+
+/* A N_remove_if cut short while it was still asking its predicate (the
+ * journal names no mutation): each doomed mark is replaced by the byte its
+ * key had, from the key's hash and its group (no entry has moved yet), so
+ * that the removal is undone as a whole. */
+static inline void OHM__F(__r_undoom)(OHM__N *ohm_m)
+{
+    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_gm = OHM__F(__gmask)(ohm_m);
+    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++) {
+        if (ohm_meta[ohm_i] != OHM__DOOMED) continue;
+        uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key)(ohm_m, ohm_i));
+        uint32_t ohm_d = (ohm_i / OHM_GROUP_SLOTS - OHM__F(__home_group)(ohm_m, ohm_h)) & ohm_gm;
+        OHM__F(__set_meta)(ohm_m, ohm_i, ohm__byte_for(ohm_h, ohm_d));
+    }
+}
+
+/* ========================================================================
+ * The API: format-independent bodies over the core above
+ * ====================================================================== */
 
 /* ========================================================================
  * Layout and creation
@@ -1309,46 +1770,6 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
     return OHM__F(_get_entry)(ohm_m, ohm_key).key != OHM__NULL;
 }
 
-#if defined(__GNUC__) || defined(__clang__)
-#define OHM__PREFETCH(p) __builtin_prefetch(p)
-#else
-#define OHM__PREFETCH(p) ((void)(p))
-#endif
-/* The batches' look-ahead (N_get_many, N_put_many): a key is hashed and
- * the cache lines of its home group's metadata and class byte and of the
- * first three key lines of its home group (and its value, when values
- * have an array of their own) are prefetched; the hash is kept for the
- * probe. The arrays' places are read from the header once a batch. */
-typedef struct OHM__F(__ahead_s) {
-    uint32_t mask;
-    const uint8_t *meta, *cls;
-    char *kb;
-} OHM__F(__ahead_s);
-static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
-{
-    OHM__F(__ahead_s) ohm_a;
-    ohm_a.mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
-    ohm_a.meta = OHM__F(__meta)(ohm_m);
-    ohm_a.cls = OHM__F(__cls)(ohm_m);
-    ohm_a.kb = OHM__F(__key_base)(ohm_m);
-    return ohm_a;
-}
-static inline uint64_t OHM__F(__hash_ahead)(const OHM__N *ohm_m, const OHM__K *ohm_key, const OHM__F(__ahead_s) *ohm_a)
-{
-    uint64_t ohm_hash = OHM__F(__hash)(ohm_m, ohm_key);
-    uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->mask & ~(OHM_GROUP_SLOTS - 1); /* its home group's first slot */
-    const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_a->kb, ohm_home));
-    OHM__PREFETCH(ohm_a->meta + ohm_home); /* 16 bytes, aligned: one line */
-    OHM__PREFETCH(ohm_a->cls + ohm_home / OHM_GROUP_SLOTS);
-    OHM__PREFETCH(ohm_k);
-    OHM__PREFETCH(ohm_k + 64);
-    OHM__PREFETCH(ohm_k + 128);
-#if defined(OHM_VALUE)
-    if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_home));
-#endif
-    return ohm_hash;
-}
-
 /* Lookups in a batch: out[i] = N_get_entry(m, keys[i]) for i < n (keys may
  * repeat; out must not overlap keys). Software-pipelined: key i is hashed
  * and the cache lines of its home group's metadata and class byte and of
@@ -1440,7 +1861,6 @@ OHM__API size_t OHM__F(_put_many)(OHM__N *ohm_m, const OHM__K *ohm_keys OHM__MAP
     return ohm_n;
 }
 #undef OHM__AHEAD
-#undef OHM__PREFETCH
 
 /* Like put; on OHM_FOUND *old holds the replaced pair. */
 OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
@@ -1524,7 +1944,8 @@ OHM__API bool OHM__F(_fetch_put_assume_capacity)(OHM__N *ohm_m, OHM__K ohm_key
 }
 
 /* ========================================================================
- * Removal (moves other entries: see pointer stability above)
+ * Removal (moves other entries: see pointer stability above): by key,
+ * by pointer, all, by predicate
  * ====================================================================== */
 
 /* True when it removed; *out (when given) then holds the pair. */
@@ -1557,15 +1978,6 @@ OHM__API void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr)
     OHM__DEBUG_CHECK(ohm_m);
 }
 
-/* Every metadata and class byte and the count cleared (N_clear's work, and
- * N_recover's when a clear was cut short). */
-static inline void OHM__F(__clear_all)(OHM__N *ohm_m)
-{
-    ohm__st_zero(OHM__F(__meta)(ohm_m), OHM__CAST(size_t, ohm__meta_len(ohm_m->hdr.capacity)));
-    ohm__st32(&ohm_m->hdr.count, 0);
-    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
-}
-
 /* Remove every entry; the block, its seed and capacity stay. Only the
  * metadata (about capacity bytes) is cleared (old key and value bytes stay behind). */
 OHM__API void OHM__F(_clear)(OHM__N *ohm_m)
@@ -1578,50 +1990,49 @@ OHM__API void OHM__F(_clear)(OHM__N *ohm_m)
     OHM__F(__w_end)(&ohm_wr);
 }
 
-/* ========================================================================
- * Iteration and bulk removal
- * ====================================================================== */
-
-/* In a table with no free slot, a group that no key's probe runs into
- * from the group before it: every key at that group or after it, round
- * the table once, has its home there or after. Every full table the
- * library makes has one (the group filled last was crossed by none, and
- * a full table is never written again until a removal frees a slot), and
- * the walks over the whole table, the removal's shift and N_remove_if
- * rely on it; N_check refuses a full table without one. OHM__NONE when
- * there is none. O(capacity): linear group positions p in [0, 2 G), the
- * group at p qualifying when no key at p or later has its home before p. */
-static inline uint32_t OHM__F(__uncrossed)(const OHM__N *ohm_m, const ohm__geo *ohm_g)
+/* Remove every entry for which pred(entry, ctx) returns true; returns how
+ * many were removed. pred is called exactly once for each entry present at
+ * the call, may read the entry and write its value, and must not call into
+ * the map. Two passes: the first asks pred and marks the doomed slots'
+ * bytes; the second, N__compact, frees them and moves keys back. O(capacity). */
+OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *ohm_ctx)
 {
-    int64_t ohm_low = INT64_MAX; /* the lowest home position of a key at p or later */
-    for (int64_t ohm_p = 2 * (OHM__CAST(int64_t, ohm_g->gm) + 1); ohm_p-- > 0;) {
-        uint32_t ohm_y = OHM__CAST(uint32_t, ohm_p) & ohm_g->gm, ohm_maxd = 0;
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_g->meta + ohm_y * OHM_GROUP_SLOTS, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
-            uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, ohm_g, ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u));
-            if (ohm_d > ohm_maxd) ohm_maxd = ohm_d;
+    uint32_t ohm_cap = ohm_m->hdr.capacity;
+    if (ohm_cap == 0 || ohm_m->hdr.count == 0) return 0;
+    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
+    uint32_t ohm_start = OHM__F(__walk_start)(ohm_m) / OHM_GROUP_SLOTS; /* before marking: a doomed slot is not free */
+    size_t ohm_doomed = 0;
+    ohm__wr ohm_wr;
+    memset(&ohm_wr, 0, sizeof ohm_wr);
+    bool ohm_begun = false;
+    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++)
+        if (ohm_meta[ohm_i] != 0 && ohm_pred(OHM__F(__entry_at)(ohm_m, ohm_i), ohm_ctx)) {
+            if (!ohm_begun) { /* the first doomed entry begins the mutation */
+                ohm_begun = true;
+                ohm_wr = OHM__F(__w_begin)(ohm_m);
+                OHM__F(__w_touch_all)(&ohm_wr);
+            }
+            OHM__F(__set_meta)(ohm_m, ohm_i, OHM__DOOMED);
+            ohm_doomed++;
         }
-        if (ohm_p - ohm_maxd < ohm_low) ohm_low = ohm_p - ohm_maxd;
-        if (ohm_p <= OHM__CAST(int64_t, ohm_g->gm) && ohm_low >= ohm_p) return ohm_y;
-    }
-    return OHM__NONE;
+    if (ohm_doomed == 0) return 0;
+    /* Every doomed entry is marked: from here on N_recover finishes the
+     * removal; before, it undoes the marks (pred was not asked of all). */
+    OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
+    OHM__F(__j_start)(ohm_m, ohm_start);
+    OHM__F(__j_op)(ohm_m, OHM__OP_REMOVE_IF);
+    OHM__F(__compact)(ohm_m, ohm_start);
+    ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
+    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
+    OHM__F(__w_end)(&ohm_wr);
+    OHM__DEBUG_CHECK(ohm_m);
+    return ohm_doomed;
 }
 
-/* Where walks over the whole table begin (iteration, N_remove_if): the
- * first slot of a group that no key's probe runs into from the group
- * before it, so a removal, which moves keys only towards their homes,
- * never moves one across the start: the group after one with a free slot
- * (no probe passes a group with room), or in a full table the one
- * N__uncrossed finds (slot 0 on a block N_check would refuse). A table
- * of fewer than 16 slots is one group: slot 0. */
-static inline uint32_t OHM__F(__walk_start)(const OHM__N *ohm_m)
-{
-    ohm__geo ohm_g = OHM__F(__geo)(ohm_m);
-    if (ohm_g.cap < OHM_GROUP_SLOTS) return 0;
-    for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
-        if (ohm__g16_free(ohm_g.meta + ohm_y * OHM_GROUP_SLOTS)) return ((ohm_y + 1) & ohm_g.gm) * OHM_GROUP_SLOTS;
-    uint32_t ohm_y = OHM__F(__uncrossed)(ohm_m, &ohm_g);
-    return ohm_y == OHM__NONE ? 0 : ohm_y * OHM_GROUP_SLOTS;
-}
+/* ========================================================================
+ * Iteration
+ * ====================================================================== */
 
 /* The used slots among positions pos .. pos + 15 of a walk
  * from `start` (positions past the capacity excluded). */
@@ -1646,19 +2057,6 @@ static inline OHM__ITER OHM__F(__iter_from)(const OHM__N *ohm_m, uint32_t ohm_st
     ohm_it.stamp = ohm_m->hdr.stamp;
     ohm_it.at = OHM__NULL;
     return ohm_it;
-}
-
-/* Where the walk over the whole table starts, as N__walk_start finds it,
- * with the search for a group with a free slot inline: the first groups'
- * metadata, which every such search reads, stays in the cache. */
-static inline uint32_t OHM__F(__walk_start_fast)(const OHM__N *ohm_m)
-{
-    uint32_t ohm_cap = ohm_m->hdr.capacity;
-    if (ohm_cap < OHM_GROUP_SLOTS) return 0;
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    for (uint32_t ohm_y = 0; ohm_y < ohm_cap / OHM_GROUP_SLOTS; ohm_y++)
-        if (ohm__g16_free(ohm_meta + ohm_y * OHM_GROUP_SLOTS)) return ((ohm_y + 1) * OHM_GROUP_SLOTS) & (ohm_cap - 1);
-    return OHM__F(__walk_start)(ohm_m); /* completely full */
 }
 
 /* An iterator of N_iter_at, positioned (start OHM__NONE) at the entry in
@@ -1770,125 +2168,6 @@ OHM__API bool OHM__F(_iter_remove)(OHM__ITER *ohm_it)
     return true;
 }
 
-/* Removal marks: during N_remove_if a doomed entry's metadata byte is
- * this value, which no byte of a key (ohm__holds_key) or free byte (0)
- * has. */
-#define OHM__DOOMED 0x01u
-
-/* N_remove_if's search for the first group with a free slot at a group
- * position in [from, to) of its walk, which begins at group `start` (a
- * position counts groups from start; every group below `to` has been
- * walked, so it only ever fills up). `next`, when there is scratch, is a
- * union-find in which a walked group that is full points past itself, so
- * no full group is read twice (path halving keeps the finds short).
- * Returns `to` when there is none. */
-static inline uint32_t OHM__F(__group_with_room)(const OHM__N *ohm_m, uint32_t ohm_start, uint32_t ohm_from,
-                                                  uint32_t ohm_to, uint32_t *ohm_next)
-{
-    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    for (uint32_t ohm_q = ohm_from; ohm_q < ohm_to; ohm_q++) {
-        if (ohm_next) {
-            while (ohm_next[ohm_q] != ohm_q) {
-                ohm_next[ohm_q] = ohm_next[ohm_next[ohm_q]];
-                ohm_q = ohm_next[ohm_q];
-            }
-            if (ohm_q >= ohm_to) break;
-        }
-        if (ohm__g16_free(ohm_meta + ((ohm_start + ohm_q) & ohm_gm) * OHM_GROUP_SLOTS)) return ohm_q;
-        if (ohm_next) ohm_next[ohm_q] = ohm_q + 1;
-    }
-    return ohm_to;
-}
-
-/* N_remove_if's second pass, from group `start` (a group no probe runs
- * into from the one before it): walks the groups once, frees the doomed
- * slots of each and moves each displaced key of the group to the first
- * group of its probe with a free slot, if that comes before (as inserting
- * the survivors in order would), so no entry moves more than once; then
- * the class bytes are rebuilt. Each move is journaled (hole, src). Run
- * again from the same start on a pass that was cut short, it finishes it:
- * the groups already walked have no doomed slot and no key with room
- * before it. Finding that group goes through a union-find of the groups
- * found full (4 bytes a group, OHM_MALLOC, freed before returning, made at
- * the first search that passes a full group), so the whole is O(capacity)
- * whatever the layout; without that memory the search reads the groups
- * from the key's home on. */
-static inline void OHM__F(__compact)(OHM__N *ohm_m, uint32_t ohm_start)
-{
-    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m), ohm_valid = OHM__F(__gvalid)(ohm_m);
-    uint32_t *ohm_next = OHM__NULL; /* the union-find of __group_with_room, made when first needed */
-    bool ohm_asked = false;
-    for (uint32_t ohm_q = 0; ohm_q <= ohm_gm; ohm_q++) {
-        uint32_t ohm_y = (ohm_start + ohm_q) & ohm_gm, ohm_base = ohm_y * OHM_GROUP_SLOTS;
-        for (uint32_t ohm_u = ohm__g16_eq(ohm_meta + ohm_base, OHM__DOOMED) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1)
-            OHM__F(__set_meta)(ohm_m, ohm_base + ohm__m16_first(ohm_u), 0);
-        if (ohm_gm == 0) break;
-        for (uint32_t ohm_u = ohm__g16_ge(ohm_meta + ohm_base, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
-            uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_u);
-            uint32_t ohm_d = OHM__F(__dist)(ohm_m, ohm_s);
-            uint32_t ohm_hq = ohm_d <= ohm_q ? ohm_q - ohm_d : 0; /* its home's position */
-            if (ohm_hq + 1 < ohm_q && !ohm_asked && ohm__g16_free(ohm_meta + ((ohm_start + ohm_hq) & ohm_gm) * OHM_GROUP_SLOTS) == 0) {
-                ohm_asked = true;
-                size_t ohm_bytes;
-                if (ohm__scratch_size(OHM__CAST(uint64_t, ohm_gm) + 2, sizeof(uint32_t), &ohm_bytes))
-                    ohm_next = OHM__CAST(uint32_t *, OHM_MALLOC(ohm_bytes));
-                for (uint32_t ohm_k = 0; ohm_next && ohm_k <= ohm_gm + 1; ohm_k++) ohm_next[ohm_k] = ohm_k;
-            }
-            uint32_t ohm_tq = OHM__F(__group_with_room)(ohm_m, ohm_start, ohm_hq, ohm_q, ohm_next);
-            if (ohm_tq >= ohm_q) continue; /* none before it: it stays */
-            uint32_t ohm_tbase = ((ohm_start + ohm_tq) & ohm_gm) * OHM_GROUP_SLOTS;
-            uint32_t ohm_t = ohm_tbase + ohm__m16_first(ohm__g16_free(ohm_meta + ohm_tbase));
-            OHM__F(__j_step)(ohm_m, ohm_t, ohm_s);
-            OHM__F(__move_back)(ohm_m, ohm_s, ohm_t, ohm_tq - ohm_hq);
-            OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
-        }
-    }
-    if (ohm_next) OHM_FREE(ohm_next);
-    OHM__F(__rebuild_all_classes)(ohm_m);
-}
-
-/* Remove every entry for which pred(entry, ctx) returns true; returns how
- * many were removed. pred is called exactly once for each entry present at
- * the call, may read the entry and write its value, and must not call into
- * the map. Two passes: the first asks pred and marks the doomed slots'
- * bytes; the second, N__compact, frees them and moves keys back. O(capacity). */
-OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *ohm_ctx)
-{
-    uint32_t ohm_cap = ohm_m->hdr.capacity;
-    if (ohm_cap == 0 || ohm_m->hdr.count == 0) return 0;
-    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    uint32_t ohm_start = OHM__F(__walk_start)(ohm_m) / OHM_GROUP_SLOTS; /* before marking: a doomed slot is not free */
-    size_t ohm_doomed = 0;
-    ohm__wr ohm_wr;
-    memset(&ohm_wr, 0, sizeof ohm_wr);
-    bool ohm_begun = false;
-    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++)
-        if (ohm_meta[ohm_i] != 0 && ohm_pred(OHM__F(__entry_at)(ohm_m, ohm_i), ohm_ctx)) {
-            if (!ohm_begun) { /* the first doomed entry begins the mutation */
-                ohm_begun = true;
-                ohm_wr = OHM__F(__w_begin)(ohm_m);
-                OHM__F(__w_touch_all)(&ohm_wr);
-            }
-            OHM__F(__set_meta)(ohm_m, ohm_i, OHM__DOOMED);
-            ohm_doomed++;
-        }
-    if (ohm_doomed == 0) return 0;
-    /* Every doomed entry is marked: from here on N_recover finishes the
-     * removal; before, it undoes the marks (pred was not asked of all). */
-    OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
-    OHM__F(__j_start)(ohm_m, ohm_start);
-    OHM__F(__j_op)(ohm_m, OHM__OP_REMOVE_IF);
-    OHM__F(__compact)(ohm_m, ohm_start);
-    ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
-    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
-    OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
-    OHM__F(__w_end)(&ohm_wr);
-    OHM__DEBUG_CHECK(ohm_m);
-    return ohm_doomed;
-}
-
 /* ========================================================================
  * Adapted calls: lookup by a probe of another type. `hash` must equal the
  * hash the map computes for the matching stored key (with N_seed(m) when
@@ -1923,213 +2202,9 @@ OHM__API bool OHM__F(_remove_adapted)(OHM__N *ohm_m, uint64_t ohm_hash, const vo
 }
 
 /* ========================================================================
- * Lock-free reading (docs/concurrency.md). A reader notes the stripe word
- * of each group it reads (waiting while one is odd), reads with atomic
- * loads, and checks that none of those words changed before it trusts
- * what it read: before comparing a key it copied (so equality never sees a
- * torn key), and before answering. A probe that reads more groups than it
- * can note checks the sequence word instead.
+ * Lock-free reading (docs/concurrency.md): N_read over the probe above,
+ * sections of reads, snapshots
  * ====================================================================== */
-
-#define OHM__READ_NOTES 16
-typedef struct OHM__F(__rnotes) {
-    uint32_t n;      /* stripes noted */
-    bool whole;      /* the sequence word instead (a long probe) */
-    uint32_t seq;    /* its value, when whole */
-    uint32_t idx[OHM__READ_NOTES], ver[OHM__READ_NOTES];
-} OHM__F(__rnotes);
-
-/* Note group g's stripe: false when it is odd or there is no room to note it. */
-static inline bool OHM__F(__r_note)(const OHM__N *ohm_m, OHM__F(__rnotes) *ohm_r, uint32_t ohm_g)
-{
-    if (ohm_r->whole) return true;
-    uint32_t ohm_k = ohm_g & ohm_m->hdr.smask;
-    for (uint32_t ohm_i = 0; ohm_i < ohm_r->n; ohm_i++)
-        if (ohm_r->idx[ohm_i] == ohm_k) return true;
-    if (ohm_r->n == OHM__READ_NOTES) return false;
-    uint32_t ohm_v = __atomic_load_n(OHM__F(__stripes)(ohm_m) + ohm_k, __ATOMIC_ACQUIRE);
-    if (ohm_v & 1) return false;
-    ohm_r->idx[ohm_r->n] = ohm_k;
-    ohm_r->ver[ohm_r->n++] = ohm_v;
-    return true;
-}
-/* True when no write touched the noted groups since they were noted: what
- * was read meanwhile is what one moment of the map held. */
-static inline bool OHM__F(__r_valid)(const OHM__N *ohm_m, const OHM__F(__rnotes) *ohm_r)
-{
-    OHM__FENCE_ACQ();
-    if (ohm_r->whole) return ohm__ld32(&OHM__F(__sync)(ohm_m)->seq) == ohm_r->seq;
-    return ohm__stripes_same(OHM__F(__stripes)(ohm_m), ohm_r->idx, ohm_r->ver, ohm_r->n);
-}
-
-/* Whether the key in slot s (copied whole) is the one looked for; then the
- * value is copied out. OHM_FOUND, OHM_ABSENT (another key), OHM_BUSY (a
- * write overlapped: try again). */
-static inline ohm_status OHM__F(__r_match)(const OHM__N *ohm_m, const OHM__F(__rnotes) *ohm_r, uint32_t ohm_s,
-                                           const OHM__K *ohm_key, void *ohm_value_out)
-{
-    OHM__K ohm_k;
-    ohm__ld_copy(&ohm_k, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_k, OHM__ALIGNOF(OHM__K));
-    if (!OHM__F(__r_valid)(ohm_m, ohm_r)) return OHM_BUSY;
-    if (!OHM__F(__eq)(ohm_m, &ohm_k, ohm_key)) return OHM_ABSENT;
-#ifdef OHM_VALUE
-    if (ohm_value_out) {
-        ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V), OHM__VAL_ALIGN);
-        if (!OHM__F(__r_valid)(ohm_m, ohm_r)) return OHM_BUSY;
-    }
-#else
-    (void)ohm_value_out;
-#endif
-    return OHM_FOUND;
-}
-
-/* One attempt of N_read: the probe of N__find, read racing a writer. */
-static inline ohm_status OHM__F(__read_try)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
-                                            void *ohm_value_out, OHM__F(__rnotes) *ohm_r)
-{
-    uint32_t ohm_cap = ohm_m->hdr.capacity;
-    ohm_r->n = 0;
-    if (ohm_r->whole) {
-        ohm_r->seq = __atomic_load_n(&OHM__F(__sync)(ohm_m)->seq, __ATOMIC_ACQUIRE);
-        if (ohm_r->seq & 1) return OHM_BUSY;
-    }
-    if (ohm_cap == 0) return OHM_ABSENT;
-    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM_GROUP_SLOTS;
-    if (!OHM__F(__r_note)(ohm_m, ohm_r, ohm_g)) return OHM_BUSY;
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    ohm__grp ohm_grp = ohm__grp_load(ohm_meta + ohm_base);
-    uint32_t ohm_valid = OHM__F(__gvalid)(ohm_m);
-    for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__tag(ohm_hash)) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1) {
-        ohm_status ohm_st = OHM__F(__r_match)(ohm_m, ohm_r, ohm_base + ohm__m16_first(ohm_u), ohm_key, ohm_value_out);
-        if (ohm_st != OHM_ABSENT) return ohm_st;
-    }
-    uint32_t ohm_gm = OHM__F(__gmask)(ohm_m);
-    bool ohm_on = ohm_gm != 0 && ((ohm__ld8(OHM__F(__cls)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
-                  !(ohm__grp_eq(ohm_grp, 0) & ohm_valid);
-    if (ohm_on) OHM__GROUPS_AFTER(ohm_g, ohm_gm, ohm_j, ohm_y) {
-        if (!OHM__F(__r_note)(ohm_m, ohm_r, ohm_y)) {
-            if (ohm_r->n == OHM__READ_NOTES) ohm_r->whole = true; /* a long probe: the next attempt checks the sequence */
-            return OHM_BUSY;
-        }
-        ohm_grp = ohm__grp_load(ohm_meta + ohm_y * OHM_GROUP_SLOTS);
-        for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__dtag(ohm_hash, ohm_j)); ohm_u; ohm_u &= ohm_u - 1) {
-            ohm_status ohm_st = OHM__F(__r_match)(ohm_m, ohm_r, ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u), ohm_key,
-                                                  ohm_value_out);
-            if (ohm_st != OHM_ABSENT) return ohm_st;
-        }
-        if (ohm__grp_eq(ohm_grp, 0) != 0) break; /* a free slot ends the probe */
-    }
-    return OHM__F(__r_valid)(ohm_m, ohm_r) ? OHM_ABSENT : OHM_BUSY;
-}
-
-/* A key type read by one atomic load (1, 2, 4 or 8 bytes, aligned to its
- * size): its copy cannot be torn, so equality may see it before the
- * stripe is checked again. */
-#define OHM__KEY_WHOLE (sizeof(OHM__K) <= 8 && sizeof(OHM__K) == OHM__ALIGNOF(OHM__K))
-
-/* Copies slot s's value out for N_read (nothing for a set or a NULL out). */
-static inline void OHM__F(__r_value)(const OHM__N *ohm_m, uint32_t ohm_s, void *ohm_value_out)
-{
-#ifdef OHM_VALUE
-    if (ohm_value_out) ohm__ld_copy(ohm_value_out, OHM__F(__val)(ohm_m, ohm_s), sizeof(OHM__V), OHM__VAL_ALIGN);
-#else
-    (void)ohm_m, (void)ohm_s, (void)ohm_value_out;
-#endif
-}
-
-/* The groups N_read's first attempt reads at most: a longer probe is left
- * to the general attempts. */
-#define OHM__READ_FAR 4
-
-/* N_read's first attempt past the home group g (stripe k0 noted as v0):
- * the next groups of the probe, each under its stripe, up to
- * OHM__READ_FAR groups in all. */
-static inline ohm_status OHM__F(__read_far)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
-                                            void *ohm_value_out, uint32_t ohm_g, uint32_t ohm_k0, uint32_t ohm_v0)
-{
-    const uint32_t *ohm_st = OHM__F(__stripes)(ohm_m);
-    uint32_t ohm_smask = ohm_m->hdr.smask, ohm_gm = OHM__F(__gmask)(ohm_m);
-    uint32_t ohm_k[OHM__READ_FAR], ohm_v[OHM__READ_FAR], ohm_n = 1;
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    ohm_k[0] = ohm_k0;
-    ohm_v[0] = ohm_v0;
-    for (uint32_t ohm_j = 1; ohm_j <= ohm_gm && ohm_j < OHM__READ_FAR; ohm_j++) {
-        uint32_t ohm_y = (ohm_g + ohm_j) & ohm_gm;
-        ohm_k[ohm_n] = ohm_y & ohm_smask;
-        ohm_v[ohm_n] = __atomic_load_n(ohm_st + ohm_k[ohm_n], __ATOMIC_ACQUIRE);
-        if (ohm_v[ohm_n++] & 1) return OHM_BUSY;
-        ohm__grp ohm_grp = ohm__grp_load(ohm_meta + ohm_y * OHM_GROUP_SLOTS);
-        for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__dtag(ohm_hash, ohm_j)); ohm_u; ohm_u &= ohm_u - 1) {
-            uint32_t ohm_s = ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u);
-            OHM__K ohm_c;
-            ohm__ld_copy(&ohm_c, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_c, OHM__ALIGNOF(OHM__K));
-            if (!OHM__KEY_WHOLE) {
-                OHM__FENCE_ACQ();
-                for (uint32_t ohm_i = 0; ohm_i < ohm_n; ohm_i++)
-                    if (ohm__ld32(ohm_st + ohm_k[ohm_i]) != ohm_v[ohm_i]) return OHM_BUSY;
-            }
-            if (!OHM__F(__eq)(ohm_m, &ohm_c, ohm_key)) continue;
-            OHM__F(__r_value)(ohm_m, ohm_s, ohm_value_out);
-            return ohm__stripes_same(ohm_st, ohm_k, ohm_v, ohm_n) ? OHM_FOUND : OHM_BUSY;
-        }
-        if (ohm__grp_eq(ohm_grp, 0) != 0) /* a free slot ends the probe */
-            return ohm__stripes_same(ohm_st, ohm_k, ohm_v, ohm_n) ? OHM_ABSENT : OHM_BUSY;
-    }
-    return OHM_BUSY;
-}
-
-/* N_read's first attempt, for the common case that the home group decides
- * (it holds the key, or the probe ends there), under that group's one
- * stripe. OHM_BUSY: anything else (a write overlapped, a longer probe):
- * the general attempts (N__read_try) decide. */
-OHM__ALWAYS_INLINE ohm_status OHM__F(__read_home)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
-                                             void *ohm_value_out)
-{
-    uint32_t ohm_cap = ohm_m->hdr.capacity;
-    if (ohm_cap == 0) return OHM_ABSENT;
-    uint32_t ohm_base = OHM__F(__home_base)(ohm_m, ohm_hash), ohm_g = ohm_base / OHM_GROUP_SLOTS;
-    const uint32_t *ohm_sp = OHM__F(__stripes)(ohm_m) + (ohm_g & ohm_m->hdr.smask);
-    uint32_t ohm_v = __atomic_load_n(ohm_sp, __ATOMIC_ACQUIRE);
-    if (ohm_v & 1) return OHM_BUSY;
-    ohm__grp ohm_grp = ohm__grp_load(OHM__F(__meta)(ohm_m) + ohm_base);
-    uint32_t ohm_valid = OHM__F(__gvalid)(ohm_m);
-    for (uint32_t ohm_u = ohm__grp_eq(ohm_grp, ohm__tag(ohm_hash)) & ohm_valid; ohm_u; ohm_u &= ohm_u - 1) {
-        uint32_t ohm_s = ohm_base + ohm__m16_first(ohm_u);
-        OHM__K ohm_k;
-        ohm__ld_copy(&ohm_k, OHM__F(__key)(ohm_m, ohm_s), sizeof ohm_k, OHM__ALIGNOF(OHM__K));
-        if (!OHM__KEY_WHOLE) {
-            OHM__FENCE_ACQ();
-            if (ohm__ld32(ohm_sp) != ohm_v) return OHM_BUSY;
-        }
-        if (!OHM__F(__eq)(ohm_m, &ohm_k, ohm_key)) continue;
-        OHM__F(__r_value)(ohm_m, ohm_s, ohm_value_out);
-        OHM__FENCE_ACQ();
-        return ohm__ld32(ohm_sp) == ohm_v ? OHM_FOUND : OHM_BUSY;
-    }
-    if (OHM__F(__gmask)(ohm_m) != 0 && ((ohm__ld8(OHM__F(__cls)(ohm_m) + ohm_g) >> ohm__class(ohm_hash)) & 1) &&
-        !(ohm__grp_eq(ohm_grp, 0) & ohm_valid))
-        return OHM__F(__read_far)(ohm_m, ohm_hash, ohm_key, ohm_value_out, ohm_g, ohm_g & ohm_m->hdr.smask,
-                                  ohm_v); /* the probe goes on past the home group */
-    OHM__FENCE_ACQ();
-    return ohm__ld32(ohm_sp) == ohm_v ? OHM_ABSENT : OHM_BUSY;
-}
-
-/* N_read when its first attempt could not decide: the general attempts,
- * waiting between them up to OHM_READ_WAIT_MS. Out of line, so that
- * N_read stays small enough to inline. */
-OHM__NOINLINE ohm_status OHM__F(__read_slow)(const OHM__N *ohm_m, uint64_t ohm_hash, const OHM__K *ohm_key,
-                                             void *ohm_value_out)
-{
-    OHM__F(__rnotes) ohm_r;
-    ohm_r.whole = false;
-    ohm_r.seq = 0;
-    ohm__wait ohm_w = {0, 0};
-    for (;;) {
-        ohm_status ohm_st = OHM__F(__read_try)(ohm_m, ohm_hash, ohm_key, ohm_value_out, &ohm_r);
-        if (ohm_st != OHM_BUSY) return ohm_st;
-        if (!ohm__read_wait(&ohm_w, OHM_READ_WAIT_MS)) return OHM_BUSY;
-    }
-}
 
 /* A lookup without a lock, safe while one writer works: see the
  * declaration. The key's equality (OHM_EQ, OHM_EQ_EX) sees only whole
@@ -2187,36 +2262,8 @@ OHM__API ohm_status OHM__F(_snapshot)(const OHM__N *ohm_m, void *ohm_dst, size_t
 }
 
 /* ========================================================================
- * Recovery: a block whose writer died part way through a mutation. The
- * journal says which mutation and where; the store order (see "The write
- * order") makes every cut point one of a few states, each finished here.
+ * Recovery (docs/concurrency.md)
  * ====================================================================== */
-
-/* A move from src to hole that was cut short: when the copy was published
- * (the hole's byte set), the source is freed; otherwise the source still
- * holds the entry and the hole is free. */
-static inline void OHM__F(__r_settle_move)(OHM__N *ohm_m, uint32_t ohm_hole, uint32_t ohm_src)
-{
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    if (ohm_src != OHM__NONE && ohm_hole != OHM__NONE && ohm__holds_key(ohm_meta[ohm_hole]) && ohm__holds_key(ohm_meta[ohm_src]))
-        OHM__F(__set_meta)(ohm_m, ohm_src, 0);
-}
-
-/* A N_remove_if cut short while it was still asking its predicate (the
- * journal names no mutation): each doomed mark is replaced by the byte its
- * key had, from the key's hash and its group (no entry has moved yet), so
- * that the removal is undone as a whole. */
-static inline void OHM__F(__r_undoom)(OHM__N *ohm_m)
-{
-    uint32_t ohm_cap = ohm_m->hdr.capacity, ohm_gm = OHM__F(__gmask)(ohm_m);
-    const uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++) {
-        if (ohm_meta[ohm_i] != OHM__DOOMED) continue;
-        uint64_t ohm_h = OHM__F(__hash)(ohm_m, OHM__F(__key)(ohm_m, ohm_i));
-        uint32_t ohm_d = (ohm_i / OHM_GROUP_SLOTS - OHM__F(__home_group)(ohm_m, ohm_h)) & ohm_gm;
-        OHM__F(__set_meta)(ohm_m, ohm_i, ohm__byte_for(ohm_h, ohm_d));
-    }
-}
 
 /* Bring the map back to a valid state after its writer died, under the
  * writers' lock (docs/concurrency.md): a removal's shift is resumed from
@@ -2309,7 +2356,40 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
 }
 
 /* ========================================================================
- * Checking and moving blocks
+ * Growing: copying every entry into a new block
+ * ====================================================================== */
+
+/* Copy every entry of `src` into `dst`, an empty map of this type in
+ * another block (any capacity, maximum load and seed). OHM_OK; OHM_FULL
+ * when the entries do not fit, OHM_INVALID when dst is not empty or the
+ * blocks overlap; on an error dst is unchanged. This is how a full map
+ * grows: init a bigger block, rehash into it, drop the old one. Keys are
+ * hashed as dst hashes them: when the hash reads the owner word (N_user),
+ * set dst's before rehashing. */
+OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
+{
+    uintptr_t ohm_s0 = OHM__PTR_CAST(uintptr_t, ohm_src), ohm_s1 = ohm_s0 + OHM__CAST(uintptr_t, ohm_src->hdr.total_size);
+    uintptr_t ohm_d0 = OHM__PTR_CAST(uintptr_t, ohm_dst), ohm_d1 = ohm_d0 + OHM__CAST(uintptr_t, ohm_dst->hdr.total_size);
+    if (ohm_dst->hdr.count != 0 || (ohm_s0 < ohm_d1 && ohm_d0 < ohm_s1)) return OHM_INVALID;
+    if (ohm_src->hdr.count > ohm_dst->hdr.max_entries) return OHM_FULL;
+    OHM__ITER ohm_it = OHM__F(_iter_begin)(ohm_src);
+    OHM__ENTRY ohm_e;
+    while (OHM__F(_iter_next)(&ohm_it, &ohm_e)) {
+        uint32_t ohm_s;
+        uint64_t ohm_h = OHM__F(__hash)(ohm_dst, ohm_e.key);
+        ohm_status ohm_st = OHM__F(__place)(ohm_dst, ohm_h, OHM__F(__room)(ohm_dst, ohm_h), ohm_e.key,
+                                            OHM__MAP_ONLY(ohm_e.value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
+        OHM_ASSERT(ohm_st == OHM_OK, "rehash: the count did not match the entries");
+        if (ohm_st != OHM_OK) break;
+    }
+    OHM__DEBUG_CHECK(ohm_dst);
+    return OHM_OK;
+}
+
+/* ========================================================================
+ * Checking blocks: N_check, the search for duplicates, N_attach and
+ * N_validate. A second reader of docs/FORMAT.md: it verifies each
+ * byte from the key's hash and place rather than through the probe.
  * ====================================================================== */
 
 /* The search for keys stored twice, without scratch memory: each entry is
@@ -2546,33 +2626,6 @@ OHM__API ohm_status OHM__F(_validate)(const void *ohm_buf, size_t ohm_len)
     return OHM__F(__check_in)(ohm_m, &ohm_g, ohm_h.count, ohm_h.max_entries);
 }
 
-/* Copy every entry of `src` into `dst`, an empty map of this type in
- * another block (any capacity, maximum load and seed). OHM_OK; OHM_FULL
- * when the entries do not fit, OHM_INVALID when dst is not empty or the
- * blocks overlap; on an error dst is unchanged. This is how a full map
- * grows: init a bigger block, rehash into it, drop the old one. Keys are
- * hashed as dst hashes them: when the hash reads the owner word (N_user),
- * set dst's before rehashing. */
-OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
-{
-    uintptr_t ohm_s0 = OHM__PTR_CAST(uintptr_t, ohm_src), ohm_s1 = ohm_s0 + OHM__CAST(uintptr_t, ohm_src->hdr.total_size);
-    uintptr_t ohm_d0 = OHM__PTR_CAST(uintptr_t, ohm_dst), ohm_d1 = ohm_d0 + OHM__CAST(uintptr_t, ohm_dst->hdr.total_size);
-    if (ohm_dst->hdr.count != 0 || (ohm_s0 < ohm_d1 && ohm_d0 < ohm_s1)) return OHM_INVALID;
-    if (ohm_src->hdr.count > ohm_dst->hdr.max_entries) return OHM_FULL;
-    OHM__ITER ohm_it = OHM__F(_iter_begin)(ohm_src);
-    OHM__ENTRY ohm_e;
-    while (OHM__F(_iter_next)(&ohm_it, &ohm_e)) {
-        uint32_t ohm_s;
-        uint64_t ohm_h = OHM__F(__hash)(ohm_dst, ohm_e.key);
-        ohm_status ohm_st = OHM__F(__place)(ohm_dst, ohm_h, OHM__F(__room)(ohm_dst, ohm_h), ohm_e.key,
-                                            OHM__MAP_ONLY(ohm_e.value) OHM__SET_ONLY(OHM__NULL), &ohm_s);
-        OHM_ASSERT(ohm_st == OHM_OK, "rehash: the count did not match the entries");
-        if (ohm_st != OHM_OK) break;
-    }
-    OHM__DEBUG_CHECK(ohm_dst);
-    return OHM_OK;
-}
-
 #endif /* !OHM_DECLARE */
 
 #ifdef __cplusplus
@@ -2603,6 +2656,7 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM__MAP_ONLY
 #undef OHM__SET_ONLY
 #undef OHM__DOOMED
+#undef OHM__PREFETCH
 #undef OHM__READ_NOTES
 #undef OHM__KEY_WHOLE
 #undef OHM__READ_FAR
