@@ -19,7 +19,7 @@ PREFIX ?= /usr/local
 BUILD  := build
 WARN   := -std=c11 -Wall -Wextra -Werror -pedantic -Wshadow
 INC    := -Iinclude
-HDRS   := include/ohm.h include/ohm_map.h
+HDRS   := include/ohm.h include/ohm_map.h include/ohm_core.h include/ohm_check.h
 SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # Test programs: every tests/test_*.c, each built in every variant.
@@ -336,8 +336,8 @@ OHM_CMAKE_SED = sed -e 's|@OHM_VERSION@|$(OHM_VERSION)|g' -e 's|@OHM_VERSION_MAJ
 # find_package against 'make install' into a scratch prefix, add_subdirectory
 # of the repository root, and FetchContent with SOURCE_DIR. Then the
 # top-level CMake build (examples under ctest) and its 'cmake --install',
-# whose package files must be those of 'make install', and find_package
-# against that prefix too.
+# whose package files and headers must be those of 'make install', and
+# find_package against that prefix too.
 CMAKE_PREFIX := $(CURDIR)/$(BUILD)/cmake/prefix
 # cmake_consumer NAME DIR ARGS: configure and build tests/cmake/NAME in
 # build/cmake/DIR, then check that its basic prints 144.
@@ -363,5 +363,6 @@ test-cmake:
 	  && cmake --install $(BUILD)/cmake/top --prefix $(CURDIR)/$(BUILD)/cmake/cmake-prefix >>$(BUILD)/cmake/top.log 2>&1 \
 	  || { cat $(BUILD)/cmake/top.log; exit 1; }
 	diff -r $(CMAKE_PREFIX)/lib/cmake $(BUILD)/cmake/cmake-prefix/lib/cmake
+	diff -r $(CMAKE_PREFIX)/include $(BUILD)/cmake/cmake-prefix/include
 	for p in $(CMAKE_PREFIX) $(BUILD)/cmake/cmake-prefix; do $$p/bin/ohmtool --version | grep -q '^ohmtool $(OHM_VERSION) ' || exit 1; done
 	$(call cmake_consumer,find_package,find_package-cmake-install,-DCMAKE_PREFIX_PATH=$(CURDIR)/$(BUILD)/cmake/cmake-prefix -DOHM_EXPECTED_VERSION=$(OHM_VERSION))

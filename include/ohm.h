@@ -643,8 +643,8 @@ static inline uint32_t ohm__m16_below(unsigned ohm_n) { return (1u << ohm_n) - 1
 
 /* The groups after group g in probe order, once round a table of gm + 1
  * groups: a for statement whose body sees j = 1 .. gm (groups past g) and
- * y, the group j past g. Every walk past a home group, a hole or a walk's
- * start goes through it. */
+ * y, the group j past g: the probe's walk past a home group, and the
+ * shift's and the class bits' walks past a hole. */
 #define OHM__GROUPS_AFTER(g, gm, j, y) for (uint32_t j = 1, y = 0; j <= (gm) && ((y = ((g) + j) & (gm)), 1); j++)
 
 /* ------------------------------------------------------------------------
