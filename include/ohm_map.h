@@ -194,6 +194,22 @@
 #if OHM_SHARED != 0 && OHM_SHARED != 1
 #error "ohm_map.h: OHM_SHARED is 1 (writers keep the bookkeeping lock-free readers and N_recover need) or 0 (they do not)"
 #endif
+/* Every store to the block goes through these: atomic and in the write
+ * order when lock-free readers or N_recover may depend on it, plain
+ * otherwise (ohm.h). */
+#if OHM_SHARED
+#define OHM__ST8 ohm__st8
+#define OHM__ST32 ohm__st32
+#define OHM__ST64 ohm__st64
+#define OHM__ST_COPY ohm__st_copy
+#define OHM__ST_ZERO ohm__st_zero
+#else
+#define OHM__ST8 ohm__st8_plain
+#define OHM__ST32 ohm__st32_plain
+#define OHM__ST64 ohm__st64_plain
+#define OHM__ST_COPY ohm__st_copy_plain
+#define OHM__ST_ZERO ohm__st_zero_plain
+#endif
 
 /* OHM_DEBUG_CHECKS is a parameter like the others: it applies to this
  * instantiation only and is undefined at the end. */
@@ -436,7 +452,7 @@ OHM__API uint64_t OHM__F(_seed)(const OHM__N *ohm_m) { return ohm_m->hdr.seed; }
 /* The owner's word in the header: ohm stores it and never reads it (an
  * OHM_HASH_EX may read it, e.g. to find the owner's string arena). */
 OHM__API uint64_t OHM__F(_user)(const OHM__N *ohm_m) { return ohm_m->hdr.user; }
-OHM__API void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user) { ohm__st64(&ohm_m->hdr.user, ohm_user); }
+OHM__API void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user) { OHM__ST64(&ohm_m->hdr.user, ohm_user); }
 
 /* The key's hash: the only place the user's hash macro is expanded. */
 static inline uint64_t OHM__F(__hash)(const OHM__N *ohm_m, const OHM__K *ohm_k)
@@ -532,12 +548,15 @@ static inline ohm_signature OHM__F(__signature)(void)
  * mirror byte k (k < OHM_GROUP_MIRROR) copies slot k mod capacity, so slot
  * i has copies at i, i + capacity, ... below the mirror's end (one when
  * the capacity is 16 or more, none for i >= 16: most writes skip the loop). */
+static inline void OHM__F(__set_meta_cap)(uint8_t *ohm_meta, uint32_t ohm_cap, uint32_t ohm_i, uint8_t ohm_v)
+{
+    OHM__ST8(ohm_meta + ohm_i, ohm_v);
+    if (ohm_i >= OHM_GROUP_MIRROR) return; /* most slots: no mirror copy */
+    for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) OHM__ST8(ohm_meta + ohm_cap + ohm_k, ohm_v);
+}
 static inline void OHM__F(__set_meta)(OHM__N *ohm_m, uint32_t ohm_i, uint8_t ohm_v)
 {
-    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    uint32_t ohm_cap = ohm_m->hdr.capacity;
-    ohm__st8(ohm_meta + ohm_i, ohm_v);
-    for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) ohm__st8(ohm_meta + ohm_cap + ohm_k, ohm_v);
+    OHM__F(__set_meta_cap)(OHM__F(__meta)(ohm_m), ohm_m->hdr.capacity, ohm_i, ohm_v);
 }
 
 /* The geometry (docs/FORMAT.md): slots in aligned groups of OHM_GROUP_SLOTS (a
@@ -724,7 +743,7 @@ static inline ohm__wr OHM__F(__w_begin)(OHM__N *ohm_m)
     ohm_wr.ns = ohm_m->hdr.smask + 1;
     ohm_wr.lo = 0;
     ohm_wr.n = 0;
-    ohm__st32(ohm_wr.seq, *ohm_wr.seq + 1);
+    OHM__ST32(ohm_wr.seq, *ohm_wr.seq + 1);
     OHM__FENCE_REL();
     return ohm_wr;
 }
@@ -734,25 +753,25 @@ static inline void OHM__F(__j_step)(OHM__N *ohm_m, uint32_t ohm_hole, uint32_t o
 {
     if (!OHM_SHARED) return;
     uint32_t ohm_w[2] = {ohm_hole, ohm_src};
-    ohm__st_copy(&OHM__F(__sync)(ohm_m)->hole, ohm_w, sizeof ohm_w, 8);
+    OHM__ST_COPY(&OHM__F(__sync)(ohm_m)->hole, ohm_w, sizeof ohm_w, 8);
 }
 static inline void OHM__F(__j_op)(OHM__N *ohm_m, uint32_t ohm_op)
 {
     if (!OHM_SHARED) return;
-    ohm__st32(&OHM__F(__sync)(ohm_m)->op, ohm_op);
+    OHM__ST32(&OHM__F(__sync)(ohm_m)->op, ohm_op);
 }
 /* N_remove_if: the group its walk starts at. */
 static inline void OHM__F(__j_start)(OHM__N *ohm_m, uint32_t ohm_start)
 {
     if (!OHM_SHARED) return;
-    ohm__st32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
+    OHM__ST32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
 }
 #ifdef OHM_VALUE
 /* An overwrite: the new value, into the journal's value buffer. */
 static inline void OHM__F(__j_value)(OHM__N *ohm_m, const OHM__V *ohm_v)
 {
     if (!OHM_SHARED) return;
-    ohm__st_copy(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
+    OHM__ST_COPY(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
 }
 #endif
 
@@ -773,8 +792,8 @@ static inline void OHM__F(__w_end)(ohm__wr *ohm_wr)
 /* The writer's counters in the header (lock-free readers may read them). */
 static inline void OHM__F(__count_add)(OHM__N *ohm_m, uint32_t ohm_add)
 {
-    ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count + ohm_add);
-    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__ST32(&ohm_m->hdr.count, ohm_m->hdr.count + ohm_add);
+    OHM__ST32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
 }
 
 /* Find the key or make its entry: OHM_FOUND with its slot (nothing
@@ -796,21 +815,22 @@ static inline ohm_status OHM__F(__claim)(OHM__N *ohm_m, uint64_t ohm_hash, const
     }
     if (ohm_m->hdr.count >= ohm_m->hdr.max_entries || ohm_free_slot == OHM__NONE) return OHM_FULL;
     uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash), ohm_y = ohm_free_slot / OHM_GROUP_SLOTS;
-    uint32_t ohm_d = (ohm_y - ohm_g) & OHM__F(__gmask)(ohm_m);
+    uint32_t ohm_d = (ohm_y - ohm_g) & OHM__F(__gmask)(ohm_m), ohm_cap = ohm_m->hdr.capacity;
     ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
     OHM__F(__w_touch)(&ohm_wr, ohm_g);
     OHM__F(__w_touch)(&ohm_wr, ohm_y);
-    if (ohm_store_key) ohm__st_copy(OHM__F(__key)(ohm_m, ohm_free_slot), ohm_store_key, sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
+    if (ohm_store_key) OHM__ST_COPY(OHM__F(__key)(ohm_m, ohm_free_slot), ohm_store_key, sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
 #ifdef OHM_VALUE
-    if (ohm_store_val) ohm__st_copy(OHM__F(__val)(ohm_m, ohm_free_slot), ohm_store_val, sizeof(OHM__V), OHM__VAL_ALIGN);
+    if (ohm_store_val) OHM__ST_COPY(OHM__F(__val)(ohm_m, ohm_free_slot), ohm_store_val, sizeof(OHM__V), OHM__VAL_ALIGN);
 #else
     (void)ohm_store_val;
 #endif
     if (ohm_d) {
         uint8_t *ohm_c = OHM__F(__cls)(ohm_m) + ohm_g;
-        if (!(*ohm_c & ohm__cls_bit(ohm_hash))) ohm__st8(ohm_c, OHM__CAST(uint8_t, *ohm_c | ohm__cls_bit(ohm_hash)));
+        if (!(*ohm_c & ohm__cls_bit(ohm_hash))) OHM__ST8(ohm_c, OHM__CAST(uint8_t, *ohm_c | ohm__cls_bit(ohm_hash)));
     }
-    OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm__byte_for(ohm_hash, ohm_d));
+    /* capacity read before the stores above, which may alias it */
+    OHM__F(__set_meta_cap)(OHM__F(__meta)(ohm_m), ohm_cap, ohm_free_slot, ohm__byte_for(ohm_hash, ohm_d));
     OHM__F(__count_add)(ohm_m, 1);
     OHM__F(__w_end)(&ohm_wr);
     *ohm_slot = ohm_free_slot;
@@ -828,7 +848,7 @@ static inline void OHM__F(__overwrite)(OHM__N *ohm_m, uint32_t ohm_s, const OHM_
     OHM__F(__j_step)(ohm_m, ohm_s, OHM__NONE);
     OHM__F(__j_op)(ohm_m, OHM__OP_OVERWRITE);
     OHM__F(__w_touch)(&ohm_wr, ohm_s / OHM_GROUP_SLOTS);
-    ohm__st_copy(OHM__F(__val)(ohm_m, ohm_s), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
+    OHM__ST_COPY(OHM__F(__val)(ohm_m, ohm_s), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
     OHM__F(__w_end)(&ohm_wr);
 }
@@ -883,7 +903,7 @@ static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t o
         if (ohm__g16_free(ohm_p)) break;
     }
     uint8_t *ohm_cb = OHM__F(__cls)(ohm_m) + ohm_g;
-    if (*ohm_cb & ohm__class_bit(ohm_c)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb & ~ohm__class_bit(ohm_c)));
+    if (*ohm_cb & ohm__class_bit(ohm_c)) OHM__ST8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb & ~ohm__class_bit(ohm_c)));
 }
 
 /* Move the entry in slot `from` back to the free slot `to`, `newd` groups
@@ -902,8 +922,8 @@ static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_
 #ifdef OHM__TEST_FREE_BEFORE_COPY /* a wrong order, for tests/test_crash.c to catch (make test-crash-mutant) */
     OHM__F(__set_meta)(ohm_m, ohm_from, 0);
 #endif
-    ohm__st_copy(OHM__F(__key_in)(ohm_kb, ohm_to), OHM__F(__key_in)(ohm_kb, ohm_from), sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
-    OHM__MAP_ONLY(ohm__st_copy(OHM__F(__val)(ohm_m, ohm_to), OHM__F(__val)(ohm_m, ohm_from), sizeof(OHM__V), OHM__VAL_ALIGN);)
+    OHM__ST_COPY(OHM__F(__key_in)(ohm_kb, ohm_to), OHM__F(__key_in)(ohm_kb, ohm_from), sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
+    OHM__MAP_ONLY(OHM__ST_COPY(OHM__F(__val)(ohm_m, ohm_to), OHM__F(__val)(ohm_m, ohm_from), sizeof(OHM__V), OHM__VAL_ALIGN);)
     OHM__F(__set_meta)(ohm_m, ohm_to, ohm_tg); /* the copy is published, */
 #ifndef OHM__TEST_FREE_BEFORE_COPY
     OHM__F(__set_meta)(ohm_m, ohm_from, 0); /* then the source freed */
@@ -921,7 +941,7 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
     uint32_t ohm_span = (ohm_end - ohm_first) & ohm_g.gm; /* groups rebuilt */
     for (uint32_t ohm_q = 0; ohm_q < ohm_span; ohm_q++) {
         uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
-        if (ohm_cls[ohm_y]) ohm__st8(ohm_cls + ohm_y, 0);
+        if (ohm_cls[ohm_y]) OHM__ST8(ohm_cls + ohm_y, 0);
     }
     for (uint32_t ohm_q = 1; ohm_q <= ohm_span; ohm_q++) {
         uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
@@ -931,7 +951,7 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
             uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s);
             uint8_t *ohm_cb = ohm_cls + ((ohm_y - ohm_d) & ohm_g.gm), ohm_bit = ohm__class_bit(ohm__byte_class(ohm_g.meta[ohm_s]));
             if (ohm_d <= ohm_q && !(*ohm_cb & ohm_bit)) /* homed at or after first */
-                ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
+                OHM__ST8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
         }
     }
 }
@@ -944,13 +964,13 @@ static inline void OHM__F(__rebuild_all_classes)(OHM__N *ohm_m)
     if (ohm_g.cap < OHM_GROUP_SLOTS) return;
     uint8_t *ohm_cls = OHM__F(__cls)(ohm_m);
     for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
-        if (ohm_cls[ohm_y]) ohm__st8(ohm_cls + ohm_y, 0);
+        if (ohm_cls[ohm_y]) OHM__ST8(ohm_cls + ohm_y, 0);
     for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
         for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM_GROUP_SLOTS, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_s = ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u);
             uint8_t *ohm_cb = ohm_cls + ((ohm_y - OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s)) & ohm_g.gm);
             uint8_t ohm_bit = ohm__class_bit(ohm__byte_class(ohm_g.meta[ohm_s]));
-            if (!(*ohm_cb & ohm_bit)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
+            if (!(*ohm_cb & ohm_bit)) OHM__ST8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
         }
 }
 
@@ -1501,9 +1521,9 @@ OHM__API void OHM__F(_remove_at)(OHM__N *ohm_m, OHM__K *ohm_key_ptr)
  * N_recover's when a clear was cut short). */
 static inline void OHM__F(__clear_all)(OHM__N *ohm_m)
 {
-    ohm__st_zero(OHM__F(__meta)(ohm_m), OHM__CAST(size_t, ohm__meta_len(ohm_m->hdr.capacity)));
-    ohm__st32(&ohm_m->hdr.count, 0);
-    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__ST_ZERO(OHM__F(__meta)(ohm_m), OHM__CAST(size_t, ohm__meta_len(ohm_m->hdr.capacity)));
+    OHM__ST32(&ohm_m->hdr.count, 0);
+    OHM__ST32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
 }
 
 /* Remove every entry; the block, its seed and capacity stay. Only the
@@ -1821,8 +1841,8 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     OHM__F(__j_start)(ohm_m, ohm_start);
     OHM__F(__j_op)(ohm_m, OHM__OP_REMOVE_IF);
     OHM__F(__compact)(ohm_m, ohm_start);
-    ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
-    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__ST32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
+    OHM__ST32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
     OHM__F(__w_end)(&ohm_wr);
     OHM__DEBUG_CHECK(ohm_m);
@@ -2185,17 +2205,17 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
     if ((ohm_op == OHM__OP_ERASE || ohm_op == OHM__OP_OVERWRITE) && ohm_hole == OHM__NONE) return OHM_CORRUPT;
     if (ohm_op == OHM__OP_REMOVE_IF && ohm_y->start > OHM__F(__gmask)(ohm_m)) return OHM_CORRUPT;
     if (ohm_cap == 0) ohm_op = OHM__OP_NONE;
-    if (!(ohm_y->seq & 1)) ohm__st32(&ohm_y->seq, ohm_y->seq + 1); /* a write is running: this one */
+    if (!(ohm_y->seq & 1)) OHM__ST32(&ohm_y->seq, ohm_y->seq + 1); /* a write is running: this one */
     OHM__FENCE_REL();
     uint32_t ohm_ns = ohm__stripes(ohm_cap), *ohm_st = OHM__F(__stripes)(ohm_m);
     for (uint32_t ohm_k = 0; ohm_k < ohm_ns; ohm_k++)
-        if (!(ohm_st[ohm_k] & 1)) ohm__st32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
+        if (!(ohm_st[ohm_k] & 1)) OHM__ST32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
     OHM__FENCE_REL();
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     if (ohm_cap != 0) /* the mirror is derived: a cut may have left it stale */
         for (uint32_t ohm_k = 0; ohm_k < OHM_GROUP_MIRROR; ohm_k++)
             if (ohm_meta[ohm_cap + ohm_k] != ohm_meta[ohm_k & (ohm_cap - 1)])
-                ohm__st8(ohm_meta + ohm_cap + ohm_k, ohm_meta[ohm_k & (ohm_cap - 1)]);
+                OHM__ST8(ohm_meta + ohm_cap + ohm_k, ohm_meta[ohm_k & (ohm_cap - 1)]);
     ohm__wr ohm_wr; /* for pull: every stripe is odd already, so it marks none */
     ohm_wr.seq = &ohm_y->seq;
     ohm_wr.stripes = ohm_st;
@@ -2220,7 +2240,7 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
     case OHM__OP_OVERWRITE:
 #ifdef OHM_VALUE
         if (ohm__holds_key(ohm_meta[ohm_hole]))
-            ohm__st_copy(OHM__F(__val)(ohm_m, ohm_hole), OHM__F(__jval)(ohm_m), sizeof(OHM__V), OHM__VAL_ALIGN);
+            OHM__ST_COPY(OHM__F(__val)(ohm_m, ohm_hole), OHM__F(__jval)(ohm_m), sizeof(OHM__V), OHM__VAL_ALIGN);
 #endif
         break;
     case OHM__OP_CLEAR:
@@ -2238,14 +2258,14 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
     uint32_t ohm_used = 0;
     for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++) ohm_used += ohm_meta[ohm_i] != 0;
     OHM__F(__rebuild_all_classes)(ohm_m);
-    ohm__st32(&ohm_m->hdr.count, ohm_used);
-    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__ST32(&ohm_m->hdr.count, ohm_used);
+    OHM__ST32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
     OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
     OHM__FENCE_REL();
-    for (uint32_t ohm_k = 0; ohm_k < ohm_ns; ohm_k++) ohm__st32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
+    for (uint32_t ohm_k = 0; ohm_k < ohm_ns; ohm_k++) OHM__ST32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
     OHM__FENCE_REL();
-    ohm__st32(&ohm_y->seq, ohm_y->seq + 1);
+    OHM__ST32(&ohm_y->seq, ohm_y->seq + 1);
     return OHM__F(_check)(ohm_m);
 }
 
@@ -2535,6 +2555,11 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM_TYPE_TAG
 #undef OHM_INTERLEAVE
 #undef OHM_SHARED
+#undef OHM__ST8
+#undef OHM__ST32
+#undef OHM__ST64
+#undef OHM__ST_COPY
+#undef OHM__ST_ZERO
 #undef OHM_DEBUG_CHECKS
 #undef OHM__KSTRIDE
 #undef OHM__VSTRIDE
