@@ -1275,7 +1275,7 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 #else
 #define OHM__PREFETCH(p) ((void)(p))
 #endif
-/* The batches' look-ahead (N_get_many, N_put_many): a key is hashed and
+/* N_put_many's look-ahead (N_get_many keeps its own two stages): a key is hashed and
  * the cache lines of its home group's metadata and class byte and of the
  * first three key lines of its home group (and its value, when values
  * have an array of their own) are prefetched; the hash is kept for the
@@ -1311,15 +1311,20 @@ static inline uint64_t OHM__F(__hash_ahead)(const OHM__N *ohm_m, const OHM__K *o
 }
 
 /* Lookups in a batch: out[i] = N_get_entry(m, keys[i]) for i < n (keys may
- * repeat; out must not overlap keys). Software-pipelined: key i is hashed
- * and the cache lines of its home group's metadata and class byte and of
- * the first three key lines of its home group (and its value, when values
- * have an array of their own) are prefetched OHM__AHEAD lookups before it is probed, so a
- * big table's cache misses overlap instead of following one another. */
+ * repeat; out must not overlap keys). Software-pipelined in two stages so
+ * that a big table's cache misses overlap instead of following one another
+ * and no line is fetched that the lookup will not read: key i is hashed
+ * and its home group's metadata and class byte prefetched OHM__AHEAD
+ * lookups before it is probed; OHM__NEAR lookups before, its metadata
+ * (in cache by then) is matched against its fingerprint, and the key (and
+ * value) line of the first match is prefetched. A miss, whose metadata
+ * mostly matches nothing, fetches no key line at all. */
 #define OHM__AHEAD 32u
+#define OHM__NEAR 16u
 OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, size_t ohm_n, OHM__ENTRY *ohm_out)
 {
-    OHM__F(__ahead_s) ohm_ahead = OHM__F(__ahead)(ohm_m);
+    OHM__F(__ahead_s) ohm_a = OHM__F(__ahead)(ohm_m);
+    uint32_t ohm_home_mask = ohm_a.mask & ~(OHM_GROUP_SLOTS - 1), ohm_valid = OHM__F(__gvalid)(ohm_m);
     uint64_t ohm_h[OHM__AHEAD]; /* the hashes of the lookups in flight */
     for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
         if (ohm_i >= OHM__AHEAD) { /* probe lookup i - AHEAD first: its hash's place is reused next */
@@ -1327,7 +1332,25 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
             ohm_out[ohm_j] = OHM__F(__entry_at)(
                 ohm_m, OHM__F(__probe)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], OHM__NULL, OHM__NULL, OHM__NULL, false, OHM__NULL));
         }
-        if (ohm_i < ohm_n) ohm_h[ohm_i % OHM__AHEAD] = OHM__F(__hash_ahead)(ohm_m, &ohm_keys[ohm_i], &ohm_ahead);
+        if (ohm_valid && ohm_i >= OHM__NEAR && ohm_i - OHM__NEAR < ohm_n) { /* lookup i - NEAR: the key line it reads */
+            uint64_t ohm_hash = ohm_h[(ohm_i - OHM__NEAR) % OHM__AHEAD];
+            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_home_mask;
+            uint32_t ohm_match = ohm__g16_eq(ohm_a.meta + ohm_home, ohm__tag(ohm_hash)) & ohm_valid;
+            if (ohm_match) {
+                uint32_t ohm_s = ohm_home + ohm__m16_first(ohm_match);
+                OHM__PREFETCH(OHM__F(__key_in)(ohm_a.kb, ohm_s));
+#if defined(OHM_VALUE)
+                if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_s));
+#endif
+            }
+        }
+        if (ohm_i < ohm_n) { /* lookup i: its hash, its metadata and class byte */
+            uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_i]);
+            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_home_mask;
+            OHM__PREFETCH(ohm_a.meta + ohm_home);
+            OHM__PREFETCH(ohm_a.cls + ohm_home / OHM_GROUP_SLOTS);
+            ohm_h[ohm_i % OHM__AHEAD] = ohm_hash;
+        }
     }
 }
 
@@ -1401,6 +1424,7 @@ OHM__API size_t OHM__F(_put_many)(OHM__N *ohm_m, const OHM__K *ohm_keys OHM__MAP
     return ohm_n;
 }
 #undef OHM__AHEAD
+#undef OHM__NEAR
 #undef OHM__PREFETCH
 
 /* Like put; on OHM_FOUND *old holds the replaced pair. */
