@@ -677,8 +677,9 @@ static inline uint32_t ohm__m16_below(unsigned ohm_n) { return (1u << ohm_n) - 1
 #define OHM__FENCE_REL() __atomic_thread_fence(__ATOMIC_RELEASE)
 #endif
 
-/* Called before every store a mutation makes to a block. Tests define it to
- * stop a mutation at its k-th store, as a crash would (tests/test_crash.c). */
+/* Called before every store a mutation makes to a block (before every
+ * copy, in an instantiation with OHM_SHARED 0). Tests define it to stop a
+ * mutation at its k-th store, as a crash would (tests/test_crash.c). */
 #ifndef OHM_STORE_HOOK
 #define OHM_STORE_HOOK() ((void)0)
 #endif
@@ -743,6 +744,36 @@ static inline void ohm__st_zero(void *ohm_dst, size_t ohm_n)
     for (; ohm_i < ohm_n && (OHM__PTR_CAST(uintptr_t, ohm_d + ohm_i) & 7) != 0; ohm_i++) ohm__st8(ohm_d + ohm_i, 0);
     for (; ohm_i + 8 <= ohm_n; ohm_i += 8) ohm__st64(OHM__CAST(uint64_t *, OHM__CAST(void *, ohm_d + ohm_i)), 0);
     for (; ohm_i < ohm_n; ohm_i++) ohm__st8(ohm_d + ohm_i, 0);
+}
+/* The same stores, plain, for instantiations with OHM_SHARED 0: no
+ * lock-free reader and no N_recover depend on their order or width, so
+ * the compiler may merge and reorder them (an insert then costs what it
+ * did before the write order existed). The hook runs once per call. */
+static inline void ohm__st8_plain(uint8_t *ohm_p, uint8_t ohm_v)
+{
+    OHM_STORE_HOOK();
+    *ohm_p = ohm_v;
+}
+static inline void ohm__st32_plain(uint32_t *ohm_p, uint32_t ohm_v)
+{
+    OHM_STORE_HOOK();
+    *ohm_p = ohm_v;
+}
+static inline void ohm__st64_plain(uint64_t *ohm_p, uint64_t ohm_v)
+{
+    OHM_STORE_HOOK();
+    *ohm_p = ohm_v;
+}
+static inline void ohm__st_copy_plain(void *ohm_dst, const void *ohm_src, size_t ohm_n, size_t ohm_align)
+{
+    (void)ohm_align;
+    OHM_STORE_HOOK();
+    memcpy(ohm_dst, ohm_src, ohm_n);
+}
+static inline void ohm__st_zero_plain(void *ohm_dst, size_t ohm_n)
+{
+    OHM_STORE_HOOK();
+    memset(ohm_dst, 0, ohm_n);
 }
 /* n bytes of the block at src (aligned to `align`, of which n is a
  * multiple) into the reader's own dst. */

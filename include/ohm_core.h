@@ -147,12 +147,15 @@ static inline OHM__KV OHM__F(__kv_at)(const OHM__N *ohm_m, uint32_t ohm_s)
  * mirror byte k (k < OHM_GROUP_MIRROR) copies slot k mod capacity, so slot
  * i has copies at i, i + capacity, ... below the mirror's end (one when
  * the capacity is 16 or more, none for i >= 16: most writes skip the loop). */
+static inline void OHM__F(__set_meta_cap)(uint8_t *ohm_meta, uint32_t ohm_cap, uint32_t ohm_i, uint8_t ohm_v)
+{
+    OHM__ST8(ohm_meta + ohm_i, ohm_v);
+    if (ohm_i >= OHM_GROUP_MIRROR) return; /* most slots: no mirror copy */
+    for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) OHM__ST8(ohm_meta + ohm_cap + ohm_k, ohm_v);
+}
 static inline void OHM__F(__set_meta)(OHM__N *ohm_m, uint32_t ohm_i, uint8_t ohm_v)
 {
-    uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
-    uint32_t ohm_cap = ohm_m->hdr.capacity;
-    ohm__st8(ohm_meta + ohm_i, ohm_v);
-    for (uint32_t ohm_k = ohm_i; ohm_k < OHM_GROUP_MIRROR; ohm_k += ohm_cap) ohm__st8(ohm_meta + ohm_cap + ohm_k, ohm_v);
+    OHM__F(__set_meta_cap)(OHM__F(__meta)(ohm_m), ohm_m->hdr.capacity, ohm_i, ohm_v);
 }
 
 /* ========================================================================
@@ -369,7 +372,7 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__room)(const OHM__N *ohm_m, uint64_t ohm_has
 #else
 #define OHM__PREFETCH(p) ((void)(p))
 #endif
-/* The batches' look-ahead (N_get_many, N_put_many): a key is hashed and
+/* N_put_many's look-ahead (N_get_many keeps its own two stages): a key is hashed and
  * the cache lines of its home group's metadata and class byte and of the
  * first three key lines of its home group (and its value, when values
  * have an array of their own) are prefetched; the hash is kept for the
@@ -647,7 +650,7 @@ static inline ohm__wr OHM__F(__w_begin)(OHM__N *ohm_m)
     ohm_wr.ns = ohm_m->hdr.smask + 1;
     ohm_wr.lo = 0;
     ohm_wr.n = 0;
-    ohm__st32(ohm_wr.seq, *ohm_wr.seq + 1);
+    OHM__ST32(ohm_wr.seq, *ohm_wr.seq + 1);
     OHM__FENCE_REL();
     return ohm_wr;
 }
@@ -657,25 +660,25 @@ static inline void OHM__F(__j_step)(OHM__N *ohm_m, uint32_t ohm_hole, uint32_t o
 {
     if (!OHM_SHARED) return;
     uint32_t ohm_w[2] = {ohm_hole, ohm_src};
-    ohm__st_copy(&OHM__F(__sync)(ohm_m)->hole, ohm_w, sizeof ohm_w, 8);
+    OHM__ST_COPY(&OHM__F(__sync)(ohm_m)->hole, ohm_w, sizeof ohm_w, 8);
 }
 static inline void OHM__F(__j_op)(OHM__N *ohm_m, uint32_t ohm_op)
 {
     if (!OHM_SHARED) return;
-    ohm__st32(&OHM__F(__sync)(ohm_m)->op, ohm_op);
+    OHM__ST32(&OHM__F(__sync)(ohm_m)->op, ohm_op);
 }
 /* N_remove_if: the group its walk starts at. */
 static inline void OHM__F(__j_start)(OHM__N *ohm_m, uint32_t ohm_start)
 {
     if (!OHM_SHARED) return;
-    ohm__st32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
+    OHM__ST32(&OHM__F(__sync)(ohm_m)->start, ohm_start);
 }
 #ifdef OHM_VALUE
 /* An overwrite: the new value, into the journal's value buffer. */
 static inline void OHM__F(__j_value)(OHM__N *ohm_m, const OHM__V *ohm_v)
 {
     if (!OHM_SHARED) return;
-    ohm__st_copy(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
+    OHM__ST_COPY(OHM__F(__jval)(ohm_m), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
 }
 #endif
 
@@ -696,8 +699,8 @@ static inline void OHM__F(__w_end)(ohm__wr *ohm_wr)
 /* The writer's counters in the header (lock-free readers may read them). */
 static inline void OHM__F(__count_add)(OHM__N *ohm_m, uint32_t ohm_add)
 {
-    ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count + ohm_add);
-    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__ST32(&ohm_m->hdr.count, ohm_m->hdr.count + ohm_add);
+    OHM__ST32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
 }
 
 /* ========================================================================
@@ -715,21 +718,22 @@ static inline ohm_status OHM__F(__place)(OHM__N *ohm_m, uint64_t ohm_hash, uint3
 {
     if (ohm_m->hdr.count >= ohm_m->hdr.max_entries || ohm_free_slot == OHM__NONE) return OHM_FULL;
     uint32_t ohm_g = OHM__F(__home_group)(ohm_m, ohm_hash), ohm_y = ohm_free_slot / OHM_GROUP_SLOTS;
-    uint32_t ohm_d = (ohm_y - ohm_g) & OHM__F(__gmask)(ohm_m);
+    uint32_t ohm_d = (ohm_y - ohm_g) & OHM__F(__gmask)(ohm_m), ohm_cap = ohm_m->hdr.capacity;
     ohm__wr ohm_wr = OHM__F(__w_begin)(ohm_m);
     OHM__F(__w_touch)(&ohm_wr, ohm_g);
     OHM__F(__w_touch)(&ohm_wr, ohm_y);
-    if (ohm_store_key) ohm__st_copy(OHM__F(__key)(ohm_m, ohm_free_slot), ohm_store_key, sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
+    if (ohm_store_key) OHM__ST_COPY(OHM__F(__key)(ohm_m, ohm_free_slot), ohm_store_key, sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
 #ifdef OHM_VALUE
-    if (ohm_store_val) ohm__st_copy(OHM__F(__val)(ohm_m, ohm_free_slot), ohm_store_val, sizeof(OHM__V), OHM__VAL_ALIGN);
+    if (ohm_store_val) OHM__ST_COPY(OHM__F(__val)(ohm_m, ohm_free_slot), ohm_store_val, sizeof(OHM__V), OHM__VAL_ALIGN);
 #else
     (void)ohm_store_val;
 #endif
     if (ohm_d) {
         uint8_t *ohm_c = OHM__F(__cls)(ohm_m) + ohm_g;
-        if (!(*ohm_c & ohm__cls_bit(ohm_hash))) ohm__st8(ohm_c, OHM__CAST(uint8_t, *ohm_c | ohm__cls_bit(ohm_hash)));
+        if (!(*ohm_c & ohm__cls_bit(ohm_hash))) OHM__ST8(ohm_c, OHM__CAST(uint8_t, *ohm_c | ohm__cls_bit(ohm_hash)));
     }
-    OHM__F(__set_meta)(ohm_m, ohm_free_slot, ohm__byte_for(ohm_hash, ohm_d));
+    /* capacity read before the stores above, which may alias it */
+    OHM__F(__set_meta_cap)(OHM__F(__meta)(ohm_m), ohm_cap, ohm_free_slot, ohm__byte_for(ohm_hash, ohm_d));
     OHM__F(__count_add)(ohm_m, 1);
     OHM__F(__w_end)(&ohm_wr);
     *ohm_slot = ohm_free_slot;
@@ -763,7 +767,7 @@ static inline void OHM__F(__overwrite)(OHM__N *ohm_m, uint32_t ohm_s, const OHM_
     OHM__F(__j_step)(ohm_m, ohm_s, OHM__NONE);
     OHM__F(__j_op)(ohm_m, OHM__OP_OVERWRITE);
     OHM__F(__w_touch)(&ohm_wr, ohm_s / OHM_GROUP_SLOTS);
-    ohm__st_copy(OHM__F(__val)(ohm_m, ohm_s), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
+    OHM__ST_COPY(OHM__F(__val)(ohm_m, ohm_s), ohm_v, sizeof(OHM__V), OHM__VAL_ALIGN);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
     OHM__F(__w_end)(&ohm_wr);
 }
@@ -795,7 +799,7 @@ static inline void OHM__F(__recompute)(OHM__N *ohm_m, uint32_t ohm_g, uint32_t o
         if (ohm__g16_free(ohm_p)) break;
     }
     uint8_t *ohm_cb = OHM__F(__cls)(ohm_m) + ohm_g;
-    if (*ohm_cb & ohm__class_bit(ohm_c)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb & ~ohm__class_bit(ohm_c)));
+    if (*ohm_cb & ohm__class_bit(ohm_c)) OHM__ST8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb & ~ohm__class_bit(ohm_c)));
 }
 
 /* Move the entry in slot `from` back to the free slot `to`, `newd` groups
@@ -814,8 +818,8 @@ static inline void OHM__F(__move_back)(OHM__N *ohm_m, uint32_t ohm_from, uint32_
 #ifdef OHM__TEST_FREE_BEFORE_COPY /* a wrong order, for tests/test_crash.c to catch (make test-crash-mutant) */
     OHM__F(__set_meta)(ohm_m, ohm_from, 0);
 #endif
-    ohm__st_copy(OHM__F(__key_in)(ohm_kb, ohm_to), OHM__F(__key_in)(ohm_kb, ohm_from), sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
-    OHM__MAP_ONLY(ohm__st_copy(OHM__F(__val)(ohm_m, ohm_to), OHM__F(__val)(ohm_m, ohm_from), sizeof(OHM__V), OHM__VAL_ALIGN);)
+    OHM__ST_COPY(OHM__F(__key_in)(ohm_kb, ohm_to), OHM__F(__key_in)(ohm_kb, ohm_from), sizeof(OHM__K), OHM__ALIGNOF(OHM__K));
+    OHM__MAP_ONLY(OHM__ST_COPY(OHM__F(__val)(ohm_m, ohm_to), OHM__F(__val)(ohm_m, ohm_from), sizeof(OHM__V), OHM__VAL_ALIGN);)
     OHM__F(__set_meta)(ohm_m, ohm_to, ohm_tg); /* the copy is published, */
 #ifndef OHM__TEST_FREE_BEFORE_COPY
     OHM__F(__set_meta)(ohm_m, ohm_from, 0); /* then the source freed */
@@ -833,7 +837,7 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
     uint32_t ohm_span = (ohm_end - ohm_first) & ohm_g.gm; /* groups rebuilt */
     for (uint32_t ohm_q = 0; ohm_q < ohm_span; ohm_q++) {
         uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
-        if (ohm_cls[ohm_y]) ohm__st8(ohm_cls + ohm_y, 0);
+        if (ohm_cls[ohm_y]) OHM__ST8(ohm_cls + ohm_y, 0);
     }
     for (uint32_t ohm_q = 1; ohm_q <= ohm_span; ohm_q++) {
         uint32_t ohm_y = (ohm_first + ohm_q) & ohm_g.gm;
@@ -843,7 +847,7 @@ static inline void OHM__F(__rebuild_classes)(OHM__N *ohm_m, uint32_t ohm_first, 
             uint32_t ohm_d = OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s);
             uint8_t *ohm_cb = ohm_cls + ((ohm_y - ohm_d) & ohm_g.gm), ohm_bit = ohm__class_bit(ohm__byte_class(ohm_g.meta[ohm_s]));
             if (ohm_d <= ohm_q && !(*ohm_cb & ohm_bit)) /* homed at or after first */
-                ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
+                OHM__ST8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
         }
     }
 }
@@ -856,13 +860,13 @@ static inline void OHM__F(__rebuild_all_classes)(OHM__N *ohm_m)
     if (ohm_g.cap < OHM_GROUP_SLOTS) return;
     uint8_t *ohm_cls = OHM__F(__cls)(ohm_m);
     for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
-        if (ohm_cls[ohm_y]) ohm__st8(ohm_cls + ohm_y, 0);
+        if (ohm_cls[ohm_y]) OHM__ST8(ohm_cls + ohm_y, 0);
     for (uint32_t ohm_y = 0; ohm_y <= ohm_g.gm; ohm_y++)
         for (uint32_t ohm_u = ohm__g16_ge(ohm_g.meta + ohm_y * OHM_GROUP_SLOTS, OHM__DISPLACED_MIN); ohm_u; ohm_u &= ohm_u - 1) {
             uint32_t ohm_s = ohm_y * OHM_GROUP_SLOTS + ohm__m16_first(ohm_u);
             uint8_t *ohm_cb = ohm_cls + ((ohm_y - OHM__F(__dist_in)(ohm_m, &ohm_g, ohm_s)) & ohm_g.gm);
             uint8_t ohm_bit = ohm__class_bit(ohm__byte_class(ohm_g.meta[ohm_s]));
-            if (!(*ohm_cb & ohm_bit)) ohm__st8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
+            if (!(*ohm_cb & ohm_bit)) OHM__ST8(ohm_cb, OHM__CAST(uint8_t, *ohm_cb | ohm_bit));
         }
 }
 
@@ -960,9 +964,9 @@ static inline void OHM__F(__erase_slot)(OHM__N *ohm_m, uint32_t ohm_i)
  * N_recover's when a clear was cut short). */
 static inline void OHM__F(__clear_all)(OHM__N *ohm_m)
 {
-    ohm__st_zero(OHM__F(__meta)(ohm_m), OHM__CAST(size_t, ohm__meta_len(ohm_m->hdr.capacity)));
-    ohm__st32(&ohm_m->hdr.count, 0);
-    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__ST_ZERO(OHM__F(__meta)(ohm_m), OHM__CAST(size_t, ohm__meta_len(ohm_m->hdr.capacity)));
+    OHM__ST32(&ohm_m->hdr.count, 0);
+    OHM__ST32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
 }
 
 /* ========================================================================

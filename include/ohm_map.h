@@ -203,6 +203,22 @@
 #if OHM_SHARED != 0 && OHM_SHARED != 1
 #error "ohm_map.h: OHM_SHARED is 1 (writers keep the bookkeeping lock-free readers and N_recover need) or 0 (they do not)"
 #endif
+/* Every store to the block goes through these: atomic and in the write
+ * order when lock-free readers or N_recover may depend on it, plain
+ * otherwise (ohm.h). */
+#if OHM_SHARED
+#define OHM__ST8 ohm__st8
+#define OHM__ST32 ohm__st32
+#define OHM__ST64 ohm__st64
+#define OHM__ST_COPY ohm__st_copy
+#define OHM__ST_ZERO ohm__st_zero
+#else
+#define OHM__ST8 ohm__st8_plain
+#define OHM__ST32 ohm__st32_plain
+#define OHM__ST64 ohm__st64_plain
+#define OHM__ST_COPY ohm__st_copy_plain
+#define OHM__ST_ZERO ohm__st_zero_plain
+#endif
 
 /* OHM_DEBUG_CHECKS is a parameter like the others: it applies to this
  * instantiation only and is undefined at the end. */
@@ -445,7 +461,7 @@ OHM__API uint64_t OHM__F(_seed)(const OHM__N *ohm_m) { return ohm_m->hdr.seed; }
 /* The owner's word in the header: ohm stores it and never reads it (an
  * OHM_HASH_EX may read it, e.g. to find the owner's string arena). */
 OHM__API uint64_t OHM__F(_user)(const OHM__N *ohm_m) { return ohm_m->hdr.user; }
-OHM__API void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user) { ohm__st64(&ohm_m->hdr.user, ohm_user); }
+OHM__API void OHM__F(_set_user)(OHM__N *ohm_m, uint64_t ohm_user) { OHM__ST64(&ohm_m->hdr.user, ohm_user); }
 
 #include "ohm_core.h" /* the core, private: geometry, probe, write order,
                           insertion, shift, walk start, compaction; the
@@ -658,15 +674,20 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 }
 
 /* Lookups in a batch: out[i] = N_get_entry(m, keys[i]) for i < n (keys may
- * repeat; out must not overlap keys). Software-pipelined: key i is hashed
- * and the cache lines of its home group's metadata and class byte and of
- * the first three key lines of its home group (and its value, when values
- * have an array of their own) are prefetched OHM__AHEAD lookups before it is probed, so a
- * big table's cache misses overlap instead of following one another. */
+ * repeat; out must not overlap keys). Software-pipelined in two stages so
+ * that a big table's cache misses overlap instead of following one another
+ * and no line is fetched that the lookup will not read: key i is hashed
+ * and its home group's metadata and class byte prefetched OHM__AHEAD
+ * lookups before it is probed; OHM__NEAR lookups before, its metadata
+ * (in cache by then) is matched against its fingerprint, and the key (and
+ * value) line of the first match is prefetched. A miss, whose metadata
+ * mostly matches nothing, fetches no key line at all. */
 #define OHM__AHEAD 32u
+#define OHM__NEAR 16u
 OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, size_t ohm_n, OHM__ENTRY *ohm_out)
 {
-    OHM__F(__ahead_s) ohm_ahead = OHM__F(__ahead)(ohm_m);
+    OHM__F(__ahead_s) ohm_a = OHM__F(__ahead)(ohm_m);
+    uint32_t ohm_home_mask = ohm_a.mask & ~(OHM_GROUP_SLOTS - 1), ohm_valid = OHM__F(__gvalid)(ohm_m);
     uint64_t ohm_h[OHM__AHEAD]; /* the hashes of the lookups in flight */
     for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
         if (ohm_i >= OHM__AHEAD) { /* probe lookup i - AHEAD first: its hash's place is reused next */
@@ -674,7 +695,25 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
             ohm_out[ohm_j] = OHM__F(__entry_at)(
                 ohm_m, OHM__F(__find)(ohm_m, ohm_h[ohm_j % OHM__AHEAD], &ohm_keys[ohm_j], OHM__NULL, OHM__NULL, OHM__NULL));
         }
-        if (ohm_i < ohm_n) ohm_h[ohm_i % OHM__AHEAD] = OHM__F(__hash_ahead)(ohm_m, &ohm_keys[ohm_i], &ohm_ahead);
+        if (ohm_valid && ohm_i >= OHM__NEAR && ohm_i - OHM__NEAR < ohm_n) { /* lookup i - NEAR: the key line it reads */
+            uint64_t ohm_hash = ohm_h[(ohm_i - OHM__NEAR) % OHM__AHEAD];
+            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_home_mask;
+            uint32_t ohm_match = ohm__g16_eq(ohm_a.meta + ohm_home, ohm__tag(ohm_hash)) & ohm_valid;
+            if (ohm_match) {
+                uint32_t ohm_s = ohm_home + ohm__m16_first(ohm_match);
+                OHM__PREFETCH(OHM__F(__key_in)(ohm_a.kb, ohm_s));
+#if defined(OHM_VALUE)
+                if (!(OHM_INTERLEAVE)) OHM__PREFETCH(OHM__F(__val)(ohm_m, ohm_s));
+#endif
+            }
+        }
+        if (ohm_i < ohm_n) { /* lookup i: its hash, its metadata and class byte */
+            uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_i]);
+            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_home_mask;
+            OHM__PREFETCH(ohm_a.meta + ohm_home);
+            OHM__PREFETCH(ohm_a.cls + ohm_home / OHM_GROUP_SLOTS);
+            ohm_h[ohm_i % OHM__AHEAD] = ohm_hash;
+        }
     }
 }
 
@@ -748,6 +787,7 @@ OHM__API size_t OHM__F(_put_many)(OHM__N *ohm_m, const OHM__K *ohm_keys OHM__MAP
     return ohm_n;
 }
 #undef OHM__AHEAD
+#undef OHM__NEAR
 
 /* Like put; on OHM_FOUND *old holds the replaced pair. */
 OHM__API ohm_status OHM__F(_fetch_put)(OHM__N *ohm_m, OHM__K ohm_key OHM__MAP_ONLY(, OHM__V ohm_value),
@@ -909,8 +949,8 @@ OHM__API size_t OHM__F(_remove_if)(OHM__N *ohm_m, OHM__PRED_FN ohm_pred, void *o
     OHM__F(__j_start)(ohm_m, ohm_start);
     OHM__F(__j_op)(ohm_m, OHM__OP_REMOVE_IF);
     OHM__F(__compact)(ohm_m, ohm_start);
-    ohm__st32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
-    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__ST32(&ohm_m->hdr.count, ohm_m->hdr.count - OHM__CAST(uint32_t, ohm_doomed));
+    OHM__ST32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
     OHM__F(__w_end)(&ohm_wr);
     OHM__DEBUG_CHECK(ohm_m);
@@ -1178,17 +1218,17 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
     if ((ohm_op == OHM__OP_ERASE || ohm_op == OHM__OP_OVERWRITE) && ohm_hole == OHM__NONE) return OHM_CORRUPT;
     if (ohm_op == OHM__OP_REMOVE_IF && ohm_y->start > OHM__F(__gmask)(ohm_m)) return OHM_CORRUPT;
     if (ohm_cap == 0) ohm_op = OHM__OP_NONE;
-    if (!(ohm_y->seq & 1)) ohm__st32(&ohm_y->seq, ohm_y->seq + 1); /* a write is running: this one */
+    if (!(ohm_y->seq & 1)) OHM__ST32(&ohm_y->seq, ohm_y->seq + 1); /* a write is running: this one */
     OHM__FENCE_REL();
     uint32_t ohm_ns = ohm__stripes(ohm_cap), *ohm_st = OHM__F(__stripes)(ohm_m);
     for (uint32_t ohm_k = 0; ohm_k < ohm_ns; ohm_k++)
-        if (!(ohm_st[ohm_k] & 1)) ohm__st32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
+        if (!(ohm_st[ohm_k] & 1)) OHM__ST32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
     OHM__FENCE_REL();
     uint8_t *ohm_meta = OHM__F(__meta)(ohm_m);
     if (ohm_cap != 0) /* the mirror is derived: a cut may have left it stale */
         for (uint32_t ohm_k = 0; ohm_k < OHM_GROUP_MIRROR; ohm_k++)
             if (ohm_meta[ohm_cap + ohm_k] != ohm_meta[ohm_k & (ohm_cap - 1)])
-                ohm__st8(ohm_meta + ohm_cap + ohm_k, ohm_meta[ohm_k & (ohm_cap - 1)]);
+                OHM__ST8(ohm_meta + ohm_cap + ohm_k, ohm_meta[ohm_k & (ohm_cap - 1)]);
     ohm__wr ohm_wr; /* for pull: every stripe is odd already, so it marks none */
     ohm_wr.seq = &ohm_y->seq;
     ohm_wr.stripes = ohm_st;
@@ -1213,7 +1253,7 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
     case OHM__OP_OVERWRITE:
 #ifdef OHM_VALUE
         if (ohm__holds_key(ohm_meta[ohm_hole]))
-            ohm__st_copy(OHM__F(__val)(ohm_m, ohm_hole), OHM__F(__jval)(ohm_m), sizeof(OHM__V), OHM__VAL_ALIGN);
+            OHM__ST_COPY(OHM__F(__val)(ohm_m, ohm_hole), OHM__F(__jval)(ohm_m), sizeof(OHM__V), OHM__VAL_ALIGN);
 #endif
         break;
     case OHM__OP_CLEAR:
@@ -1231,14 +1271,14 @@ OHM__API ohm_status OHM__F(_recover)(OHM__N *ohm_m)
     uint32_t ohm_used = 0;
     for (uint32_t ohm_i = 0; ohm_i < ohm_cap; ohm_i++) ohm_used += ohm_meta[ohm_i] != 0;
     OHM__F(__rebuild_all_classes)(ohm_m);
-    ohm__st32(&ohm_m->hdr.count, ohm_used);
-    ohm__st32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
+    OHM__ST32(&ohm_m->hdr.count, ohm_used);
+    OHM__ST32(&ohm_m->hdr.stamp, ohm_m->hdr.stamp + 1);
     OHM__F(__j_step)(ohm_m, OHM__NONE, OHM__NONE);
     OHM__F(__j_op)(ohm_m, OHM__OP_NONE);
     OHM__FENCE_REL();
-    for (uint32_t ohm_k = 0; ohm_k < ohm_ns; ohm_k++) ohm__st32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
+    for (uint32_t ohm_k = 0; ohm_k < ohm_ns; ohm_k++) OHM__ST32(ohm_st + ohm_k, ohm_st[ohm_k] + 1);
     OHM__FENCE_REL();
-    ohm__st32(&ohm_y->seq, ohm_y->seq + 1);
+    OHM__ST32(&ohm_y->seq, ohm_y->seq + 1);
     return OHM__F(_check)(ohm_m);
 }
 
@@ -1298,6 +1338,11 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM_TYPE_TAG
 #undef OHM_INTERLEAVE
 #undef OHM_SHARED
+#undef OHM__ST8
+#undef OHM__ST32
+#undef OHM__ST64
+#undef OHM__ST_COPY
+#undef OHM__ST_ZERO
 #undef OHM_DEBUG_CHECKS
 #undef OHM__KSTRIDE
 #undef OHM__VSTRIDE

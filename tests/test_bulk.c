@@ -335,6 +335,19 @@ static void batched_lookup(void)
     }
     bm_get_many(m, keys, 3000, out);
     free(raw);
+    /* tables of less than a group, and exactly one, full */
+    static const uint32_t caps[] = {1, 2, 8, 16};
+    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+        m = FILLED(bm, caps[c], caps[c], &raw);
+        for (size_t i = 0; i < 40; i++) keys[i] = (uint32_t)i;
+        bm_get_many(m, keys, 40, out);
+        for (size_t i = 0; i < 40; i++) {
+            bm_entry one = bm_get_entry(m, keys[i]);
+            TEST_CHECK(out[i].key == one.key && out[i].value == one.value);
+            TEST_EQ_U(out[i].key != NULL, keys[i] >= 1 && keys[i] <= caps[c]);
+        }
+        free(raw);
+    }
     /* capacity 0, and a set */
     m = FILLED(bm, 0, 0, &raw);
     bm_get_many(m, keys, 10, out);
