@@ -26,7 +26,7 @@ SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame
 TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 # Extra sources a test links (same variant flags): NAME_SRCS := files.
 test_simd_SRCS := tests/simd_swar.c
-test_hygiene_SRCS := tests/hygiene_user.c
+test_hygiene_SRCS := tests/hygiene_user.c tests/hygiene_members.c
 # Every test depends on them: editing one rebuilds the tests (a few files).
 TEST_EXTRA_SRCS := $(test_simd_SRCS) $(test_hygiene_SRCS)
 # Extra flags a test needs in a variant: NAME_FLAGS_VARIANT. test_layout's 64-byte

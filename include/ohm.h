@@ -459,10 +459,11 @@ static inline uint64_t ohm_plan_add_map(ohm_plan *ohm_p, ohm_layout ohm_lay, siz
 /* The probe's home-group part is forced inline into every call, where
  * its constant arguments fold away, and its part past a full home group
  * is kept out of line, so that a lookup stays small enough for the
- * compiler to inline into its caller. */
+ * compiler to inline into its caller. The attributes are spelled with
+ * underscores, names no user macro may take (a user's #define unused). */
 #if defined(__GNUC__) || defined(__clang__)
-#define OHM__ALWAYS_INLINE static inline __attribute__((always_inline))
-#define OHM__NOINLINE static __attribute__((noinline, unused))
+#define OHM__ALWAYS_INLINE static inline __attribute__((__always_inline__))
+#define OHM__NOINLINE static __attribute__((__noinline__, __unused__))
 #else
 #define OHM__ALWAYS_INLINE static inline
 #define OHM__NOINLINE static

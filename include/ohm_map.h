@@ -106,6 +106,104 @@
  * metadata byte, the group scans, the header, the hashes. docs/design.md,
  * "Where each concern lives", maps them.
  */
+
+/* The names that follow "." or "->" in the template are the members of
+ * its structs and of ohm.h's. A user's macro of such a name defined since
+ * ohm.h (#define count ...) would rewrite them, and may still compile into
+ * wrong code (docs/design.md, "Names that cannot collide"): each is saved,
+ * undefined here and restored at the end. Macros defined before ohm.h
+ * reach its structs and cannot be helped (docs/map.md). tests/macros/run.sh
+ * checks this list. */
+#pragma push_macro("at")
+#undef at
+#pragma push_macro("cap")
+#undef cap
+#pragma push_macro("capacity")
+#undef capacity
+#pragma push_macro("cls")
+#undef cls
+#pragma push_macro("count")
+#undef count
+#pragma push_macro("flags")
+#undef flags
+#pragma push_macro("gm")
+#undef gm
+#pragma push_macro("hdr")
+#undef hdr
+#pragma push_macro("hole")
+#undef hole
+#pragma push_macro("idx")
+#undef idx
+#pragma push_macro("kb")
+#undef kb
+#pragma push_macro("key")
+#undef key
+#pragma push_macro("key_align")
+#undef key_align
+#pragma push_macro("key_size")
+#undef key_size
+#pragma push_macro("keys_start")
+#undef keys_start
+#pragma push_macro("last")
+#undef last
+#pragma push_macro("lo")
+#undef lo
+#pragma push_macro("map")
+#undef map
+#pragma push_macro("mask")
+#undef mask
+#pragma push_macro("max_entries")
+#undef max_entries
+#pragma push_macro("max_load")
+#undef max_load
+#pragma push_macro("meta")
+#undef meta
+#pragma push_macro("meta_start")
+#undef meta_start
+#pragma push_macro("n")
+#undef n
+#pragma push_macro("ns")
+#undef ns
+#pragma push_macro("op")
+#undef op
+#pragma push_macro("pos")
+#undef pos
+#pragma push_macro("seed")
+#undef seed
+#pragma push_macro("seq")
+#undef seq
+#pragma push_macro("smask")
+#undef smask
+#pragma push_macro("src")
+#undef src
+#pragma push_macro("stamp")
+#undef stamp
+#pragma push_macro("start")
+#undef start
+#pragma push_macro("stripes")
+#undef stripes
+#pragma push_macro("total_size")
+#undef total_size
+#pragma push_macro("type_tag")
+#undef type_tag
+#pragma push_macro("used")
+#undef used
+#pragma push_macro("user")
+#undef user
+#pragma push_macro("val_align")
+#undef val_align
+#pragma push_macro("val_size")
+#undef val_size
+#pragma push_macro("valid")
+#undef valid
+#pragma push_macro("vals_start")
+#undef vals_start
+#pragma push_macro("value")
+#undef value
+#pragma push_macro("ver")
+#undef ver
+#pragma push_macro("whole")
+#undef whole
 #include "ohm.h"
 
 /* ========================================================================
@@ -1373,3 +1471,50 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #undef OHM_DECLARE
 #undef OHM_DEFINE
 #undef OHM__REFUSED
+
+/* The user's macros named like the members, as they were. */
+#pragma pop_macro("at")
+#pragma pop_macro("cap")
+#pragma pop_macro("capacity")
+#pragma pop_macro("cls")
+#pragma pop_macro("count")
+#pragma pop_macro("flags")
+#pragma pop_macro("gm")
+#pragma pop_macro("hdr")
+#pragma pop_macro("hole")
+#pragma pop_macro("idx")
+#pragma pop_macro("kb")
+#pragma pop_macro("key")
+#pragma pop_macro("key_align")
+#pragma pop_macro("key_size")
+#pragma pop_macro("keys_start")
+#pragma pop_macro("last")
+#pragma pop_macro("lo")
+#pragma pop_macro("map")
+#pragma pop_macro("mask")
+#pragma pop_macro("max_entries")
+#pragma pop_macro("max_load")
+#pragma pop_macro("meta")
+#pragma pop_macro("meta_start")
+#pragma pop_macro("n")
+#pragma pop_macro("ns")
+#pragma pop_macro("op")
+#pragma pop_macro("pos")
+#pragma pop_macro("seed")
+#pragma pop_macro("seq")
+#pragma pop_macro("smask")
+#pragma pop_macro("src")
+#pragma pop_macro("stamp")
+#pragma pop_macro("start")
+#pragma pop_macro("stripes")
+#pragma pop_macro("total_size")
+#pragma pop_macro("type_tag")
+#pragma pop_macro("used")
+#pragma pop_macro("user")
+#pragma pop_macro("val_align")
+#pragma pop_macro("val_size")
+#pragma pop_macro("valid")
+#pragma pop_macro("vals_start")
+#pragma pop_macro("value")
+#pragma pop_macro("ver")
+#pragma pop_macro("whole")

@@ -11,4 +11,16 @@ typedef struct hygiene_result {
 } hygiene_result;
 
 hygiene_result hygiene_run(void);
+
+/* What hygiene_members.c computes under its macros named like members. */
+typedef struct hygiene_members {
+    unsigned inserted, found, counted, iterated; /* of 900 keys */
+    uint64_t value_sum;                          /* of the values iterated */
+    unsigned set_count;                          /* of 50 keys left in the set */
+    ohm_status check, set_check;
+    unsigned user_capacity, user_count, user_seed, user_mask; /* the macros, after */
+    unsigned key_is_the_users;
+} hygiene_members;
+
+hygiene_members hygiene_members_run(void);
 #endif

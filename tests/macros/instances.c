@@ -7,6 +7,11 @@
  * and forgets to #undef shows up here whatever it is called. */
 #include "ohm.h"
 
+/* The user's macros named like the template's members and locals, defined
+ * between the headers (tests/macros/run.sh writes them): the template must
+ * build with them and leave them as they were. */
+#include OHM_MACROS_USER
+
 /* The user's own macros, used by the parameters below: they are the
  * user's, defined before and after alike, and the template leaves them. */
 #define USER_MIX(x) ohm_hash_u64((uint64_t)(x), 0)
