@@ -96,7 +96,8 @@ static const uint32_t fz_config_caps[16] = {0, 1, 2, 4, 8, 16, 32, 64, 128, 256,
                                             1, 2, 4, 8, 16};
 static const uint32_t fz_rehash_caps[12] = {0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 /* Maximum loads: the config byte's top two bits (0 is the template default,
- * 100) and the rehash operation's second byte (mod 8). */
+ * FZ_DEFAULT_LOAD) and the rehash operation's second byte (mod 8). */
+#define FZ_DEFAULT_LOAD 88u /* ohm_map.h's OHM_MAX_LOAD when none is given */
 static const unsigned fz_config_loads[4] = {0, 87, 50, 1};
 static const unsigned fz_rehash_loads[8] = {100, 75, 50, 90, 33, 1, 99, 60};
 

@@ -361,7 +361,7 @@ static void FZ_F(_fz_run)(fz_in *in, uint32_t cap, unsigned load, uint64_t seed)
     fz_oracle *o = &fz_state;
     memset(o, 0, sizeof *o);
     o->ks = cap * 3u / 2u + 4u;
-    o->max = ohm_max_entries(cap, load ? load : 100u);
+    o->max = ohm_max_entries(cap, load ? load : FZ_DEFAULT_LOAD);
     FZ_REQUIRE(o->ks <= FZ_KS_MAX);
 
     ohm_layout l = FZ_F(_layout_for_capacity)(cap);

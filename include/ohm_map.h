@@ -34,7 +34,9 @@
  *                        map's own block or its owner's [unused]
  *   OHM_EQ(a, b)         key equality on values [(a) == (b)]
  *   OHM_EQ_EX(m, a, b)   equality with the map (const N *) [unused]
- *   OHM_MAX_LOAD         default maximum load in percent, 1..100 [100]
+ *   OHM_MAX_LOAD         default maximum load in percent, 1..100 [88: a
+ *                        table of C slots holds 7C/8; 100, every slot,
+ *                        was the default before 0.2.0]
  *   OHM_TYPE_TAG         uint32_t stored in and checked against blocks, to
  *                        tell apart instantiations with equal sizes [0]
  *   OHM_INTERLEAVE       1: each value beside its key; 0: keys and values
@@ -218,7 +220,7 @@
 #define OHM__REFUSED
 #endif
 #ifndef OHM_MAX_LOAD
-#define OHM_MAX_LOAD 100
+#define OHM_MAX_LOAD 88
 #endif
 #if (OHM_MAX_LOAD) < 1 || (OHM_MAX_LOAD) > 100
 #error "ohm_map.h: OHM_MAX_LOAD must be a whole percentage from 1 to 100"

@@ -57,6 +57,12 @@ typedef struct bytes4 {
 #define OHM_MAX_LOAD 50
 #include "ohm_map.h"
 
+#define OHM_NAME x100 /* same type, every slot: the default before 0.2.0 */
+#define OHM_KEY uint32_t
+#define OHM_VALUE uint32_t
+#define OHM_MAX_LOAD 100
+#include "ohm_map.h"
+
 /* A zeroed block of `size` bytes aligned to 64 (more than any type here
  * needs); free() it. */
 static unsigned char *block_alloc(size_t size)
@@ -135,9 +141,17 @@ static void a_valid_block_attaches(void)
     p = am_block(0, 0, &size);
     TEST_STATUS(am_validate(p, size), OHM_OK);
     free(p);
-    p = am_block(1, 1, &size);
+    p = am_block(2, 1, &size);
     TEST_STATUS(am_validate(p, size), OHM_OK);
     free(p);
+    {
+        ohm_layout l = am_layout_for_capacity(1); /* one slot, at 100: its entry */
+        p = block_alloc(l.total_size);
+        m = am_init_ex(p, l, 0, 100);
+        TEST_STATUS(am_put(m, 5, 6), OHM_OK);
+        TEST_STATUS(am_validate(p, l.total_size), OHM_OK);
+        free(p);
+    }
     free(q);
 }
 
@@ -284,6 +298,43 @@ static void the_blocks_own_maximum_load(void)
     for (uint32_t i = 0; i < 8; i++) TEST_STATUS(am_put(m, i, i), OHM_OK);
     TEST_STATUS(am_put(m, 99, 99), OHM_FULL);
     TEST_STATUS(am_validate(p, l.total_size), OHM_OK);
+    free(p);
+}
+
+/* A block made at maximum load 100 (every slot; the default before 0.2.0)
+ * keeps 100 under an instantiation whose default is another (am: 88): it
+ * attaches, fills to its last slot, refuses one more, and grows at 100. */
+static void a_block_made_at_100_keeps_it(void)
+{
+    ohm_layout l = x100_layout(16);
+    TEST_EQ_U(l.capacity, 16);
+    TEST_EQ_U(am_layout(16).capacity, 32); /* what the default sizes */
+    unsigned char *p = block_alloc(l.total_size);
+    x100 *old = x100_init(p, l);
+    for (uint32_t i = 0; i < 16; i++) TEST_STATUS(x100_put(old, i * 7919u + 1u, i), OHM_OK);
+    am *m = NULL;
+    TEST_STATUS(am_attach(p, l.total_size, &m), OHM_OK);
+    TEST_STATUS(am_validate(p, l.total_size), OHM_OK);
+    TEST_EQ_U(am_max_load_percent(m), 100);
+    TEST_EQ_U(am_max_load(m), 16);
+    TEST_EQ_U(am_count(m), 16);
+    for (uint32_t i = 0; i < 16; i++) TEST_CHECK(*am_get(m, i * 7919u + 1u) == i);
+    TEST_STATUS(am_put(m, 99, 99), OHM_FULL);
+    TEST_STATUS(am_reserve(m, 1), OHM_FULL);
+    TEST_CHECK(am_remove(m, 1u));
+    TEST_STATUS(am_put(m, 99, 99), OHM_OK);
+    TEST_STATUS(am_check(m), OHM_OK);
+    /* Grown, it is still at 100. */
+    ohm_layout g = am_layout_grown(m);
+    TEST_EQ_U(g.capacity, 32);
+    unsigned char *q = block_alloc(g.total_size);
+    am *big = am_init_like(q, g, m);
+    TEST_CHECK(big != NULL);
+    TEST_STATUS(am_rehash(m, big), OHM_OK);
+    TEST_EQ_U(am_max_load_percent(big), 100);
+    TEST_EQ_U(am_max_load(big), 32);
+    TEST_EQ_U(am_count(big), 16);
+    free(q);
     free(p);
 }
 
@@ -576,6 +627,7 @@ int main(void)
     RUN(another_instantiations_block);
     RUN(header_fields_of_the_type);
     RUN(the_blocks_own_maximum_load);
+    RUN(a_block_made_at_100_keeps_it);
     RUN(too_short);
     RUN(misaligned);
     RUN(bad_capacity);

@@ -7,10 +7,13 @@
 #include "test.h"
 #include "util.h"
 
-#define OHM_NAME lk8 /* 8-byte keys and values */
+#define OHM_NAME lk8 /* 8-byte keys and values, the default maximum load */
 #define OHM_KEY uint64_t
 #define OHM_VALUE uint64_t
 #include "ohm_map.h"
+
+/* ohm_map.h's OHM_MAX_LOAD when none is given (docs/map.md). */
+#define DEFAULT_LOAD 88u
 
 #define OHM_NAME lset /* a set: no values array */
 #define OHM_KEY uint32_t
@@ -171,7 +174,8 @@ static void check_sized(ohm_layout l, uint32_t entries, unsigned load)
 static void layout_for_entries(void)
 {
     for (uint32_t n = 0; n <= 3000; n++) {
-        check_sized(lk8_layout(n), n, 100);
+        check_sized(lk8_layout(n), n, DEFAULT_LOAD);
+        check_sized(lk8_layout_for_load(n, 100), n, 100);
         check_sized(l80_layout(n), n, 80);
         check_sized(l50_layout(n), n, 50);
         check_sized(l1_layout(n), n, 1);
@@ -195,15 +199,17 @@ static void layout_for_entries(void)
         TEST_EQ_U(lk8_layout_for_load(UINT32_MAX, loads[i]).total_size, 0);
     }
     if (fits) {
-        TEST_EQ_U(lk8_layout(1u << 31).capacity, 1u << 31);
+        TEST_EQ_U(lk8_layout_for_load(1u << 31, 100).capacity, 1u << 31);
+        TEST_EQ_U(lk8_layout(ohm_max_entries(1u << 31, DEFAULT_LOAD)).capacity, 1u << 31);
         TEST_EQ_U(l50_layout(1u << 30).capacity, 1u << 31);
         TEST_EQ_U(l80_layout(1717986918u).capacity, 1u << 31);
     } else {
-        TEST_EQ_U(lk8_layout(1u << 31).total_size, 0);
+        TEST_EQ_U(lk8_layout_for_load(1u << 31, 100).total_size, 0);
         TEST_EQ_U(l50_layout(1u << 30).total_size, 0);
         TEST_EQ_U(l80_layout(1717986918u).total_size, 0);
     }
-    TEST_EQ_U(lk8_layout((1u << 31) + 1).total_size, 0);
+    TEST_EQ_U(lk8_layout_for_load((1u << 31) + 1, 100).total_size, 0);
+    TEST_EQ_U(lk8_layout(ohm_max_entries(1u << 31, DEFAULT_LOAD) + 1).total_size, 0);
     TEST_EQ_U(l50_layout((1u << 30) + 1).total_size, 0);
     TEST_EQ_U(l80_layout(1717986919u).total_size, 0);
     /* Loads outside 1..100 cannot be laid out. */
@@ -214,13 +220,49 @@ static void layout_for_entries(void)
     TEST_EQ_U(ohm_capacity_for(10, 0), UINT32_MAX);
     TEST_EQ_U(ohm_capacity_for(0, 50), 0);
     /* A few by hand. */
-    TEST_EQ_U(lk8_layout(1).capacity, 1);
+    TEST_EQ_U(lk8_layout_for_load(1, 100).capacity, 1);
+    TEST_EQ_U(lk8_layout_for_load(5, 100).capacity, 8);
+    TEST_EQ_U(lk8_layout_for_load(16, 100).capacity, 16);
+    TEST_EQ_U(lk8_layout(1).capacity, 2); /* 1 * 0.88 -> 0 */
     TEST_EQ_U(lk8_layout(5).capacity, 8);
-    TEST_EQ_U(lk8_layout(16).capacity, 16);
+    TEST_EQ_U(lk8_layout(16).capacity, 32); /* 16 * 0.88 = 14.08 -> 14 */
+    TEST_EQ_U(lk8_layout(1000).capacity, 2048); /* 1024 at 100 */
     TEST_EQ_U(l80_layout(13).capacity, 32); /* 16 * 0.8 = 12.8 -> 12 */
     TEST_EQ_U(l80_layout(12).capacity, 16);
     TEST_EQ_U(l50_layout(8).capacity, 16);
     TEST_EQ_U(l1_layout(1).capacity, 128); /* 64 * 1% = 0.64 -> 0 */
+}
+
+/* The default maximum load: a table of C slots holds 7C/8 entries, as
+ * Abseil's and Boost's do (N_layout(7C/8) is C for every C from 8 up; with
+ * 87 it would be 2C), and a block from N_layout is at most 88% full. */
+static void default_maximum_load(void)
+{
+    for (uint64_t cap = 8; cap <= OHM_MAX_CAPACITY; cap *= 2) {
+        uint32_t c = (uint32_t)cap;
+        if (SIZE_MAX > UINT32_MAX || cap < (1u << 26)) {
+            TEST_EQ_U(lk8_layout((uint32_t)(cap / 8 * 7)).capacity, cap);
+            TEST_EQ_U(lset_layout((uint32_t)(cap / 8 * 7)).capacity, cap);
+        }
+        TEST_EQ_U(ohm_capacity_for(c / 8 * 7, 87), cap < OHM_MAX_CAPACITY ? 2 * cap : UINT32_MAX);
+        TEST_CHECK(ohm_max_entries(c, DEFAULT_LOAD) >= c / 8 * 7);
+    }
+    for (uint32_t n = 1; n <= 5000; n++) {
+        ohm_layout l = lk8_layout(n);
+        TEST_CHECK((uint64_t)n * 100 <= (uint64_t)l.capacity * DEFAULT_LOAD);
+    }
+    /* What N_init records, and 0 meaning it. */
+    ohm_layout l = lk8_layout_for_capacity(64);
+    void *buf = test_block(lk8_base_align(), l.total_size);
+    lk8 *m = lk8_init(buf, l);
+    TEST_EQ_U(lk8_max_load_percent(m), DEFAULT_LOAD);
+    TEST_EQ_U(lk8_max_load(m), 56);
+    TEST_EQ_U(lk8_max_load_percent(lk8_init_seeded(buf, l, 5)), DEFAULT_LOAD);
+    TEST_EQ_U(lk8_max_load_percent(lk8_init_ex(buf, l, 0, 0)), DEFAULT_LOAD);
+    /* 100, every slot, is one argument away. */
+    m = lk8_init_ex(buf, l, 0, 100);
+    TEST_EQ_U(lk8_max_load(m), 64);
+    free(buf);
 }
 
 static void layout_max_entries(void)
@@ -390,6 +432,7 @@ int main(void)
     RUN(layout_capacity_zero);
     RUN(layout_refuses_non_powers_of_two);
     RUN(layout_for_entries);
+    RUN(default_maximum_load);
     RUN(layout_max_entries);
     RUN(layout_base_align);
     RUN(init_refuses);

@@ -43,8 +43,8 @@ static void layout_2p30_u64_does_not_wrap(void)
     TEST_EQ_U(s.vals_start, s.keys_start + cap * 8);
     TEST_EQ_U(s.total_size, test_total_size(cap, s.vals_start, 8));
 
-    /* The same through N_layout: 2^30 entries at 100% load. */
-    ohm_layout n = big64_layout(1u << 30);
+    /* The same through N_layout_for_load: 2^30 entries at 100% load. */
+    ohm_layout n = big64_layout_for_load(1u << 30, 100);
     TEST_EQ_U(n.capacity, cap);
     TEST_EQ_U(n.total_size, l.total_size);
 }

@@ -11,23 +11,28 @@
 #include "test.h"
 #include "util.h"
 
+/* The reference's maximum load, every slot (the default is 88). */
 #define OHM_NAME smap /* the reference's AutoHashMap(u32, u32) */
 #define OHM_KEY uint32_t
 #define OHM_VALUE uint32_t
+#define OHM_MAX_LOAD 100
 #include "ohm_map.h"
 
 #define OHM_NAME simap /* i32 -> i32 */
 #define OHM_KEY int32_t
 #define OHM_VALUE int32_t
+#define OHM_MAX_LOAD 100
 #include "ohm_map.h"
 
 #define OHM_NAME s64 /* u64 -> u64 */
 #define OHM_KEY uint64_t
 #define OHM_VALUE uint64_t
+#define OHM_MAX_LOAD 100
 #include "ohm_map.h"
 
 #define OHM_NAME sset /* the reference's AutoHashMap(u64, void) */
 #define OHM_KEY uint64_t
+#define OHM_MAX_LOAD 100
 #include "ohm_map.h"
 
 #define OHM_NAME sid80 /* identity hash, maximum load 80 */
@@ -41,6 +46,7 @@
 #define OHM_KEY uint32_t
 #define OHM_VALUE uint32_t
 #define OHM_HASH(k) ((void)(k), (uint64_t)14)
+#define OHM_MAX_LOAD 100
 #include "ohm_map.h"
 
 #define OHM_NAME s80 /* maximum load 80 */

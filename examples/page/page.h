@@ -178,19 +178,22 @@ static inline bool pg__link_eq(const page *p, uint32_t a, uint32_t b)
 }
 
 /* grapheme map: cell offset -> the cluster's other codepoints. The
- * reference terminal fills it to 100 %. */
+ * reference terminal fills it to 100 % (ohm's default is 88). */
 #define OHM_NAME pg_gmap
 #define OHM_KEY uint32_t
 #define OHM_VALUE pg_span
+#define OHM_MAX_LOAD 100
 #define OHM_TYPE_TAG 0x4d524750u /* "PGRM" */
 #include "ohm_map.h"
 
-/* style map: style value -> {id, refcount}; looked up by value. */
+/* style map: style value -> {id, refcount}; looked up by value. 100 %,
+ * as the reference terminal's. */
 #define OHM_NAME pg_smap
 #define OHM_KEY pg_style
 #define OHM_VALUE pg_sref
 #define OHM_HASH_EX(m, k, seed) pg_style_hash((k), (seed))
 #define OHM_EQ(a, b) pg_style_eq((a), (b))
+#define OHM_MAX_LOAD 100
 #define OHM_TYPE_TAG 0x4c545350u /* "PSTL" */
 #include "ohm_map.h"
 
