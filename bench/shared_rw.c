@@ -18,7 +18,10 @@
  *   writer + reader of a private copy (the control: the reader does the
  *     same lookups on a copy of the map no writer touches, so what the
  *     writer loses here is the machine's cost, not the map's)
- *   usage: [BATCH=n] build/bench/shared_rw [SECONDS]     (make bench-shared)
+ *   writer + lock-free reader doing other work: WORK steps of
+ *     arithmetic (default 256, about 0.5 us here) between lookups, as a
+ *     reader that uses its answers would
+ *   usage: [BATCH=n] [WORK=w] build/bench/shared_rw [SECONDS]     (make bench-shared)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,7 +48,9 @@ enum { CAP = 65536, KEYS = 64000, PRESENT = 48000 };
 
 typedef struct ctl {
     pthread_mutex_t lock;
-    uint32_t stop, go;
+    /* on a line of their own: the paced reader reads `stop` between its
+     * lookups, and must not take the lock's line from the writer */
+    _Alignas(64) uint32_t stop, go;
     uint64_t reads, hits, writes;
     uint64_t map_off;
 } ctl;
@@ -115,7 +120,10 @@ static void writer(ctl *c)
     c->writes = n;
 }
 
-static void reader(ctl *c, bool locked, bool private_copy)
+static long work = 256; /* the busy reader's steps between lookups */
+static volatile uint64_t work_sink;
+
+static void reader(ctl *c, bool locked, bool private_copy, bool paced)
 {
     pin(1);
     const bmap *m = bmap_at(c, c->map_off);
@@ -130,7 +138,12 @@ static void reader(ctl *c, bool locked, bool private_copy)
     while (!__atomic_load_n(&c->go, __ATOMIC_ACQUIRE)) {
     }
     while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
-        for (int i = 0; i < 256; i++) {
+        if (paced) { /* the other work: arithmetic on the reader's own registers */
+            uint64_t w = s;
+            for (long i = 0; i < work; i++) w = w * 0x9e3779b97f4a7c15u + (w >> 29);
+            work_sink = w;
+        }
+        for (int i = 0; i < (paced ? 1 : 256); i++) {
             uint64_t k = key((uint32_t)(rnd(&s) % KEYS));
             if (locked) {
                 lock(c);
@@ -141,7 +154,7 @@ static void reader(ctl *c, bool locked, bool private_copy)
                 hits += bmap_read(m, k, &v) == OHM_FOUND;
             }
         }
-        n += 256;
+        n += paced ? 1 : 256;
     }
     c->reads = n;
     c->hits = hits;
@@ -159,7 +172,7 @@ static void mode(const char *name, ctl *c, bool with_writer, int reader_kind, do
         _exit(0);
     }
     if (reader_kind && (r = fork()) == 0) {
-        reader(c, reader_kind == 2, reader_kind == 3);
+        reader(c, reader_kind == 2, reader_kind == 3, reader_kind == 4);
         _exit(0);
     }
     usleep(100000);
@@ -191,6 +204,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "shared_rw: BATCH must divide 64\n");
         return 2;
     }
+    const char *wk = getenv("WORK");
+    if (wk) work = atol(wk);
+    if (work < 0 || work > 100000000) {
+        fprintf(stderr, "shared_rw: WORK must be 0 to 1e8 steps\n");
+        return 2;
+    }
     ohm_plan p = ohm_plan_init();
     ohm_plan_add(&p, sizeof(ctl), _Alignof(ctl));
     uint64_t map_off = ohm_plan_add_map(&p, bmap_layout_for_capacity(CAP), bmap_base_align());
@@ -213,5 +232,8 @@ int main(int argc, char **argv)
     mode("writer + lock-free reader", c, true, 1, secs);
     mode("writer + mutex reader", c, true, 2, secs);
     mode("writer + reader of a private copy", c, true, 3, secs);
+    char paced[64];
+    snprintf(paced, sizeof paced, "writer + reader, work %ld", work);
+    mode(paced, c, true, 4, secs);
     return 0;
 }
