@@ -372,11 +372,13 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__room)(const OHM__N *ohm_m, uint64_t ohm_has
 #else
 #define OHM__PREFETCH(p) ((void)(p))
 #endif
-/* N_put_many's look-ahead (N_get_many keeps its own two stages): a key is hashed and
+/* The batches' look-ahead. N_put_many's: a key is hashed and
  * the cache lines of its home group's metadata and class byte and of the
  * first three key lines of its home group (and its value, when values
  * have an array of their own) are prefetched; the hash is kept for the
- * probe. The arrays' places are read from the header once a batch. */
+ * probe. N_get_many takes only the metadata and class byte this far
+ * ahead (N__ahead_home) and picks the key line later. The arrays' places
+ * are read from the header once a batch. */
 typedef struct OHM__F(__ahead_s) {
     uint32_t mask;
     const uint8_t *meta, *cls;
@@ -391,13 +393,20 @@ static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
     ohm_a.kb = OHM__F(__key_base)(ohm_m);
     return ohm_a;
 }
+/* The first slot of the home group of `hash`, its metadata and class byte
+ * prefetched (both batches' first stage). */
+static inline uint32_t OHM__F(__ahead_home)(const OHM__F(__ahead_s) *ohm_a, uint64_t ohm_hash)
+{
+    uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->mask & ~(OHM_GROUP_SLOTS - 1);
+    OHM__PREFETCH(ohm_a->meta + ohm_home); /* 16 bytes, aligned: one line */
+    OHM__PREFETCH(ohm_a->cls + ohm_home / OHM_GROUP_SLOTS);
+    return ohm_home;
+}
 static inline uint64_t OHM__F(__hash_ahead)(const OHM__N *ohm_m, const OHM__K *ohm_key, const OHM__F(__ahead_s) *ohm_a)
 {
     uint64_t ohm_hash = OHM__F(__hash)(ohm_m, ohm_key);
-    uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->mask & ~(OHM_GROUP_SLOTS - 1); /* its home group's first slot */
+    uint32_t ohm_home = OHM__F(__ahead_home)(ohm_a, ohm_hash);
     const char *ohm_k = OHM__PTR_CAST(const char *, OHM__F(__key_in)(ohm_a->kb, ohm_home));
-    OHM__PREFETCH(ohm_a->meta + ohm_home); /* 16 bytes, aligned: one line */
-    OHM__PREFETCH(ohm_a->cls + ohm_home / OHM_GROUP_SLOTS);
     OHM__PREFETCH(ohm_k);
     OHM__PREFETCH(ohm_k + 64);
     OHM__PREFETCH(ohm_k + 128);
@@ -623,7 +632,8 @@ OHM__NOINLINE ohm_status OHM__F(__read_slow)(const OHM__N *ohm_m, uint64_t ohm_h
  * before the group's first store, in the order the mutation reaches the
  * groups: always forward from its first group, round the end). Lock-free
  * readers that read a group under an odd or changed stripe try again.
- * Every store goes through ohm__st*, an atomic store. The order of the
+ * Every store goes through OHM__ST*: ohm.h's atomic ohm__st* (with
+ * OHM_SHARED 0, plain stores, whose order none of this keeps). The order of the
  * stores is also what makes a mutation recoverable at any of them (a
  * writer killed part way; N_recover):
  *   - a new entry's key and value are stored before its metadata byte,

@@ -809,9 +809,7 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
         }
         if (ohm_i < ohm_n) { /* lookup i: its hash, its metadata and class byte */
             uint64_t ohm_hash = OHM__F(__hash)(ohm_m, &ohm_keys[ohm_i]);
-            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_home_mask;
-            OHM__PREFETCH(ohm_a.meta + ohm_home);
-            OHM__PREFETCH(ohm_a.cls + ohm_home / OHM_GROUP_SLOTS);
+            (void)OHM__F(__ahead_home)(&ohm_a, ohm_hash);
             ohm_h[ohm_i % OHM__AHEAD] = ohm_hash;
         }
     }
