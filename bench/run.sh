@@ -7,7 +7,8 @@
 #   bash bench/run.sh --latency    per-call churn latency at C = 2^20 (u64)
 #
 # Environment: CC / CXX (default gcc / g++: one compiler family for every
-# peer), BENCH_NO_INSTALL=1 (never call apt-get), BENCH_PIN=0 (do not pin
+# peer), BENCH_OHM_SHARED=0 (ohm's writers without the bookkeeping shared
+# blocks need: OHM_SHARED 0), BENCH_NO_INSTALL=1 (never call apt-get), BENCH_PIN=0 (do not pin
 # to one CPU), PYTHON (for the SVG chart; default python3).
 #
 # The root Makefile's `make bench` calls this script.  It
@@ -129,7 +130,16 @@ compile() { # compile NAME SOURCE EXTRA-FLAGS...
     return 1
 }
 
-compile ohm bench/peers/ohm.c -Iinclude || { say "ohm's adapter must build"; exit 1; }
+# BENCH_OHM_SHARED=0: ohm's writers without the bookkeeping that lock-free
+# readers and N_recover need (OHM_SHARED 0), as a map never shared would be
+# built; the default, 1, is the library's default.
+ohm_shared="${BENCH_OHM_SHARED:-1}"
+case "$ohm_shared" in
+0 | 1) ;;
+*) say "BENCH_OHM_SHARED is 0 or 1, not '$ohm_shared'"; exit 2 ;;
+esac
+[ "$ohm_shared" = 0 ] && say "ohm built with OHM_SHARED 0 (BENCH_OHM_SHARED=0)"
+compile ohm bench/peers/ohm.c -Iinclude -DOHM_BENCH_SHARED="$ohm_shared" || { say "ohm's adapter must build"; exit 1; }
 compile floor bench/peers/floor.c || exit 1
 # The reference design, written in C in bench/peers/: no package to find.
 if compile ghostty bench/peers/ghostty.c; then
@@ -193,6 +203,7 @@ BENCH_MACHINE="$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | he
 BENCH_CC_VERSION="$("$CC" --version | head -n 1)"
 BENCH_CXX_VERSION="$("$CXX" --version | head -n 1)"
 BENCH_FLAGS="${OPT[*]} (C: -std=c11, C++: -std=c++17)"
+[ "$ohm_shared" = 0 ] && BENCH_FLAGS="$BENCH_FLAGS; ohm: OHM_SHARED 0"
 export BENCH_MACHINE BENCH_CC_VERSION BENCH_CXX_VERSION BENCH_FLAGS
 
 # One CPU for the whole run: no migrations between the maps' turns.

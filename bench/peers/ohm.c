@@ -15,16 +15,27 @@
 #define OHM_IMPLEMENTATION
 #include "ohm.h"
 
+/* OHM_SHARED is a template parameter, undefined after each instantiation,
+ * so a -DOHM_SHARED=0 on the command line would reach the first one only.
+ * bench/run.sh passes OHM_BENCH_SHARED (BENCH_OHM_SHARED=0 in its
+ * environment: the writers without the bookkeeping), and each
+ * instantiation takes it. */
+#ifndef OHM_BENCH_SHARED
+#define OHM_BENCH_SHARED 1
+#endif
+
 #define OHM_NAME om32
 #define OHM_KEY uint32_t
 #define OHM_VALUE uint32_t
 #define OHM_MAX_LOAD 100
+#define OHM_SHARED OHM_BENCH_SHARED
 #include "ohm_map.h"
 
 #define OHM_NAME om64
 #define OHM_KEY uint64_t
 #define OHM_VALUE uint64_t
 #define OHM_MAX_LOAD 100
+#define OHM_SHARED OHM_BENCH_SHARED
 #include "ohm_map.h"
 
 /* aligned_alloc wants a size that is a multiple of the alignment. */
