@@ -9,7 +9,9 @@
  *          keys in another random order;
  *   miss   the same with absent keys;
  *   iter   N_get_entry then N_iter_at against N_get_entry alone, present
- *          keys (what turning a found entry into an iterator adds);
+ *          keys (what turning a found entry into an iterator adds); and,
+ *          as a control, N_get_entry keeping the entry it found (stored
+ *          as the iterator is) against N_get_entry alone;
  *   next   the same, and one N_iter_next from each iterator (the entry
  *          after the one found).
  * The two sides of a row alternate which runs first, `reps` times; the
@@ -115,8 +117,25 @@ static double pass_entry(const bb *m, const uint64_t *keys, size_t n, uint64_t *
 }
 
 /* The iterators are stored (the whole of each, so that none of N_iter_at's
- * work can be left out); pass_entry_next also takes the entry after each. */
+ * work can be left out); pass_entry_next also takes the entry after each.
+ * pass_entry_keep stores the entry found the same way: what keeping any
+ * result of each lookup costs in this loop, N_iter_at's control. */
 static bb_iter iter_sink[64];
+static bb_entry entry_sink[64];
+static double pass_entry_keep(const bb *m, const uint64_t *keys, size_t n, uint64_t *sum, uint64_t *where)
+{
+    uint64_t s = 0;
+    double t0 = now_ns();
+    for (size_t i = 0; i < n; i++) {
+        bb_entry e = bb_get_entry(m, keys[i]);
+        s += *e.value;
+        entry_sink[i % 64] = e;
+    }
+    double t = now_ns() - t0;
+    *sum = s;
+    *where = entry_sink[0].key != NULL;
+    return t / (double)n;
+}
 static double pass_entry_at(const bb *m, const uint64_t *keys, size_t n, uint64_t *sum, uint64_t *where)
 {
     uint64_t s = 0;
@@ -223,23 +242,27 @@ static void cell(uint32_t cap, double load, int reps, unsigned rows, uint64_t *s
                which ? "miss" : "hit ", median(one, reps), median(bulk, reps), median(q, reps));
         fflush(stdout);
     }
-    for (int next = 0; next < 2; next++) {
-        if (!(rows & (next ? ROW_NEXT : ROW_ITER))) continue;
+    /* v: 0 iter, 1 keep (iter's control), 2 next */
+    static const char *const what[3] = {"iter", "keep", "next"};
+    static const char *const added[3] = {"N_iter_at", "keep the entry", "N_iter_at + N_iter_next"};
+    double (*const pass[3])(const bb *, const uint64_t *, size_t, uint64_t *, uint64_t *) = {
+        pass_entry_at, pass_entry_keep, pass_entry_next};
+    for (int v = 0; v < 3; v++) {
+        if (!(rows & (v == 2 ? ROW_NEXT : ROW_ITER))) continue;
         for (int r = 0; r < reps; r++) {
             uint64_t s1 = 0, s2 = 0, w = 0;
             if (r % 2) {
                 one[r] = pass_entry(m, hit, n, &s1);
-                bulk[r] = (next ? pass_entry_next : pass_entry_at)(m, hit, n, &s2, &w);
+                bulk[r] = pass[v](m, hit, n, &s2, &w);
             } else {
-                bulk[r] = (next ? pass_entry_next : pass_entry_at)(m, hit, n, &s2, &w);
+                bulk[r] = pass[v](m, hit, n, &s2, &w);
                 one[r] = pass_entry(m, hit, n, &s1);
             }
             if (s1 != want || s2 != want || w == 0) fail("N_get_entry answered wrongly", cap);
             q[r] = bulk[r] / one[r];
         }
-        printf("C %-5s a %.3f | %s  N_get_entry %7.2f ns  + N_iter_at%s %7.2f ns  ratio %5.2f\n", name, load,
-               next ? "next" : "iter", median(one, reps), next ? " + N_iter_next" : "", median(bulk, reps),
-               median(q, reps));
+        printf("C %-5s a %.3f | %s  N_get_entry %7.2f ns  + %s %7.2f ns  ratio %5.2f\n", name, load, what[v],
+               median(one, reps), added[v], median(bulk, reps), median(q, reps));
         fflush(stdout);
     }
     free(keys), free(vals), free(hit), free(miss), free(one), free(bulk), free(q);

@@ -1126,6 +1126,10 @@ OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
     OHM_ASSERT(ohm_it->stamp == ohm_m->hdr.stamp,
                "iter_next: the map had an entry inserted or removed since iter_begin");
     uint32_t ohm_cap = ohm_m->hdr.capacity;
+    /* Read on every call, not only when there is an entry to give: in a
+     * loop of calls the compiler can then read them once. */
+    char *ohm_kb = OHM__F(__key_base)(ohm_m);
+    OHM__MAP_ONLY(char *ohm_vb = OHM__UNCONST(char *, ohm_m) + ohm_m->hdr.vals_start;)
     while (ohm_it->used == 0) {
         if (ohm_it->start == OHM__NONE) { /* from N_iter_at: find its place first */
             OHM__F(__iter_settle)(ohm_it);
@@ -1142,7 +1146,10 @@ OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
     uint32_t ohm_s = (ohm_it->start + ohm_it->pos + ohm__m16_first(ohm_it->used)) & (ohm_cap - 1);
     ohm_it->used &= ohm_it->used - 1;
     ohm_it->last = ohm_s;
-    if (ohm_out) *ohm_out = OHM__F(__entry_at)(ohm_m, ohm_s);
+    if (ohm_out) {
+        ohm_out->key = OHM__F(__key_in)(ohm_kb, ohm_s);
+        OHM__MAP_ONLY(ohm_out->value = OHM__CAST(OHM__V *, OHM__CAST(void *, ohm_vb + OHM__CAST(size_t, ohm_s) * OHM__VSTRIDE));)
+    }
     return true;
 }
 
