@@ -99,9 +99,17 @@ static inline OHM__V *OHM__F(__jval)(const OHM__N *ohm_m)
 {
     return OHM__CAST(OHM__V *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + ohm__jval_start(OHM__VAL_ALIGN)));
 }
+static inline char *OHM__F(__val_base)(const OHM__N *ohm_m)
+{
+    return OHM__UNCONST(char *, ohm_m) + ohm_m->hdr.vals_start;
+}
+static inline OHM__V *OHM__F(__val_in)(char *ohm_val_base, uint32_t ohm_s)
+{
+    return OHM__CAST(OHM__V *, OHM__CAST(void *, ohm_val_base + OHM__CAST(size_t, ohm_s) * OHM__VSTRIDE));
+}
 static inline OHM__V *OHM__F(__val)(const OHM__N *ohm_m, uint32_t ohm_s)
 {
-    return OHM__CAST(OHM__V *, OHM__CAST(void *, OHM__UNCONST(char *, ohm_m) + ohm_m->hdr.vals_start + OHM__CAST(size_t, ohm_s) * OHM__VSTRIDE));
+    return OHM__F(__val_in)(OHM__F(__val_base)(ohm_m), ohm_s);
 }
 #endif
 
@@ -380,14 +388,14 @@ OHM__ALWAYS_INLINE uint32_t OHM__F(__room)(const OHM__N *ohm_m, uint64_t ohm_has
  * ahead (N__ahead_home) and picks the key line later. The arrays' places
  * are read from the header once a batch. */
 typedef struct OHM__F(__ahead_s) {
-    uint32_t mask;
+    uint32_t home_mask; /* a hash's bits that give its home group's first slot */
     const uint8_t *meta, *cls;
     char *kb;
 } OHM__F(__ahead_s);
 static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
 {
     OHM__F(__ahead_s) ohm_a;
-    ohm_a.mask = ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0;
+    ohm_a.home_mask = (ohm_m->hdr.capacity ? ohm_m->hdr.capacity - 1 : 0) & ~(OHM_GROUP_SLOTS - 1);
     ohm_a.meta = OHM__F(__meta)(ohm_m);
     ohm_a.cls = OHM__F(__cls)(ohm_m);
     ohm_a.kb = OHM__F(__key_base)(ohm_m);
@@ -397,7 +405,7 @@ static inline OHM__F(__ahead_s) OHM__F(__ahead)(const OHM__N *ohm_m)
  * prefetched (both batches' first stage). */
 static inline uint32_t OHM__F(__ahead_home)(const OHM__F(__ahead_s) *ohm_a, uint64_t ohm_hash)
 {
-    uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->mask & ~(OHM_GROUP_SLOTS - 1);
+    uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a->home_mask;
     OHM__PREFETCH(ohm_a->meta + ohm_home); /* 16 bytes, aligned: one line */
     OHM__PREFETCH(ohm_a->cls + ohm_home / OHM_GROUP_SLOTS);
     return ohm_home;

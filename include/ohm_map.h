@@ -132,6 +132,8 @@
 #undef gm
 #pragma push_macro("hdr")
 #undef hdr
+#pragma push_macro("home_mask")
+#undef home_mask
 #pragma push_macro("hole")
 #undef hole
 #pragma push_macro("idx")
@@ -787,7 +789,7 @@ OHM__API bool OHM__F(_contains)(const OHM__N *ohm_m, OHM__K ohm_key)
 OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, size_t ohm_n, OHM__ENTRY *ohm_out)
 {
     OHM__F(__ahead_s) ohm_a = OHM__F(__ahead)(ohm_m);
-    uint32_t ohm_home_mask = ohm_a.mask & ~(OHM_GROUP_SLOTS - 1), ohm_valid = OHM__F(__gvalid)(ohm_m);
+    uint32_t ohm_valid = OHM__F(__gvalid)(ohm_m);
     uint64_t ohm_h[OHM__AHEAD]; /* the hashes of the lookups in flight */
     for (size_t ohm_i = 0; ohm_i < ohm_n + OHM__AHEAD; ohm_i++) {
         if (ohm_i >= OHM__AHEAD) { /* probe lookup i - AHEAD first: its hash's place is reused next */
@@ -797,7 +799,7 @@ OHM__API void OHM__F(_get_many)(const OHM__N *ohm_m, const OHM__K *ohm_keys, siz
         }
         if (ohm_valid && ohm_i >= OHM__NEAR && ohm_i - OHM__NEAR < ohm_n) { /* lookup i - NEAR: the key line it reads */
             uint64_t ohm_hash = ohm_h[(ohm_i - OHM__NEAR) % OHM__AHEAD];
-            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_home_mask;
+            uint32_t ohm_home = OHM__CAST(uint32_t, ohm_hash) & ohm_a.home_mask;
             uint32_t ohm_match = ohm__g16_eq(ohm_a.meta + ohm_home, ohm__tag(ohm_hash)) & ohm_valid;
             if (ohm_match) {
                 uint32_t ohm_s = ohm_home + ohm__m16_first(ohm_match);
@@ -1129,7 +1131,7 @@ OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
     /* Read on every call, not only when there is an entry to give: in a
      * loop of calls the compiler can then read them once. */
     char *ohm_kb = OHM__F(__key_base)(ohm_m);
-    OHM__MAP_ONLY(char *ohm_vb = OHM__UNCONST(char *, ohm_m) + ohm_m->hdr.vals_start;)
+    OHM__MAP_ONLY(char *ohm_vb = OHM__F(__val_base)(ohm_m);)
     while (ohm_it->used == 0) {
         if (ohm_it->start == OHM__NONE) { /* from N_iter_at: find its place first */
             OHM__F(__iter_settle)(ohm_it);
@@ -1148,7 +1150,7 @@ OHM__API bool OHM__F(_iter_next)(OHM__ITER *ohm_it, OHM__ENTRY *ohm_out)
     ohm_it->last = ohm_s;
     if (ohm_out) {
         ohm_out->key = OHM__F(__key_in)(ohm_kb, ohm_s);
-        OHM__MAP_ONLY(ohm_out->value = OHM__CAST(OHM__V *, OHM__CAST(void *, ohm_vb + OHM__CAST(size_t, ohm_s) * OHM__VSTRIDE));)
+        OHM__MAP_ONLY(ohm_out->value = OHM__F(__val_in)(ohm_vb, ohm_s);)
     }
     return true;
 }
@@ -1488,6 +1490,7 @@ OHM__API ohm_status OHM__F(_rehash)(const OHM__N *ohm_src, OHM__N *ohm_dst)
 #pragma pop_macro("flags")
 #pragma pop_macro("gm")
 #pragma pop_macro("hdr")
+#pragma pop_macro("home_mask")
 #pragma pop_macro("hole")
 #pragma pop_macro("idx")
 #pragma pop_macro("kb")
